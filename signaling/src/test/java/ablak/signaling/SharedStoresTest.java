@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.VisitTokens;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -23,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,13 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class SharedStoresTest {
 
-  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
-  private static final String DATABASE = "t_ablak_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-  private static final String PREFIX = "t-" + UUID.randomUUID() + ":";
-  private static final Map<String, String> ENVIRONMENT = Map.of(
-      "REDIS_URL", "redis://127.0.0.1:6379",
-      "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + DATABASE,
-      "ABLAK_STORES_REDIS_KEY_PREFIX", PREFIX);
+  private static MachineStores stores;
+  private static Map<String, String> environment;
 
   private static Path dataDir;
   private static AblakServer nodeA;
@@ -55,35 +43,19 @@ class SharedStoresTest {
   private Api apiB;
 
   @BeforeAll
-  static void startTwoNodes() throws SQLException {
-    try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "")) {
-      connection.createStatement().execute("CREATE DATABASE " + DATABASE);
-    }
+  static void startTwoNodes() {
+    stores = new MachineStores();
+    environment = stores.environment(Map.of());
     dataDir = TestNodes.tempDataDir();
-    nodeA = AblakServer.start(TestNodes.embeddedSettings(dataDir, ENVIRONMENT));
-    nodeB = AblakServer.start(TestNodes.embeddedSettings(dataDir, ENVIRONMENT));
+    nodeA = AblakServer.start(TestNodes.embeddedSettings(dataDir, environment));
+    nodeB = AblakServer.start(TestNodes.embeddedSettings(dataDir, environment));
   }
 
   @AfterAll
   static void stopAndCleanUp() throws SQLException {
     nodeA.close();
     nodeB.close();
-    try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "")) {
-      connection.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-    }
-    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(PREFIX + "*").limit(500));
-        if (!page.getKeys().isEmpty()) {
-          connection.sync().del(page.getKeys().toArray(String[]::new));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    } finally {
-      client.shutdown();
-    }
+    stores.close();
   }
 
   @BeforeEach
@@ -104,7 +76,7 @@ class SharedStoresTest {
     assertThat(apiB.get("/health/ready", null).statusCode()).isEqualTo(200);
     assertThat(Files.exists(dataDir.resolve("postgres"))).isFalse();
     assertThat(Files.exists(dataDir.resolve("redis"))).isFalse();
-    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "postgres", "");
+    try (Connection connection = stores.jdbc();
         ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM accounts.staff")) {
       rows.next();
       assertThat(rows.getInt(1)).as("demo accounts seeded once, by the first node").isEqualTo(3);
@@ -154,7 +126,7 @@ class SharedStoresTest {
   @Test
   void anExpiredVisitTokenIsRefusedOnRestAndWebSocket() throws SQLException {
     byte[] signingKey;
-    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "postgres", "");
+    try (Connection connection = stores.jdbc();
         ResultSet rows = connection.createStatement().executeQuery("SELECT secret FROM accounts.signing_key")) {
       rows.next();
       signingKey = rows.getBytes(1);
@@ -170,7 +142,7 @@ class SharedStoresTest {
 
   @Test
   void aStoppingNodeSendsItsClientsAwayAndTheyResumeOnAnother() {
-    AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), ENVIRONMENT));
+    AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), environment));
     WsClient onC = WsClient.connect(vertx, nodeC.baseUrl(), null);
     JsonObject welcome = onC.request("hello", new JsonObject().put("token", apiA.visitToken()));
 

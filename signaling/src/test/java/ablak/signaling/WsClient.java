@@ -3,6 +3,7 @@ package ablak.signaling;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A protocol client for tests: sends envelopes, waits for replies by ref, collects pushes. */
 final class WsClient implements AutoCloseable {
 
+  /** Held for the socket's lifetime: Vert.x closes a client that becomes unreachable. */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
   /** Messages already taken off the queue while looking for a particular reply. */
@@ -21,7 +24,8 @@ final class WsClient implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Short closeCode;
 
-  private WsClient(WebSocket socket) {
+  private WsClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> received.add(new JsonObject(text)));
     socket.closeHandler(closed -> closeCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
@@ -36,7 +40,8 @@ final class WsClient implements AutoCloseable {
     }
     WebSocketClientOptions client = new WebSocketClientOptions().setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024)
         .setTrustAll(true).setVerifyHost(false);
-    return new WsClient(Await.result(vertx.createWebSocketClient(client).connect(options)));
+    WebSocketClient webSocketClient = vertx.createWebSocketClient(client);
+    return new WsClient(webSocketClient, Await.result(webSocketClient.connect(options)));
   }
 
   /** Sends {@code fields} with this type and a fresh id, and returns the reply that refers to it. */
@@ -108,7 +113,8 @@ final class WsClient implements AutoCloseable {
   @Override
   public void close() {
     if (!socket.isClosed()) {
-      socket.close();
+      Await.result(socket.close());
     }
+    client.close();
   }
 }

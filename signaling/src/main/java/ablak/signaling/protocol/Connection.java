@@ -17,6 +17,7 @@ public final class Connection {
   private final RateLimiter rateLimiter;
   private volatile Principal principal;
   private volatile String resumeHash;
+  private final long openedNanos;
   private long lastHeardNanos;
   private long rejectionWindowStartNanos;
   private int rejectionsInWindow;
@@ -26,6 +27,7 @@ public final class Connection {
     this.socket = socket;
     this.sessionId = sessionId;
     this.rateLimiter = rateLimiter;
+    this.openedNanos = nowNanos;
     this.lastHeardNanos = nowNanos;
   }
 
@@ -71,6 +73,10 @@ public final class Connection {
 
   void heard(long nowNanos) {
     lastHeardNanos = nowNanos;
+  }
+
+  long openedNanos() {
+    return openedNanos;
   }
 
   long lastHeardNanos() {

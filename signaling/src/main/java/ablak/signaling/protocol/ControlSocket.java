@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlSocket implements Handler<RoutingContext> {
 
-  /** RFC 6455 section 7.4.1 close codes, plus 4000 (private use) for a silent client. */
+  /** RFC 6455 section 7.4.1 close codes, plus private-use 4000 (silent client) and 4001 (no hello in time). */
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_POLICY_VIOLATION = 1008;
   static final short CLOSE_IDLE = 4000;
+  static final short CLOSE_NO_HELLO = 4001;
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlSocket.class);
 
@@ -118,9 +119,15 @@ public final class ControlSocket implements Handler<RoutingContext> {
   }
 
   private void heartbeat(Connection connection, ServerWebSocket socket) {
-    long silentNanos = System.nanoTime() - connection.lastHeardNanos();
-    if (silentNanos > TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds())) {
+    long now = System.nanoTime();
+    long idleTimeout = TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds());
+    if (now - connection.lastHeardNanos() > idleTimeout) {
       connection.close(CLOSE_IDLE, "idle timeout");
+      return;
+    }
+    // An unauthenticated socket costs memory and a timer; it gets one idle period to say hello.
+    if (connection.principal() == null && now - connection.openedNanos() > idleTimeout) {
+      connection.close(CLOSE_NO_HELLO, "hello expected");
       return;
     }
     if (!socket.isClosed()) {
