@@ -26,7 +26,9 @@ import ablak.signaling.store.DatabaseLocation;
 import ablak.signaling.store.RedisKeys;
 import ablak.signaling.store.Stores;
 import ablak.signaling.tls.ServerCertificate;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,6 +50,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -135,6 +138,12 @@ public final class AblakServer implements AutoCloseable {
         .build();
     resources.add(0, () -> await(vertx.close()));
     RedisClient redisClient = RedisClient.create(stores.redisUrl());
+    // While Redis is unreachable, fail commands at once (the client gets "unavailable" and
+    // readiness turns false) instead of queueing them; Lettuce reconnects in the background.
+    redisClient.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
+        .build());
     resources.add(0, redisClient::shutdown);
     StatefulRedisConnection<String, String> redisConnection = redisClient.connect();
     resources.add(0, redisConnection::close);

@@ -23,6 +23,7 @@ public final class ClientError extends RuntimeException {
   public static final String INVALID_STATE = "invalid_state";
   public static final String CONFLICT = "conflict";
   public static final String NOT_FOUND = "not_found";
+  public static final String UNAVAILABLE = "unavailable";
   public static final String INTERNAL = "internal";
 
   private final String code;
@@ -48,6 +49,24 @@ public final class ClientError extends RuntimeException {
 
   public static ClientError internal() {
     return new ClientError(INTERNAL, 500, "internal error; the request was not carried out");
+  }
+
+  /**
+   * The typed error for any failure: itself if it is one, {@code unavailable} when Redis or
+   * PostgreSQL cannot be reached (the client may retry), else {@code internal}.
+   */
+  public static ClientError of(Throwable failure) {
+    if (failure instanceof ClientError error) {
+      return error;
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof io.lettuce.core.RedisException
+          || cause instanceof java.net.ConnectException
+          || cause instanceof java.util.concurrent.TimeoutException) {
+        return new ClientError(UNAVAILABLE, 503, "a store is unavailable; nothing was changed, try again shortly");
+      }
+    }
+    return internal();
   }
 
   public String code() {

@@ -35,7 +35,7 @@ final class MachineStores implements AutoCloseable {
   /** Environment for a node on these stores, plus extra settings. */
   Map<String, String> environment(Map<String, String> extra) {
     Map<String, String> environment = new HashMap<>(extra);
-    environment.put("REDIS_URL", "redis://127.0.0.1:6379");
+    environment.putIfAbsent("REDIS_URL", "redis://127.0.0.1:6379");
     environment.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + database);
     environment.put("ABLAK_STORES_REDIS_KEY_PREFIX", prefix);
     return environment;

@@ -27,7 +27,7 @@ public final class ApiErrors implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ClientError error = toClientError(ctx);
-    if (error.code().equals(ClientError.INTERNAL)) {
+    if (error.code().equals(ClientError.INTERNAL) || error.code().equals(ClientError.UNAVAILABLE)) {
       LOG.atError().addKeyValue("requestId", RequestLog.requestId(ctx)).setCause(ctx.failure())
           .log("request failed: {} {}", ctx.request().method(), ctx.request().path());
     }
@@ -42,11 +42,8 @@ public final class ApiErrors implements Handler<RoutingContext> {
   }
 
   private static ClientError toClientError(RoutingContext ctx) {
-    if (ctx.failure() instanceof ClientError error) {
-      return error;
-    }
     if (ctx.failure() != null) {
-      return ClientError.internal();
+      return ClientError.of(ctx.failure());
     }
     return switch (ctx.statusCode()) {
       case 404 -> new ClientError(ClientError.NOT_FOUND, 404, "no such resource");

@@ -145,6 +145,6 @@ public final class MessageRegistry {
     }
     LOG.atError().addKeyValue("connectionId", connection.id()).addKeyValue("messageType", type.name()).setCause(failure)
         .log("message handler failed");
-    return ClientError.internal();
+    return ClientError.of(failure);
   }
 }
