@@ -104,6 +104,18 @@ class ControlProtocolTest {
   }
 
   @Test
+  void aWebSocketFromAForeignOriginIsRefused() {
+    java.net.URI uri = java.net.URI.create(node.baseUrl());
+    Future<io.vertx.core.http.WebSocket> connecting = vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost(uri.getHost()).setPort(uri.getPort()).setURI("/ws").addHeader("Origin", "https://attacker.example"));
+
+    Throwable failure = connecting.toCompletionStage().toCompletableFuture().handle((socket, error) -> error).join();
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.getMessage()).contains("403");
+  }
+
+  @Test
   void helloWithoutAnyCredentialIsUnauthenticated() {
     try (WsClient client = WsClient.connect(vertx, node.baseUrl(), null)) {
       assertError(client.request("hello"), "unauthenticated");
@@ -269,8 +281,8 @@ class ControlProtocolTest {
   @Test
   void aClientThatKeepsFloodingIsDisconnected() {
     try (WsClient flooder = citizen()) {
-      for (int i = 0; i < 400; i++) {
-        flooder.sendText("{\"type\":\"ping\",\"id\":\"f" + i + "\"}");
+      for (int i = 0; i < 400 && flooder.trySend("{\"type\":\"ping\",\"id\":\"f" + i + "\"}"); i++) {
+        // keep flooding until the server hangs up
       }
 
       assertThat(flooder.awaitClose()).isEqualTo((short) 1008);

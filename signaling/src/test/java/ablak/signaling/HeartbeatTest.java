@@ -37,8 +37,7 @@ class HeartbeatTest {
     stores = new MachineStores();
     node = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
         "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1",
-        "ABLAK_PROTOCOL_IDLE_TIMEOUT_SECONDS", "2",
-        "ABLAK_AUTH_SEED_DEMO_ACCOUNTS", "false"))));
+        "ABLAK_PROTOCOL_IDLE_TIMEOUT_SECONDS", "2"))));
   }
 
   @AfterAll
@@ -67,6 +66,19 @@ class HeartbeatTest {
 
       assertThat(client.request("ping").getString("type")).isEqualTo("pong");
     }
+  }
+
+  @Test
+  void signingOutClosesTheStaffMembersOpenConnections(Vertx vertx) {
+    Api api = new Api(vertx, node.baseUrl());
+    String cookie = api.login("clerk", node.demoCredentials().get(0).password());
+    WsClient client = WsClient.connect(vertx, node.baseUrl(), cookie);
+    assertThat(client.request("hello").getString("type")).isEqualTo("welcome");
+
+    api.post("/api/auth/logout", cookie, null);
+
+    assertThat(client.awaitClose()).isEqualTo((short) 4002);
+    client.close();
   }
 
   private static Socket upgrade() throws IOException {

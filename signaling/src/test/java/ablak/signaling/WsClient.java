@@ -59,6 +59,11 @@ final class WsClient implements AutoCloseable {
     Await.result(socket.writeTextMessage(text));
   }
 
+  /** Sends unless the server has closed the socket; false once it has. */
+  boolean trySend(String text) {
+    return socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().handle((ok, error) -> error == null).join();
+  }
+
   void sendBinary(byte[] bytes) {
     Await.result(socket.writeBinaryMessage(Buffer.buffer(bytes)));
   }

@@ -17,6 +17,7 @@ public final class Connection {
   private final RateLimiter rateLimiter;
   private volatile Principal principal;
   private volatile String resumeHash;
+  private volatile String sessionHash;
   private final long openedNanos;
   private long lastHeardNanos;
   private long rejectionWindowStartNanos;
@@ -49,9 +50,15 @@ public final class Connection {
     return resumeHash;
   }
 
-  void authenticate(Principal principal, String resumeHash) {
+  /** @param sessionHash the staff session this connection depends on; null for citizens */
+  void authenticate(Principal principal, String resumeHash, String sessionHash) {
     this.principal = principal;
     this.resumeHash = resumeHash;
+    this.sessionHash = sessionHash;
+  }
+
+  String sessionHash() {
+    return sessionHash;
   }
 
   /** Sends a push; safe from any thread. */

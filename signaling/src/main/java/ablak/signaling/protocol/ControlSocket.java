@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlSocket implements Handler<RoutingContext> {
 
-  /** RFC 6455 section 7.4.1 close codes, plus private-use 4000 (silent client) and 4001 (no hello in time). */
+  /** RFC 6455 section 7.4.1 close codes, plus private-use 4000 (silent client), 4001 (no hello in time) and 4002 (session ended). */
   static final short CLOSE_GOING_AWAY = 1001;
   static final short CLOSE_POLICY_VIOLATION = 1008;
   static final short CLOSE_IDLE = 4000;
   static final short CLOSE_NO_HELLO = 4001;
+  static final short CLOSE_SESSION_ENDED = 4002;
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlSocket.class);
 
@@ -136,6 +137,14 @@ public final class ControlSocket implements Handler<RoutingContext> {
     if (connection.resumeHash() != null) {
       resumeTokens.refresh(connection.resumeHash())
           .onFailure(error -> LOG.atWarn().addKeyValue("connectionId", connection.id()).setCause(error).log("could not refresh resume token"));
+    }
+    // Signing out on any node deletes the session in Redis; every node notices within a heartbeat.
+    if (connection.sessionHash() != null) {
+      resumeTokens.sessionExists(connection.sessionHash()).onSuccess(exists -> {
+        if (!exists) {
+          connection.close(CLOSE_SESSION_ENDED, "session ended");
+        }
+      });
     }
   }
 

@@ -87,7 +87,7 @@ public final class SessionMessages implements MessageGroup {
 
   private Future<Outbound> start(Connection connection, Principal principal, String sessionHash, boolean resumed, String previousConnectionId) {
     return resumeTokens.open(new ResumeTokens.Resumable(principal, sessionHash, connection.id())).map(opened -> {
-      connection.authenticate(principal, opened.hash());
+      connection.authenticate(principal, opened.hash(), sessionHash);
       connections.authenticated(connection, resumed);
       JsonObject body = new JsonObject()
           .put("connectionId", connection.id())
