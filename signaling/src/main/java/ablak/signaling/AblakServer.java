@@ -2,6 +2,7 @@ package ablak.signaling;
 
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
+import ablak.signaling.auth.LoginThrottle;
 import ablak.signaling.auth.PasswordHasher;
 import ablak.signaling.auth.Sessions;
 import ablak.signaling.auth.SigningKey;
@@ -176,7 +177,7 @@ public final class AblakServer implements AutoCloseable {
     AtomicBoolean draining = new AtomicBoolean();
     List<RouteGroup> routeGroups = List.of(
         new OperationsRoutes(vertx, redis, pool, meters, draining),
-        new AuthRoutes(accounts, sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
+        new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
         new LandingPages());
 

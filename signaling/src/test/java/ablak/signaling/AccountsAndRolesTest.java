@@ -57,6 +57,22 @@ class AccountsAndRolesTest {
   }
 
   @Test
+  void repeatedWrongPasswordsLockTheUsernameEvenAgainstTheRightOne() {
+    String username = uniqueName();
+    HttpResponse<Buffer> created = api.post("/api/admin/staff", api.login("admin", password("admin")),
+        new JsonObject().put("username", username).put("name", "Guessed At").put("role", "clerk"));
+    String rightPassword = created.bodyAsJsonObject().getString("password");
+    for (int i = 0; i < 10; i++) {
+      api.post("/api/auth/login", null, new JsonObject().put("username", username).put("password", "guess-number-" + i));
+    }
+
+    HttpResponse<Buffer> locked = api.post("/api/auth/login", null, new JsonObject().put("username", username).put("password", rightPassword));
+
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.bodyAsJsonObject().getString("code")).isEqualTo("rate_limited");
+  }
+
+  @Test
   void malformedAndIncompleteLoginBodiesGetTypedErrors() {
     HttpResponse<Buffer> malformed = api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/login", null, null);
     HttpResponse<Buffer> incomplete = api.post("/api/auth/login", null, new JsonObject().put("username", "clerk"));

@@ -228,6 +228,16 @@ class ControlProtocolTest {
   }
 
   @Test
+  void aMessageFarBeyondTheLimitClosesTheSocket() {
+    try (WsClient client = citizen()) {
+      client.trySend("x".repeat(4 * 65536 + 1));
+
+      // Netty sends 1009 and drops the connection; the client may see only the drop (1006).
+      assertThat(client.awaitClose()).isIn((short) 1009, (short) 1006);
+    }
+  }
+
+  @Test
   void binaryFramesAreRefused() {
     try (WsClient client = citizen()) {
       client.sendBinary(new byte[] {1, 2, 3});

@@ -3,12 +3,14 @@ package ablak.signaling.http;
 import ablak.signaling.ClientError;
 import ablak.signaling.Json;
 import ablak.signaling.auth.Authenticator;
+import ablak.signaling.auth.LoginThrottle;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
 import ablak.signaling.auth.Sessions;
 import ablak.signaling.auth.StaffAccounts;
 import ablak.signaling.auth.VisitTokens;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
@@ -25,13 +27,16 @@ import io.vertx.ext.web.RoutingContext;
 public final class AuthRoutes implements RouteGroup {
 
   private final StaffAccounts accounts;
+  private final LoginThrottle throttle;
   private final Sessions sessions;
   private final VisitTokens visitTokens;
   private final RoleGuard guard;
   private final int sessionTtlSeconds;
 
-  public AuthRoutes(StaffAccounts accounts, Sessions sessions, VisitTokens visitTokens, RoleGuard guard, int sessionTtlSeconds) {
+  public AuthRoutes(StaffAccounts accounts, LoginThrottle throttle, Sessions sessions, VisitTokens visitTokens, RoleGuard guard,
+      int sessionTtlSeconds) {
     this.accounts = accounts;
+    this.throttle = throttle;
     this.sessions = sessions;
     this.visitTokens = visitTokens;
     this.guard = guard;
@@ -54,7 +59,11 @@ public final class AuthRoutes implements RouteGroup {
     if (login.username() == null || login.password() == null) {
       throw ClientError.invalid("username and password must not be null");
     }
-    accounts.authenticate(login.username(), login.password())
+    throttle.check(login.username())
+        .compose(open -> accounts.authenticate(login.username(), login.password())
+            .recover(failure -> failure instanceof ClientError e && e.code().equals(ClientError.INVALID_CREDENTIALS)
+                ? throttle.recordFailure(login.username()).compose(recorded -> Future.failedFuture(failure))
+                : Future.failedFuture(failure)))
         .compose(sessions::create)
         .onSuccess(created -> {
           ctx.response().addCookie(Cookie.cookie(Authenticator.SESSION_COOKIE, created.sessionId())
@@ -66,7 +75,7 @@ public final class AuthRoutes implements RouteGroup {
 
   private void logout(RoutingContext ctx) {
     String sessionId = Authenticator.sessionId(ctx.request());
-    (sessionId == null ? io.vertx.core.Future.<Void>succeededFuture() : sessions.delete(sessionId))
+    (sessionId == null ? Future.<Void>succeededFuture() : sessions.delete(sessionId))
         .onSuccess(done -> {
           ctx.response().addCookie(Cookie.cookie(Authenticator.SESSION_COOKIE, "")
               .setPath("/").setSecure(true).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setMaxAge(0));

@@ -10,6 +10,10 @@ public record RedisKeys(String prefix) {
     return prefix + "session:" + sessionHash;
   }
 
+  public String loginFailures(String username) {
+    return prefix + "login-failures:" + username;
+  }
+
   public String resume(String resumeHash) {
     return prefix + "resume:" + resumeHash;
   }
