@@ -338,6 +338,38 @@ class ControlProtocolTest {
   }
 
   @Test
+  void listenersHearWhenAUserConnectsResumesAndDisconnects() {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String token = api.visitToken();
+    node.connections().addListener(new ablak.signaling.protocol.ConnectionListener() {
+      @Override
+      public void connected(ablak.signaling.protocol.Connection connection, boolean resumed) {
+        events.add((resumed ? "resumed " : "connected ") + connection.principal().userId());
+      }
+
+      @Override
+      public void disconnected(ablak.signaling.protocol.Connection connection) {
+        events.add("disconnected " + connection.principal().userId());
+      }
+    });
+    String user;
+    String resumeToken;
+    try (WsClient first = WsClient.connect(vertx, node.baseUrl(), null)) {
+      JsonObject welcome = first.request("hello", new JsonObject().put("token", token));
+      user = welcome.getJsonObject("user").getString("id");
+      resumeToken = welcome.getString("resumeToken");
+    }
+    Await.until(() -> events.contains("disconnected " + user), "the first connection is gone");
+    try (WsClient second = WsClient.connect(vertx, node.baseUrl(), null)) {
+      second.request("resume", new JsonObject().put("token", resumeToken));
+    }
+
+    Await.until(() -> events.stream().filter(e -> e.endsWith(user)).count() == 4, "four events for the user");
+    assertThat(events.stream().filter(e -> e.endsWith(user)).toList())
+        .containsExactly("connected " + user, "disconnected " + user, "resumed " + user, "disconnected " + user);
+  }
+
+  @Test
   void anUnknownResumeTokenFails() {
     try (WsClient client = WsClient.connect(vertx, node.baseUrl(), null)) {
       assertError(client.request("resume", new JsonObject().put("token", "made-up")), "resume_failed");

@@ -69,12 +69,6 @@ public final class StaffAccounts {
         });
   }
 
-  public Future<Boolean> exists(String username) {
-    return pool.preparedQuery("SELECT 1 FROM accounts.staff WHERE username = $1")
-        .execute(Tuple.of(username))
-        .map(rows -> rows.size() > 0);
-  }
-
   public Future<List<StaffAccount>> list() {
     return pool.query("SELECT id, username, display_name, role FROM accounts.staff ORDER BY username")
         .execute()

@@ -18,20 +18,4 @@ public record AblakSettings(
         AuthSettings.defaults(),
         ProtocolSettings.defaults());
   }
-
-  public AblakSettings withHttp(HttpSettings http) {
-    return new AblakSettings(http, stores, auth, protocol);
-  }
-
-  public AblakSettings withStores(StoreSettings stores) {
-    return new AblakSettings(http, stores, auth, protocol);
-  }
-
-  public AblakSettings withAuth(AuthSettings auth) {
-    return new AblakSettings(http, stores, auth, protocol);
-  }
-
-  public AblakSettings withProtocol(ProtocolSettings protocol) {
-    return new AblakSettings(http, stores, auth, protocol);
-  }
 }

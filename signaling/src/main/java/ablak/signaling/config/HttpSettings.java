@@ -26,12 +26,4 @@ public record HttpSettings(
   public static HttpSettings defaults() {
     return new HttpSettings("127.0.0.1", 8080, "auto", null, null, null, 0, 10);
   }
-
-  public HttpSettings withPort(int port) {
-    return new HttpSettings(host, port, tls, tlsCertFile, tlsKeyFile, publicUrl, eventLoops, shutdownGraceSeconds);
-  }
-
-  public HttpSettings withHostAndTls(String host, String tls) {
-    return new HttpSettings(host, port, tls, tlsCertFile, tlsKeyFile, publicUrl, eventLoops, shutdownGraceSeconds);
-  }
 }

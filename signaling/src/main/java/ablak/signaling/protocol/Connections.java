@@ -48,10 +48,6 @@ public final class Connections implements Push {
     return true;
   }
 
-  public int size() {
-    return byId.size();
-  }
-
   void opened(Connection connection) {
     byId.put(connection.id(), connection);
   }
