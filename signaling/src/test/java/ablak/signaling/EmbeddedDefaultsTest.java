@@ -91,6 +91,8 @@ class EmbeddedDefaultsTest {
     try (AblakServer second = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()))) {
       assertThat(second.demoCredentials()).as("nothing new to print").isEmpty();
       assertThat(new Api(vertx, second.baseUrl()).login("admin", adminPassword)).startsWith("ablak_session=");
+    } finally {
+      TestNodes.delete(dataDir);
     }
   }
 }

@@ -21,8 +21,12 @@ final class TestNodes {
 
   static synchronized AblakServer shared() {
     if (shared == null) {
-      shared = AblakServer.start(embeddedSettings(tempDataDir(), Map.of()));
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+      Path dataDir = tempDataDir();
+      shared = AblakServer.start(embeddedSettings(dataDir, Map.of()));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shared.close();
+        delete(dataDir);
+      }));
     }
     return shared;
   }
@@ -35,6 +39,15 @@ final class TestNodes {
     env.put("ABLAK_HTTP_SHUTDOWN_GRACE_SECONDS", "1");
     env.put("ABLAK_STORES_DATA_DIR", dataDir.toString());
     return SettingsLoader.load(null, env);
+  }
+
+  /** Removes a data directory (an embedded PostgreSQL's is tens of megabytes). */
+  static void delete(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Path tempDataDir() {
