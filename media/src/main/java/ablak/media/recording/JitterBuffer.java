@@ -27,6 +27,9 @@ final class JitterBuffer {
     private final int window;
     private final Output output;
     private final TreeMap<Long, RtpPacket> held = new TreeMap<>();
+    /** The last sequence numbers released, to tell a late duplicate from a packet that came too late. */
+    private final long[] released;
+    private int releasedCount;
     private long highest = -1;
     private long nextToRelease = -1;
 
@@ -36,12 +39,13 @@ final class JitterBuffer {
         }
         this.window = window;
         this.output = output;
+        this.released = new long[2 * window];
     }
 
     Admission offer(RtpPacket packet) {
         long extended = extend(packet.sequenceNumber());
         if (nextToRelease >= 0 && extended < nextToRelease) {
-            return Admission.LATE;
+            return wasReleased(extended) ? Admission.DUPLICATE : Admission.LATE;
         }
         if (held.putIfAbsent(extended, packet) != null) {
             return Admission.DUPLICATE;
@@ -65,7 +69,17 @@ final class JitterBuffer {
             output.lost(first.getKey() - nextToRelease);
         }
         nextToRelease = first.getKey() + 1;
+        released[releasedCount++ % released.length] = first.getKey();
         output.packet(first.getValue());
+    }
+
+    private boolean wasReleased(long extended) {
+        for (int i = 0; i < Math.min(releasedCount, released.length); i++) {
+            if (released[i] == extended) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private long extend(int sequenceNumber) {
