@@ -240,6 +240,26 @@ class CallRecordingTest {
     }
 
     @Test
+    void aTrackWhoseFileFailsIsMarkedFailedWhileTheOtherTracksAreStillRecorded() throws Exception {
+        CallRecording recording = start("call-1");
+        // Something already occupies the camera's file name, so its file cannot be created.
+        Files.createDirectory(recording.directory().resolve(CITIZEN_CAMERA.fileName()));
+        TrackRecorder camera = recording.addTrack(CITIZEN_CAMERA);
+        TrackRecorder microphone = recording.addTrack(CITIZEN_MICROPHONE);
+        FfmpegRtpStream.vp8().forEach(packet -> camera.onRtp(packet, 0, packet.length));
+        FfmpegRtpStream.opus().forEach(packet -> microphone.onRtp(packet, 0, packet.length));
+
+        RecordingManifest manifest = stop(recording);
+
+        RecordingManifest.Track failed = manifest.tracks().get(0);
+        assertThat(failed.failure()).contains("FileAlreadyExistsException");
+        assertThat(failed.file()).isNull();
+        assertThat(failed.counts().drops()).containsOnly(
+                Map.entry(DropReason.WRITE_FAILED, (long) FfmpegRtpStream.vp8().size()));
+        assertThat(Ffprobe.of(fileOf(manifest, "microphone")).framesDecoded()).isEqualTo(audioFramesPlayed());
+    }
+
+    @Test
     void aTrackThatReceivedNoMediaHasNoFile() throws Exception {
         CallRecording recording = start("call-1");
         recording.addTrack(CITIZEN_CAMERA);
