@@ -149,6 +149,7 @@ public final class CallRecording {
         if (!recording) {
             return;
         }
+        track.arrived();
         if (queuedPackets.incrementAndGet() > settings.queueCapacity()) {
             queuedPackets.decrementAndGet();
             track.droppedBeforeQueue(DropReason.QUEUE_FULL);

@@ -20,6 +20,7 @@ public record RecordingManifest(
     /**
      * One track's entry.
      *
+     * @param firstPacketAt when the track's first packet reached the recorder (wall clock), or null if none did
      * @param file the file name inside the call's directory; null if no media arrived, and then no file exists
      * @param sha256 lower-case hex SHA-256 of the closed file; null while recording or without a file
      * @param failure why the track stopped being written (for example a full disk), or null
@@ -31,6 +32,7 @@ public record RecordingManifest(
             int payloadType,
             int clockRate,
             long ssrc,
+            Instant firstPacketAt,
             String file,
             String sha256,
             Counts counts,
@@ -59,6 +61,7 @@ public record RecordingManifest(
                     + ", \"payloadType\": " + track.payloadType()
                     + ", \"clockRate\": " + track.clockRate()
                     + ", \"ssrc\": " + track.ssrc()
+                    + ", \"firstPacketAt\": " + string(track.firstPacketAt())
                     + ", \"file\": " + string(track.file())
                     + ", \"sha256\": " + string(track.sha256())
                     + ", \"packets\": " + track.counts().packets()
@@ -71,11 +74,16 @@ public record RecordingManifest(
         StringJoiner participantList = new StringJoiner(", ", "[", "]");
         participants.forEach(participant -> participantList.add(string(participant)));
         return "{\n  \"callId\": " + string(callId)
-                + ",\n  \"startedAt\": " + string(startedAt.toString())
-                + ",\n  \"stoppedAt\": " + string(stoppedAt == null ? null : stoppedAt.toString())
+                + ",\n  \"startedAt\": " + string(startedAt)
+                + ",\n  \"stoppedAt\": " + string(stoppedAt)
                 + ",\n  \"participants\": " + participantList
                 + ",\n  \"tracks\": " + (tracks.isEmpty() ? "[]" : trackList.toString())
                 + "\n}\n";
+    }
+
+    /** An ISO 8601 UTC timestamp as a JSON string, or null. */
+    private static String string(Instant instant) {
+        return string(instant == null ? null : instant.toString());
     }
 
     /** A JSON string with the escapes RFC 8259 section 7 requires, or null. */

@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where the forwarding path hands one track's decrypted RTP packets to the recording. {@code onRtp}
@@ -27,6 +29,7 @@ public final class TrackRecorder {
     private final CallRecording recording;
     private final TrackDescription track;
     private final TrackStatistics statistics;
+    private final AtomicReference<Instant> firstPacketAt = new AtomicReference<>();
 
     // Confined to the recording's writer thread.
     private Path file;
@@ -57,6 +60,13 @@ public final class TrackRecorder {
         byte[] copy = new byte[packet.remaining()];
         packet.duplicate().get(copy);
         recording.enqueue(this, copy);
+    }
+
+    /** Notes the wall-clock arrival of the track's first packet, which places the track on the call's timeline. */
+    void arrived() {
+        if (firstPacketAt.get() == null) {
+            firstPacketAt.compareAndSet(null, Instant.now());
+        }
     }
 
     void droppedBeforeQueue(DropReason reason) {
@@ -152,8 +162,8 @@ public final class TrackRecorder {
     RecordingManifest.Track manifestEntry() {
         boolean hasFile = file != null && (!closed || sha256 != null);
         return new RecordingManifest.Track(track.participantId(), track.trackId(), track.codec(), track.payloadType(),
-                track.clockRate(), track.ssrc(), hasFile ? file.getFileName().toString() : null, sha256,
-                statistics.snapshot(), failure);
+                track.clockRate(), track.ssrc(), firstPacketAt.get(), hasFile ? file.getFileName().toString() : null,
+                sha256, statistics.snapshot(), failure);
     }
 
     private void writeInOrder(RtpPacket packet) {

@@ -182,6 +182,7 @@ class CallRecordingTest {
         String json = Files.readString(recording.directory().resolve(RecordingManifest.FILE_NAME));
         assertThat(json).isEqualTo(manifest.toJson());
         for (RecordingManifest.Track track : manifest.tracks()) {
+            assertThat(track.firstPacketAt()).isBetween(manifest.startedAt(), manifest.stoppedAt());
             Path file = recording.directory().resolve(track.file());
             assertThat(track.sha256()).isEqualTo(sha256(file));
             assertThat(json).contains("\"sha256\": \"" + sha256(file) + "\"");
