@@ -60,7 +60,10 @@ public final class RecordingBenchmark {
                     + "enough for %.0f recorded 1:1 calls%n", round, packets / plain, packets / recorded,
                     bytes * 8 / recorded / 1e6, plain / recorded, counters.framesWritten(), dropped,
                     packets / recorded / PACKETS_PER_RECORDED_CALL);
+            delete(plainRoot);
+            delete(recordedRoot);
         }
+        delete(root);
     }
 
     private static void recordings(Path root, int calls, List<byte[]> video, List<byte[]> audio,
@@ -103,6 +106,12 @@ public final class RecordingBenchmark {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static FileChannel open(Path file) throws IOException {
