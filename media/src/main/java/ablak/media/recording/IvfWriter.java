@@ -9,10 +9,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes VP8 frames to an IVF file, the container libvpx and ffmpeg read: a 32-byte file header
- * ("DKIF", version 0, fourcc VP80, size, time base, frame count), then each frame behind a 12-byte
+ * ("DKIF", version 0, fourcc VP80, size, time base, length), then each frame behind a 12-byte
  * header (size, 64-bit timestamp), all little-endian. Frames go to the file as they complete, so a
- * crash leaves every frame written so far readable; the frame count in the header is filled in on
- * close, and readers do not need it.
+ * crash leaves every frame written so far readable. Header bytes 24-27 are the frame count to
+ * libvpx, which ignores them when reading, and the stream duration in time-base units to ffmpeg,
+ * which writes and reads them so; the duration is filled in on close, as ffmpeg does.
  */
 final class IvfWriter implements VideoFrameWriter {
 
@@ -23,6 +24,7 @@ final class IvfWriter implements VideoFrameWriter {
     private final int clockRate;
     private boolean headerWritten;
     private int frameCount;
+    private long lastTicks;
 
     IvfWriter(Path file, int clockRate) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -40,14 +42,17 @@ final class IvfWriter implements VideoFrameWriter {
         header.putInt(frame.length).putLong(ticks).flip();
         writeFully(header, ByteBuffer.wrap(frame));
         frameCount++;
+        lastTicks = ticks;
     }
 
     @Override
     public void close() throws IOException {
         try (channel) {
             if (headerWritten) {
-                ByteBuffer count = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(frameCount).flip();
-                channel.write(count, 24);
+                // The last frame lasts as long as the average frame before it.
+                long duration = frameCount > 1 ? lastTicks * frameCount / (frameCount - 1) : 0;
+                ByteBuffer field = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) Math.min(duration, 0xFFFF_FFFFL)).flip();
+                channel.write(field, 24);
                 channel.force(true);
             }
         }

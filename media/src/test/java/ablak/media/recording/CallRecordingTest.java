@@ -54,6 +54,7 @@ class CallRecordingTest {
         assertThat(probe.width()).isEqualTo(WIDTH);
         assertThat(probe.height()).isEqualTo(HEIGHT);
         assertThat(probe.framesDecoded()).isEqualTo(VIDEO_FRAMES);
+        assertThat(Double.parseDouble(probe.stream().get("duration"))).isCloseTo(2.0, within(0.001));
         assertThat(counters.framesWritten()).isEqualTo(VIDEO_FRAMES);
         assertThat(counters.packetsWritten()).isEqualTo(FfmpegRtpStream.vp8().size());
     }
