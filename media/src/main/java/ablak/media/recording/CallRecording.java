@@ -71,7 +71,7 @@ public final class CallRecording {
             try {
                 Files.createDirectories(settings.directory());
                 Files.createDirectory(recording.directory);
-                recording.writeManifest(null);
+                recording.writeManifest(List.of(), null);
                 LOG.log(Level.INFO, "recording of call {0} started in {1}", callId, recording.directory);
                 started.complete(recording);
             } catch (IOException | RuntimeException e) {
@@ -112,7 +112,7 @@ public final class CallRecording {
         List<TrackRecorder> current = List.copyOf(tracks.values());
         writer.execute(() -> {
             recorder.open(directory, settings);
-            writeManifestQuietly(current, null);
+            writeManifestQuietly(current);
         });
         return recorder;
     }
@@ -127,11 +127,11 @@ public final class CallRecording {
         }
         stopped = new CompletableFuture<>();
         recording = false;
+        Instant stoppedAt = Instant.now();
         List<TrackRecorder> all = List.copyOf(tracks.values());
         CompletableFuture<RecordingManifest> result = stopped;
         writer.execute(() -> {
             try {
-                Instant stoppedAt = Instant.now();
                 all.forEach(TrackRecorder::close);
                 RecordingManifest manifest = writeManifest(all, stoppedAt);
                 LOG.log(Level.INFO, "recording of call {0} stopped: {1} tracks", callId, all.size());
@@ -166,13 +166,9 @@ public final class CallRecording {
         }
     }
 
-    private RecordingManifest writeManifest(Instant stoppedAt) throws IOException {
-        return writeManifest(List.of(), stoppedAt);
-    }
-
-    private void writeManifestQuietly(List<TrackRecorder> current, Instant stoppedAt) {
+    private void writeManifestQuietly(List<TrackRecorder> current) {
         try {
-            writeManifest(current, stoppedAt);
+            writeManifest(current, null);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not update the manifest of call " + callId, e);
         }

@@ -262,6 +262,29 @@ class CallRecordingTest {
     }
 
     @Test
+    void stoppingWhilePacketsStillArriveLeavesAPlayableFile() throws Exception {
+        CallRecording recording = start("call-1");
+        TrackRecorder camera = recording.addTrack(CITIZEN_CAMERA);
+        List<Throwable> feederFailures = Collections.synchronizedList(new ArrayList<>());
+        Thread feeder = new Thread(() -> FfmpegRtpStream.vp8().forEach(packet -> {
+            camera.onRtp(packet, 0, packet.length);
+            Thread.yield();
+        }));
+        feeder.setUncaughtExceptionHandler((thread, failure) -> feederFailures.add(failure));
+        feeder.start();
+        awaitCondition(() -> counters.framesWritten() >= 5);
+
+        RecordingManifest manifest = stop(recording);
+        feeder.join();
+
+        assertThat(feederFailures).isEmpty();
+        Ffprobe probe = Ffprobe.of(fileOf(manifest, "camera"));
+        assertThat(probe.errors()).isEmpty();
+        assertThat(probe.framesDecoded()).isEqualTo(manifest.tracks().get(0).counts().frames()).isGreaterThanOrEqualTo(5);
+        assertThat(sha256(fileOf(manifest, "camera"))).isEqualTo(manifest.tracks().get(0).sha256());
+    }
+
+    @Test
     void aTrackThatReceivedNoMediaHasNoFile() throws Exception {
         CallRecording recording = start("call-1");
         recording.addTrack(CITIZEN_CAMERA);
