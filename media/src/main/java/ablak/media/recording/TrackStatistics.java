@@ -8,28 +8,20 @@ import java.util.concurrent.atomic.LongAdder;
 final class TrackStatistics {
 
     private final RecordingCounters node;
-    private final LongAdder packets = new LongAdder();
-    private final LongAdder frames = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
+    private final RecordingCounters track = new RecordingCounters();
     private final LongAdder lost = new LongAdder();
-    private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
 
     TrackStatistics(RecordingCounters node) {
         this.node = node;
-        for (DropReason reason : DropReason.values()) {
-            drops.put(reason, new LongAdder());
-        }
     }
 
     void written(long packetCount, long byteCount) {
-        packets.add(packetCount);
-        frames.increment();
-        bytes.add(byteCount);
+        track.written(packetCount, byteCount);
         node.written(packetCount, byteCount);
     }
 
     void dropped(DropReason reason, long packetCount) {
-        drops.get(reason).add(packetCount);
+        track.dropped(reason, packetCount);
         node.dropped(reason, packetCount);
     }
 
@@ -39,12 +31,13 @@ final class TrackStatistics {
     }
 
     RecordingManifest.Counts snapshot() {
-        Map<DropReason, Long> dropCounts = new EnumMap<>(DropReason.class);
-        drops.forEach((reason, count) -> {
-            if (count.sum() > 0) {
-                dropCounts.put(reason, count.sum());
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (DropReason reason : DropReason.values()) {
+            if (track.drops(reason) > 0) {
+                drops.put(reason, track.drops(reason));
             }
-        });
-        return new RecordingManifest.Counts(packets.sum(), frames.sum(), bytes.sum(), lost.sum(), dropCounts);
+        }
+        return new RecordingManifest.Counts(track.packetsWritten(), track.framesWritten(), track.bytesWritten(),
+                lost.sum(), drops);
     }
 }
