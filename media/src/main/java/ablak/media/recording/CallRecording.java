@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -92,22 +93,35 @@ public final class CallRecording {
     }
 
     /**
+     * Adds a track whose keyframes the forwarding path requests on its own (or an audio track).
+     *
+     * @see #addTrack(TrackDescription, Runnable)
+     */
+    public TrackRecorder addTrack(TrackDescription track) {
+        return addTrack(track, () -> { });
+    }
+
+    /**
      * Adds a track; its file is created in the call's directory and the manifest lists it. Tracks may
      * be added at any time while recording, for example when an interpreter joins.
      *
+     * @param keyframeRequest run, at most once a second, while a video track waits for a keyframe
+     *     because recording started mid-stream or a packet was lost: the forwarding path should send
+     *     the publisher a PLI. It runs on the recording's writer thread and must not block.
      * @throws IllegalArgumentException if this participant already has a track with this id
      * @throws IllegalStateException if the recording has stopped
      */
-    public synchronized TrackRecorder addTrack(TrackDescription track) {
+    public synchronized TrackRecorder addTrack(TrackDescription track, Runnable keyframeRequest) {
         if (stopped != null) {
             throw new IllegalStateException("the recording of call " + callId + " has stopped");
         }
+        Objects.requireNonNull(keyframeRequest, "keyframeRequest");
         String key = track.fileName();
         if (tracks.containsKey(key)) {
             throw new IllegalArgumentException("participant " + track.participantId() + " already has track "
                     + track.trackId() + " in the recording of call " + callId);
         }
-        TrackRecorder recorder = new TrackRecorder(this, track, counters);
+        TrackRecorder recorder = new TrackRecorder(this, track, counters, keyframeRequest);
         tracks.put(key, recorder);
         List<TrackRecorder> current = List.copyOf(tracks.values());
         writer.execute(() -> {

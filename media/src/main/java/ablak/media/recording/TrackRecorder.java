@@ -29,6 +29,7 @@ public final class TrackRecorder {
     private final CallRecording recording;
     private final TrackDescription track;
     private final TrackStatistics statistics;
+    private final Runnable keyframeRequest;
     private final AtomicReference<Instant> firstPacketAt = new AtomicReference<>();
 
     // Confined to the recording's writer thread.
@@ -39,10 +40,12 @@ public final class TrackRecorder {
     private boolean closed;
     private String sha256;
 
-    TrackRecorder(CallRecording recording, TrackDescription track, RecordingCounters counters) {
+    TrackRecorder(CallRecording recording, TrackDescription track, RecordingCounters counters,
+            Runnable keyframeRequest) {
         this.recording = recording;
         this.track = track;
         this.statistics = new TrackStatistics(counters);
+        this.keyframeRequest = keyframeRequest;
     }
 
     public TrackDescription track() {
@@ -78,9 +81,9 @@ public final class TrackRecorder {
         try {
             trackFile = switch (track.codec()) {
                 case VP8 -> new VideoTrackFile(new Vp8PayloadFormat(), new IvfWriter(file, track.clockRate()),
-                        statistics, settings.maxFrameBytes());
+                        statistics, settings.maxFrameBytes(), this::requestKeyframe);
                 case H264 -> new VideoTrackFile(new H264PayloadFormat(), new AnnexBWriter(file),
-                        statistics, settings.maxFrameBytes());
+                        statistics, settings.maxFrameBytes(), this::requestKeyframe);
                 case OPUS -> new OpusTrackFile(file, track.ssrc(), statistics);
             };
         } catch (IOException e) {
@@ -178,6 +181,15 @@ public final class TrackRecorder {
         } catch (IOException e) {
             fail(e);
             statistics.dropped(DropReason.WRITE_FAILED, 1);
+        }
+    }
+
+    private void requestKeyframe() {
+        try {
+            keyframeRequest.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "keyframe request for track " + track.participantId() + "/" + track.trackId()
+                    + " of call " + recording.callId() + " failed", e);
         }
     }
 

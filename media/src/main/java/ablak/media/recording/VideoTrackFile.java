@@ -8,14 +8,20 @@ import java.io.IOException;
  * of a frame share its RTP timestamp and the last one carries the marker bit (RFC 7741 section 4.1,
  * RFC 6184 section 5.1). A frame that lost a packet is dropped, and so is every frame after it until
  * the next keyframe, because they reference what was lost; the file therefore never holds a frame a
- * decoder would reject.
+ * decoder would reject. While it waits for a keyframe it asks for one, at most once a second: a
+ * WebRTC sender sends keyframes only when asked (a PLI, RFC 4585 6.3.1), so a recording started in
+ * the middle of a call, or one that lost a packet no subscriber lost, would otherwise wait for ever.
  */
 final class VideoTrackFile implements TrackFile {
+
+    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 1_000_000_000L;
 
     private final VideoPayloadFormat format;
     private final VideoFrameWriter writer;
     private final TrackStatistics statistics;
     private final int maxFrameBytes;
+    private final Runnable keyframeRequest;
+    private long lastKeyframeRequest;
     private final RtpTimestamps timestamps = new RtpTimestamps();
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
     private boolean assembling;
@@ -23,11 +29,14 @@ final class VideoTrackFile implements TrackFile {
     private int framePackets;
     private boolean awaitingKeyframe = true;
 
-    VideoTrackFile(VideoPayloadFormat format, VideoFrameWriter writer, TrackStatistics statistics, int maxFrameBytes) {
+    VideoTrackFile(VideoPayloadFormat format, VideoFrameWriter writer, TrackStatistics statistics, int maxFrameBytes,
+            Runnable keyframeRequest) {
         this.format = format;
         this.writer = writer;
         this.statistics = statistics;
         this.maxFrameBytes = maxFrameBytes;
+        this.keyframeRequest = keyframeRequest;
+        this.lastKeyframeRequest = System.nanoTime() - KEYFRAME_REQUEST_INTERVAL_NANOS;
     }
 
     @Override
@@ -75,7 +84,7 @@ final class VideoTrackFile implements TrackFile {
     @Override
     public void close() throws IOException {
         if (assembling) {
-            abandonFrame(DropReason.INCOMPLETE_FRAME);
+            statistics.dropped(DropReason.INCOMPLETE_FRAME, framePackets);
         }
         writer.close();
     }
@@ -86,6 +95,7 @@ final class VideoTrackFile implements TrackFile {
         boolean keyframe = format.isKeyframe(data);
         if (awaitingKeyframe && !keyframe) {
             statistics.dropped(DropReason.AWAITING_KEYFRAME, framePackets);
+            requestKeyframe();
             return;
         }
         awaitingKeyframe = false;
@@ -98,5 +108,14 @@ final class VideoTrackFile implements TrackFile {
         assembling = false;
         awaitingKeyframe = true;
         frame.reset();
+        requestKeyframe();
+    }
+
+    private void requestKeyframe() {
+        long now = System.nanoTime();
+        if (now - lastKeyframeRequest >= KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            lastKeyframeRequest = now;
+            keyframeRequest.run();
+        }
     }
 }
