@@ -21,9 +21,9 @@ final class VideoTrackFile implements TrackFile {
     private final TrackStatistics statistics;
     private final int maxFrameBytes;
     private final Runnable keyframeRequest;
-    private long lastKeyframeRequest;
     private final RtpTimestamps timestamps = new RtpTimestamps();
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    private long lastKeyframeRequest;
     private boolean assembling;
     private long frameTimestamp;
     private int framePackets;
@@ -60,9 +60,11 @@ final class VideoTrackFile implements TrackFile {
             format.appendFrameData(packet.payload(), frame);
             framePackets++;
         } catch (MalformedRtpException e) {
+            // The broken packet belonged to some frame, which is now incomplete.
             if (assembling) {
                 abandonFrame(DropReason.INCOMPLETE_FRAME);
             }
+            awaitingKeyframe = true;
             throw e;
         }
         if (frame.size() > maxFrameBytes) {
