@@ -1,0 +1,99 @@
+// Every name the apps use to talk to the server, in one place so they can be aligned with
+// docs/protocol.md (WebSocket control protocol) and the REST API as those are finalised.
+// Envelope (docs/protocol.md): {"type": "...", "id": "c-1", ...fields}; replies carry "ref": <id>;
+// failures are {"type": "error", "code": "...", "message": "...", "ref": "<id>"}.
+
+export const WEBSOCKET_PATH = '/ws';
+
+export const Rest = {
+  /** POST → {token}: an anonymous, short-lived citizen token for this visit. */
+  citizenToken: '/api/citizen/token',
+  /** POST {username, password} → 200 {user:{name, roles}} + session cookie; DELETE signs out. */
+  staffSession: '/api/session',
+  /** GET ?lang=xx → Catalogue (life events → case types). */
+  catalogue: '/api/catalogue',
+  /** GET → FormDefinition of the case type's current version. */
+  caseTypeForm: (caseTypeId: string) => `/api/case-types/${encodeURIComponent(caseTypeId)}/form`,
+} as const;
+
+export const Message = {
+  // session
+  hello: 'hello', // → {token, resumeToken?, language}; reply welcome
+  welcome: 'welcome', // ← {resumeToken, heartbeatSeconds, role, resumed}
+  ping: 'ping',
+  pong: 'pong',
+  error: 'error',
+  // citizen in the queue
+  queueJoin: 'queue.join', // → {caseTypeId, language, answers, kiosk}; reply queue.joined {contactId}
+  queueJoined: 'queue.joined',
+  queueLeave: 'queue.leave', // → {callback?: {phone}}
+  queuePosition: 'queue.position', // ← {position, estimatedWaitSeconds}
+  // clerk
+  clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
+  offer: 'offer', // ← {offerId, contactId, caseTypeId, caseTypeTitle, language, waitedSeconds, ringSeconds}
+  offerAccept: 'offer.accept', // → {offerId}
+  offerDecline: 'offer.decline', // → {offerId}
+  offerRevoked: 'offer.revoked', // ← {offerId, reason}
+  wrapUpDone: 'wrapup.done', // → {disposition}
+  // the call (both sides)
+  callStarted: 'call.started', // ← {callId, role, peerName, recording, answers?, form?}
+  callEnded: 'call.ended', // ← {callId, reason}
+  callEnd: 'call.end', // → {callId}
+  callRecording: 'call.recording', // ← {callId, recording}
+  callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language}: a third party joins
+  callTransfer: 'call.transfer', // → {callId, queueId}
+  mediaOffer: 'media.offer', // → {callId, sdp}; reply media.answer {sdp}
+  mediaAnswer: 'media.answer',
+  mediaCandidate: 'media.candidate', // ↔ {callId, candidate}
+  chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
+  // the case
+  caseUpdate: 'case.update', // → {caseId, data} (clerk autosave); ← {caseId, data, version}
+  caseReview: 'case.review', // → {caseId, data}: clerk asks the citizen to confirm; the server sends case.summary
+  caseSummary: 'case.summary', // ← {caseId, caseTypeTitle, items:[{label, value}]}: ask the citizen to confirm
+  caseConfirm: 'case.confirm', // → {caseId}
+  caseConfirmed: 'case.confirmed', // ← {caseId}
+  caseSubmit: 'case.submit', // → {caseId, data}; reply case.submitted, or error code "case.invalid" with errors:[{path, message}]
+  caseSubmitted: 'case.submitted', // ← {caseId, caseNumber}
+  // supervisor
+  wallboardSubscribe: 'wallboard.subscribe', // → {}; reply wallboard.snapshot
+  wallboardSnapshot: 'wallboard.snapshot', // ← {queues:[QueueFigures], clerks:[ClerkRow]}
+} as const;
+
+export type MessageType = (typeof Message)[keyof typeof Message];
+
+export interface Envelope {
+  type: string;
+  id?: string;
+  ref?: string;
+  [field: string]: unknown;
+}
+
+export interface ErrorMessage extends Envelope {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+export type ClerkStateName = 'offline' | 'available' | 'offered' | 'busy' | 'wrapup' | 'break' | 'notresponding';
+
+export interface QueueFigures {
+  queueId: string;
+  name: string | Record<string, string>;
+  waiting: number;
+  longestWaitSeconds: number;
+  estimatedWaitSeconds: number;
+  /** 0..1: answered within the target over answered plus abandoned after the grace time. */
+  serviceLevel: number | null;
+  abandonedToday: number;
+  /** Optional per-queue thresholds; the wallboard has documented defaults. */
+  thresholds?: { longestWaitAmberSeconds?: number; longestWaitRedSeconds?: number; serviceLevelAmber?: number; serviceLevelRed?: number };
+}
+
+export interface ClerkRow {
+  clerkId: string;
+  name: string;
+  state: ClerkStateName;
+  reason?: string;
+  sinceEpochMillis: number;
+  queue?: string;
+}
