@@ -16,7 +16,7 @@ export interface KioskOptions {
 export class KioskGuard {
   private idleTimer = 0;
   private countdownTimer = 0;
-  private remaining = 0;
+  private deadline = 0;
   private readonly warning = dialog('kiosk.idle.title', { role: 'alertdialog', onCancel: () => this.stillHere() });
   private readonly countdown = h('p', { class: 'kiosk-countdown', 'aria-live': 'polite' });
 
@@ -41,18 +41,20 @@ export class KioskGuard {
 
   private warn(): void {
     if (!this.options.canReset()) { this.arm(); return; }
-    this.remaining = this.options.warningSeconds;
+    // Counted from a deadline, not by ticks: a busy or throttled page still resets on time.
+    this.deadline = Date.now() + this.options.warningSeconds * 1000;
     this.tick();
     this.warning.open();
-    this.countdownTimer = window.setInterval(() => {
-      this.remaining -= 1;
-      if (this.remaining <= 0) this.reset();
-      else this.tick();
-    }, 1000);
+    this.countdownTimer = window.setInterval(() => this.tick(), 1000);
   }
 
   private tick(): void {
-    this.countdown.textContent = t('kiosk.idle.countdown', { seconds: this.remaining });
+    const remaining = Math.ceil((this.deadline - Date.now()) / 1000);
+    if (remaining <= 0) {
+      this.reset();
+      return;
+    }
+    this.countdown.textContent = t('kiosk.idle.countdown', { seconds: remaining });
   }
 
   private stillHere(): void {

@@ -178,9 +178,12 @@ async function questionsScreen(): Promise<HTMLElement> {
   let form: RenderedForm | null = null;
   try {
     visit.form ??= await loadForm(caseType.id);
-    form = renderForm(visit.form, 'question');
-    form.setData(visit.answers);
-    form.onChange((data) => { visit.answers = data; });
+    if (Object.keys(visit.form.schema.properties).length) {
+      const rendered = renderForm(visit.form, 'question');
+      rendered.setData(visit.answers);
+      rendered.onChange((data) => { visit.answers = data; });
+      form = rendered;
+    }
   } catch {
     problem.replaceChildren(h('p', {}, t('citizen.questions.unavailable')));
     problem.hidden = false;
@@ -199,6 +202,7 @@ async function questionsScreen(): Promise<HTMLElement> {
       heading('citizen.questions.title'),
       text('p', 'citizen.questions.lead', { class: 'lead' }),
       problem,
+      !form && problem.hidden ? text('p', 'citizen.questions.none') : null,
       h('form', { novalidate: true, onsubmit: next as EventListener },
         form?.element ?? '',
         h('div', { class: 'actions' }, button('citizen.continue', () => undefined, 'primary', { type: 'submit' })))),

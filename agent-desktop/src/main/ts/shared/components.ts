@@ -158,7 +158,7 @@ export async function languageSwitch(): Promise<HTMLElement> {
 export async function header(appKey: string, ...items: HTMLElement[]): Promise<HTMLElement> {
   return h('header', { class: 'site-header', role: 'banner' },
     h('div', { class: 'site-header__inner' },
-      h('a', { class: 'site-header__brand', href: './', 'aria-label': t('service.home'), 'data-i18n-attr': 'aria-label:service.home' },
+      h('a', { class: 'site-header__brand', href: './' },
         h('span', { class: 'site-header__mark', 'aria-hidden': 'true' }),
         text('span', 'service.name', { class: 'site-header__name' }),
         text('span', appKey, { class: 'site-header__app' })),

@@ -265,9 +265,10 @@ export function renderForm(definition: FormDefinition, idPrefix = 'form'): Rende
     const binding: ControlBinding = { name, schema: property, field: wrapped, wrapper: wrapped.element, input, read, write, touched: false };
     bindings.set(name, binding);
     for (const element of inputs) {
+      // Errors first appear on submit, then follow every keystroke (GOV.UK's pattern): showing one on blur
+      // would move the page under the pointer as the person reaches for the next control.
       element.addEventListener('input', () => changed(binding));
-      element.addEventListener('change', () => { binding.touched = true; changed(binding); });
-      element.addEventListener('blur', () => { if (read() !== '' || binding.touched) { binding.touched = true; check(binding); } });
+      element.addEventListener('change', () => changed(binding));
     }
     return wrapped.element;
   }
