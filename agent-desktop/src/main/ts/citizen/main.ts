@@ -435,6 +435,7 @@ connection.on(Message.callStarted, (message) => {
   visit.callId = String(message.callId);
   visit.recording = message.recording === true;
   go('call');
+  playChime();
   announce(t('call.started'), true);
 });
 connection.on(Message.caseSubmitted, (message) => {
@@ -466,6 +467,7 @@ async function start(): Promise<void> {
   const initial = kiosk ? 'hu' : new URLSearchParams(location.search).get('lang');
   await initI18n(initial);
   document.body.classList.toggle('kiosk', kiosk);
+  document.documentElement.classList.toggle('kiosk', kiosk);
   byId('app').prepend(skipLink(), await header('citizen.appName'), connectionBanner(connection));
   onLanguageChange(() => { catalogue = null; if (!['devices', 'call', 'waiting'].includes(visit.screen)) render(); });
   if (kiosk) {

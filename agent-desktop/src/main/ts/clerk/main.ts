@@ -46,8 +46,9 @@ const shortcuts: Array<{ keys: string; key: string; label: string; run: () => vo
   { keys: 'Alt+B', key: 'b', label: 'shortcut.break', run: () => setState('break', breakReasons[1]) },
 ];
 
+const shortcutList = () => h('dl', { class: 'shortcut-list' }, ...shortcuts.flatMap((s) => [h('dt', {}, h('kbd', {}, s.keys)), text('dd', s.label)]));
 const help = dialog('shortcut.title', { onCancel: () => help.close() });
-help.body.append(h('dl', { class: 'shortcut-list' }, ...shortcuts.flatMap((s) => [h('dt', {}, h('kbd', {}, s.keys)), text('dd', s.label)])),
+help.body.append(shortcutList(),
   h('div', { class: 'actions' }, button('dialog.close', () => help.close(), 'secondary')));
 
 document.addEventListener('keydown', (event) => {
@@ -64,7 +65,8 @@ document.addEventListener('keydown', (event) => {
 
 async function setState(next: ClerkStateName, why?: string): Promise<void> {
   try {
-    await connection.request(Message.clerkState, { state: next, ...(why ? { reason: why } : {}) });
+    const reply = await connection.request(Message.clerkState, { state: next, ...(why ? { reason: why } : {}) });
+    if (reply.type === Message.clerkState) applyState(reply);
   } catch (error) {
     announce(t('clerk.stateFailed', { code: (error as ProtocolError).code }), true);
   }
@@ -274,8 +276,8 @@ function idleView(): HTMLElement {
       h('div', { class: 'actions' }, button('clerk.goBreak', () => { void setState('break', why.value); }, 'secondary', { 'aria-keyshortcuts': 'Alt+B' }))),
     h('section', { class: 'panel' },
       text('h2', 'shortcut.title', { class: 'heading-m' }),
-      text('p', 'shortcut.hint'),
-      button('shortcut.show', () => help.open(), 'quiet')));
+      shortcutList(),
+      text('p', 'shortcut.hint', { class: 'hint' })));
 }
 
 function render(): void {
@@ -295,7 +297,11 @@ async function signedInAs(signedIn: StaffUser): Promise<void> {
   render();
 }
 
-connection.on(Message.clerkState, (message) => showState(message.state as ClerkStateName, Number(message.since ?? Date.now()), String(message.reason ?? '')));
+function applyState(message: Envelope): void {
+  showState(message.state as ClerkStateName, Number(message.since ?? Date.now()), String(message.reason ?? ''));
+}
+
+connection.on(Message.clerkState, applyState);
 connection.on(Message.welcome, (message) => { if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds; });
 connection.on(Message.offer, showOffer);
 connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });

@@ -13,7 +13,8 @@ export interface Chat {
 }
 
 export function realTimeText(connection: Connection, callId: string, selfKey: string, peerKey: string): Chat {
-  const log = h('ol', { class: 'chat__log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  // Focusable so keyboard users can scroll back through a long conversation (WCAG 2.1.1).
+  const log = h('ol', { class: 'chat__log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: 0, 'aria-labelledby': `chat-title-${callId}` });
   const draft = h('p', { class: 'chat__draft', hidden: true });
   const input = h('textarea', { id: `chat-${callId}`, class: 'textarea chat__input', rows: 2, maxlength: 2000 });
   let lastSent = '';

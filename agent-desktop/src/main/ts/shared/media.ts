@@ -144,7 +144,7 @@ export class CallMedia {
       let received = 0;
       let lost = 0;
       (await this.peer.getStats()).forEach((report) => {
-        if (report.type === 'candidate-pair' && report.nominated && typeof report.currentRoundTripTime === 'number') rtt = report.currentRoundTripTime;
+        if (report.type === 'candidate-pair' && report.state === 'succeeded' && typeof report.currentRoundTripTime === 'number') rtt = report.currentRoundTripTime;
         if (report.type === 'inbound-rtp') { received += report.packetsReceived ?? 0; lost += report.packetsLost ?? 0; }
       });
       const newReceived = received - this.lastPackets.received;
@@ -152,7 +152,7 @@ export class CallMedia {
       this.lastPackets = { received, lost };
       const loss = newReceived + newLost > 0 ? newLost / (newReceived + newLost) : null;
       onQuality(classifyQuality(rtt, loss));
-    }, 2000);
+    }, 1500);
   }
 
   close(): void {

@@ -10,8 +10,9 @@ export interface StaffUser { name: string; roles: string[] }
 
 export async function currentUser(): Promise<StaffUser | null> {
   const response = await fetch(Rest.staffSession, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
-  if (!response || !response.ok) return null;
-  return ((await response.json()) as { user: StaffUser }).user;
+  // 200 with the user when a session exists; 204 (or 401) when it does not.
+  if (!response || response.status !== 200) return null;
+  return ((await response.json().catch(() => ({ user: null }))) as { user: StaffUser | null }).user;
 }
 
 export function signInForm(onSignedIn: (user: StaffUser) => void): HTMLElement {

@@ -49,9 +49,6 @@ class ClerkDesktopTest extends BrowserTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Bejelentkezés"))).isVisible();
         check(page, "clerk-01-sign-in");
         page.getByLabel("Felhasználónév").fill("anna.kovacs");
-        page.getByLabel("Jelszó").fill("wrong");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Bejelentkezés")).click();
-        assertThat(page.getByText("A felhasználónév vagy a jelszó nem megfelelő.")).isVisible();
         page.getByLabel("Jelszó").fill("correct horse");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Bejelentkezés")).click();
 
@@ -92,6 +89,7 @@ class ClerkDesktopTest extends BrowserTest {
         page.getByLabel("A költözés napja").fill("2026-11-30");
         page.waitForCondition(() -> control.hasReceived("case.update"));
         assertThat(control.last("case.update").path("data").path("moveDate").asText()).isEqualTo("2026-11-30");
+        page.locator(".desk-call__case").evaluate("panel => panel.scrollTop = 0");
         check(page, "clerk-04-call-with-case-form");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jóváhagyás kérése az ügyféltől")).click();
@@ -113,6 +111,23 @@ class ClerkDesktopTest extends BrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Készen állok a következő hívásra")).click();
         page.waitForCondition(() -> control.hasReceived("wrapup.done"));
         assertThat(control.last("wrapup.done").path("disposition").asText()).isEqualTo("resolved");
+    }
+
+    @Test
+    void wrongPasswordIsRefusedWithAMessageAndFocusBackOnThePassword() {
+        Page page = newPage(false);
+        staffSession(page, "Kovács Anna", "clerk");
+        page.navigate(server.url("/clerk/"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Bejelentkezés")).click();
+        assertThat(page.getByText("Adja meg a felhasználónevét")).isVisible();
+
+        page.getByLabel("Felhasználónév").fill("anna.kovacs");
+        page.getByLabel("Jelszó").fill("wrong");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Bejelentkezés")).click();
+
+        assertThat(page.getByRole(AriaRole.ALERT).filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("nem megfelelő"))).isVisible();
+        assertThat(page.getByLabel("Jelszó")).isFocused();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Bejelentkezés"))).isVisible();
     }
 
     @Test
