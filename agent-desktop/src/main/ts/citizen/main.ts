@@ -4,9 +4,9 @@
 
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
-import { initI18n, language, loadLanguages, localized, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { initI18n, language, loadLanguages, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { CaseType, Catalogue, LifeEvent, loadCatalogue, loadForm, searchLifeEvents } from '../shared/catalogue.js';
-import { FormDefinition, renderForm, RenderedForm } from '../shared/forms.js';
+import { FormView, renderForm, RenderedForm, SummaryLine } from '../shared/forms.js';
 import { CallMedia, deviceProblem, listenToMicrophone, openCamera, playChime, stopStream } from '../shared/media.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
 import { Message, Rest } from '../shared/protocol.js';
@@ -19,7 +19,7 @@ interface Visit {
   screen: Screen;
   lifeEvent: LifeEvent | null;
   caseType: CaseType | null;
-  form: FormDefinition | null;
+  form: FormView | null;
   answers: Record<string, unknown>;
   query: string;
   stream: MediaStream | null;
@@ -128,8 +128,8 @@ async function eventsScreen(): Promise<HTMLElement> {
     count.textContent = t('citizen.events.count', { count: found.length });
     results.replaceChildren(...found.map((event) => h('li', {},
       h('button', { type: 'button', class: 'choice', onclick: (() => choose(event)) as EventListener },
-        h('span', { class: 'choice__title' }, localized(event.title)),
-        h('span', { class: 'choice__text' }, localized(event.description))))));
+        h('span', { class: 'choice__title' }, event.name),
+        h('span', { class: 'choice__text' }, event.description)))));
   };
   search.addEventListener('input', show);
   try {
@@ -164,12 +164,12 @@ function serviceScreen(): HTMLElement {
   const event = visit.lifeEvent!;
   return h('section', { class: 'screen' },
     back('events'), steps('events'),
-    h('h1', { class: 'heading-xl', tabindex: -1 }, localized(event.title)),
+    h('h1', { class: 'heading-xl', tabindex: -1 }, event.name),
     text('p', 'citizen.service.lead', { class: 'lead' }),
     h('ul', { class: 'choice-list' }, ...event.caseTypes.map((caseType) => h('li', {},
       h('button', { type: 'button', class: 'choice', onclick: (() => chooseService(caseType)) as EventListener },
-        h('span', { class: 'choice__title' }, localized(caseType.title)),
-        h('span', { class: 'choice__text' }, localized(caseType.description)))))));
+        h('span', { class: 'choice__title' }, caseType.name),
+        h('span', { class: 'choice__text' }, caseType.description))))));
 }
 
 async function questionsScreen(): Promise<HTMLElement> {
@@ -177,9 +177,10 @@ async function questionsScreen(): Promise<HTMLElement> {
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   let form: RenderedForm | null = null;
   try {
-    visit.form ??= await loadForm(caseType.id);
-    if (Object.keys(visit.form.schema.properties).length) {
-      const rendered = renderForm(visit.form, 'question');
+    if (visit.form?.language !== language()) visit.form = await loadForm(caseType.id, language());
+    const precall = new Set(caseType.precallInputs);
+    if (precall.size) {
+      const rendered = renderForm(visit.form, { idPrefix: 'question', include: (element) => precall.has(element.field) });
       rendered.setData(visit.answers);
       rendered.onChange((data) => { visit.answers = data; });
       form = rendered;
@@ -188,7 +189,6 @@ async function questionsScreen(): Promise<HTMLElement> {
     problem.replaceChildren(h('p', {}, t('citizen.questions.unavailable')));
     problem.hidden = false;
   }
-  const documents = caseType.documents ?? [];
   const next = (event: Event) => {
     event.preventDefault();
     if (form && form.validate().length > 0) return;
@@ -198,7 +198,7 @@ async function questionsScreen(): Promise<HTMLElement> {
   return h('section', { class: 'screen screen--with-aside' },
     h('div', { class: 'screen__main' },
       back(visit.lifeEvent && visit.lifeEvent.caseTypes.length > 1 ? 'service' : 'events'), steps('questions'),
-      h('p', { class: 'caption' }, localized(caseType.title)),
+      h('p', { class: 'caption' }, caseType.name),
       heading('citizen.questions.title'),
       text('p', 'citizen.questions.lead', { class: 'lead' }),
       problem,
@@ -208,11 +208,11 @@ async function questionsScreen(): Promise<HTMLElement> {
         h('div', { class: 'actions' }, button('citizen.continue', () => undefined, 'primary', { type: 'submit' })))),
     h('aside', { class: 'screen__aside panel panel--tinted', 'aria-labelledby': 'documents-title' },
       text('h2', 'citizen.questions.documents', { id: 'documents-title', class: 'heading-m' }),
-      documents.length
-        ? h('ul', { class: 'list list--bullet' }, ...documents.map((d) => h('li', {}, localized(d))))
+      caseType.documentsToShow.length
+        ? h('ul', { class: 'list list--bullet' }, ...caseType.documentsToShow.map((d) => h('li', {}, d.name)))
         : text('p', 'citizen.questions.noDocuments'),
       caseType.videoIdentification ? text('p', 'citizen.questions.identification', { class: 'inset' }) : null,
-      caseType.typicalMinutes ? h('p', { class: 'hint' }, t('citizen.questions.typical', { minutes: caseType.typicalMinutes })) : null));
+      caseType.typicalHandlingMinutes ? h('p', { class: 'hint' }, t('citizen.questions.typical', { minutes: caseType.typicalHandlingMinutes })) : null));
 }
 
 function devicesScreen(): HTMLElement {
@@ -376,10 +376,10 @@ function callScreen(): HTMLElement {
   }));
   cleanup.push(connection.on(Message.caseSummary, (message) => {
     const caseId = String(message.caseId);
-    const items = (message.items as Array<{ label: unknown; value: unknown }> | undefined) ?? [];
+    const lines = (message.lines as SummaryLine[] | undefined) ?? [];
     summary.replaceChildren(
       text('h2', 'summary.title', { class: 'heading-m' }), text('p', 'summary.lead'),
-      h('dl', { class: 'summary-list' }, ...items.flatMap((item) => [h('dt', {}, localized(item.label as string)), h('dd', {}, String(item.value ?? ''))])),
+      h('dl', { class: 'summary-list' }, ...lines.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)])),
       h('div', { class: 'actions' },
         button('summary.confirm', () => {
           void connection.request(Message.caseConfirm, { caseId }).then(() => {
@@ -469,7 +469,17 @@ async function start(): Promise<void> {
   document.body.classList.toggle('kiosk', kiosk);
   document.documentElement.classList.toggle('kiosk', kiosk);
   byId('app').prepend(skipLink(), await header('citizen.appName'), connectionBanner(connection));
-  onLanguageChange(() => { catalogue = null; if (!['devices', 'call', 'waiting'].includes(visit.screen)) render(); });
+  onLanguageChange(() => {
+    // The catalogue and the form come from the server in one language: fetch them again, keep the answers.
+    catalogue = null;
+    if (visit.lifeEvent) void loadCatalogue(language()).then((fresh) => {
+      catalogue = fresh;
+      visit.lifeEvent = fresh.lifeEvents.find((e) => e.id === visit.lifeEvent?.id) ?? null;
+      visit.caseType = visit.lifeEvent?.caseTypes.find((c) => c.id === visit.caseType?.id) ?? visit.caseType;
+      if (['service', 'questions'].includes(visit.screen)) render();
+    });
+    if (!['devices', 'call', 'waiting', 'service', 'questions'].includes(visit.screen)) render();
+  });
   if (kiosk) {
     new KioskGuard({
       idleSeconds: 90,

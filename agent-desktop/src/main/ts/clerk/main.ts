@@ -3,16 +3,16 @@
 
 import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
-import { initI18n, language, languageName, localized, onLanguageChange, t } from '../shared/i18n.js';
+import { initI18n, language, languageName, onLanguageChange, t } from '../shared/i18n.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
 import { ClerkStateName, Envelope, Message, Rest } from '../shared/protocol.js';
-import { FieldError, FormDefinition, renderForm, RenderedForm } from '../shared/forms.js';
+import { FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, StaffUser } from '../shared/signin.js';
 
-interface Offer { offerId: string; caseTypeTitle: unknown; language: string; waitedSeconds: number; ringSeconds: number }
-interface Call { callId: string; caseId: string; peerName: string; answers: Record<string, unknown>; answerLabels: Record<string, unknown>; form: FormDefinition | null; videoIdentification: boolean; recording: boolean }
+interface Offer { offerId: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
+interface Call { callId: string; caseId: string; answers: Record<string, unknown>; form: FormView | null; videoIdentification: boolean; recording: boolean }
 
 const connection = new Connection({ language, token: async () => null });
 let user: StaffUser | null = null;
@@ -102,14 +102,14 @@ const offerDialog = dialog('offer.title', { role: 'alertdialog', className: 'dia
 
 function showOffer(message: Envelope): void {
   offer = {
-    offerId: String(message.offerId), caseTypeTitle: message.caseTypeTitle ?? message.caseTypeId, language: String(message.language ?? ''),
+    offerId: String(message.offerId), caseTypeName: String(message.caseTypeName ?? message.caseTypeId ?? ''), language: String(message.language ?? ''),
     waitedSeconds: Number(message.waitedSeconds ?? 0), ringSeconds: Number(message.ringSeconds ?? 20),
   };
   const ring = h('progress', { class: 'offer__ring', max: offer.ringSeconds, value: offer.ringSeconds, 'aria-label': t('offer.ringing') });
   replaceChildren(offerDialog.body,
     h('div', { class: 'offer__pulse', 'aria-hidden': 'true' }),
     h('dl', { class: 'summary-list summary-list--compact' },
-      text('dt', 'offer.caseType'), h('dd', { id: 'offer-case-type' }, localized(offer.caseTypeTitle as string)),
+      text('dt', 'offer.caseType'), h('dd', { id: 'offer-case-type' }, offer.caseTypeName),
       text('dt', 'offer.language'), h('dd', {}, languageName(offer.language)),
       text('dt', 'offer.waited'), h('dd', {}, formatDuration(offer.waitedSeconds))),
     ring,
@@ -117,7 +117,7 @@ function showOffer(message: Envelope): void {
       button('offer.accept', () => respond(Message.offerAccept), 'primary', { 'aria-keyshortcuts': 'Alt+A', id: 'offer-accept' }),
       button('offer.decline', () => respond(Message.offerDecline), 'secondary', { 'aria-keyshortcuts': 'Alt+D' })));
   offerDialog.open();
-  announce(t('offer.announce', { caseType: localized(offer.caseTypeTitle as string) }), true);
+  announce(t('offer.announce', { caseType: offer.caseTypeName }), true);
   playChime(3);
   let left = offer.ringSeconds;
   window.clearInterval(ringTimer);
@@ -146,9 +146,9 @@ function respond(type: string): void {
 
 async function startCall(message: Envelope): Promise<void> {
   call = {
-    callId: String(message.callId), caseId: String(message.caseId ?? ''), peerName: String(message.peerName ?? ''),
-    answers: (message.answers as Record<string, unknown>) ?? {}, answerLabels: (message.answerLabels as Record<string, unknown>) ?? {},
-    form: (message.form as FormDefinition) ?? null, videoIdentification: message.videoIdentification === true, recording: message.recording === true,
+    callId: String(message.callId), caseId: String(message.caseId ?? ''),
+    answers: (message.answers as Record<string, unknown>) ?? {},
+    form: (message.form as FormView) ?? null, videoIdentification: message.videoIdentification === true, recording: message.recording === true,
   };
   try {
     camera ??= await openCamera();
@@ -175,8 +175,11 @@ function callView(current: Call): HTMLElement {
   const recording = h('p', { class: 'call__recording', hidden: !current.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const chat = realTimeText(connection, current.callId, 'chat.me', 'chat.citizen');
 
-  caseForm = current.form ? renderForm(current.form, 'case') : null;
+  caseForm = current.form ? renderForm(current.form, { idPrefix: 'case' }) : null;
   caseForm?.setData(current.answers);
+  // What the citizen answered before the call, as they said it, beside the form the clerk completes.
+  const precall = new Set(current.form?.ui.groups.flatMap((g) => g.elements.filter((e) => e.precall).map((e) => e.field)) ?? []);
+  const answered = caseForm?.describe().filter((line) => precall.has(line.field)) ?? [];
   let saveTimer = 0;
   caseForm?.onChange((data) => {
     window.clearTimeout(saveTimer);
@@ -187,7 +190,10 @@ function callView(current: Call): HTMLElement {
     if (!caseForm || caseForm.validate().length) return;
     void connection.request(Message.caseSubmit, { caseId: current.caseId, data: caseForm.data() })
       .then((reply) => { caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.submitted', { number: String(reply.caseNumber) }))); })
-      .catch((error: ProtocolError & { errors?: FieldError[] }) => caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code }))));
+      .catch((error: ProtocolError) => {
+        if (error.details?.errors) caseForm?.showErrors(error.details.errors as FieldError[]);
+        caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code })));
+      });
   }, 'primary', { disabled: true, id: 'case-submit' });
   const review = button('case.review', () => {
     if (!caseForm || caseForm.validate().length) return;
@@ -219,7 +225,6 @@ function callView(current: Call): HTMLElement {
       void connection.request(Message.callTransfer, { callId: current.callId, queueId: queue.value.trim() }).then(() => transfer.close()).catch((e: ProtocolError) => queueField.setError(t('offer.failed', { code: e.code })));
     }), button('dialog.close', () => transfer.close(), 'secondary')));
 
-  const answers = Object.entries(current.answers);
   return h('div', { class: 'desk-call' },
     h('h1', { class: 'visually-hidden', tabindex: -1 }, t('clerk.inCall')),
     h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
@@ -235,8 +240,8 @@ function callView(current: Call): HTMLElement {
       h('h2', { class: 'heading-l', id: 'case-title' }, t('case.title')),
       h('details', { class: 'panel panel--tinted', open: true },
         text('summary', 'case.answers'),
-        answers.length
-          ? h('dl', { class: 'summary-list summary-list--compact' }, ...answers.flatMap(([k, v]) => [h('dt', {}, localized(current.answerLabels[k] as string) || k), h('dd', {}, String(v))]))
+        answered.length
+          ? h('dl', { class: 'summary-list summary-list--compact' }, ...answered.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)]))
           : text('p', 'case.noAnswers')),
       current.videoIdentification
         ? h('section', { class: 'panel identification', id: 'identification-panel', 'aria-labelledby': 'identification-title' },

@@ -8,7 +8,8 @@ export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A typed failure: the server's error code, or one of the client's own (timeout, closed). */
 export class ProtocolError extends Error {
-  constructor(readonly code: string, message: string) {
+  /** The error message's other fields, e.g. errors: [{path, message}] for invalid case data. */
+  constructor(readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ProtocolError';
   }
@@ -178,7 +179,8 @@ export class Connection {
       window.clearTimeout(pending.timer);
       if (message.type === Message.error) {
         const error = message as ErrorMessage;
-        pending.reject(new ProtocolError(error.code, error.message));
+        const { type: _type, ref: _ref, code, message: text, ...details } = error;
+        pending.reject(new ProtocolError(code, text, details));
       } else {
         pending.resolve(message);
       }

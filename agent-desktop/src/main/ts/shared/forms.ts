@@ -1,104 +1,138 @@
-// Renders a form definition — a JSON Schema (draft 2020-12 subset) for the data plus a UI schema in
-// the JSON Forms layout vocabulary (VerticalLayout, Group, Control with scope "#/properties/x",
-// rules with SHOW/HIDE/ENABLE/DISABLE conditions) — into accessible fields with live validation.
-// The citizen's pre-call questions and the clerk's case form both use it.
+// Renders a case type's form as the cases module publishes it (FormView: a JSON Schema for the data,
+// a UI schema of groups whose elements point at fields with JSON Pointers, the words in one language,
+// and the input masks used) into accessible fields with live validation. The citizen's pre-call
+// questions (elements marked precall) and the clerk's case form both use it.
 //
-// Supported keywords: type (string, number, integer, boolean), enum/oneOf-const with titles, format
-// (date, email), pattern, minLength, maxLength, minimum, maximum, required. Input masks come from the
-// control's options.mask ("9" a digit, "A" a letter, anything else a literal); the value kept is the
-// characters typed into the slots, without the literals, so schemas validate plain digits.
+// Validation follows the JSON Schema keywords the catalogue uses: type, enum, const, required (with
+// if/then for conditional requirements), minLength, maxLength, pattern, minimum, maximum, format
+// (date, email, hu-personal-id, hu-tax-id) and arrays of enums with minItems. The server validates
+// again and its errors (path + message) can be shown with showErrors().
 
 import { h } from './dom.js';
 import { field, Field, FieldLayout, text } from './components.js';
-import { Localized, localized, t } from './i18n.js';
+import { t } from './i18n.js';
+import { isPersonalId, isTaxId } from './identifiers.js';
 
-export interface PropertySchema {
-  type?: 'string' | 'number' | 'integer' | 'boolean';
-  title?: Localized;
-  description?: Localized;
-  enum?: Array<string | number>;
-  oneOf?: Array<{ const: string | number; title?: Localized }>;
-  format?: 'date' | 'email' | string;
+export interface Schema {
+  type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: Array<string | number | boolean>;
+  const?: unknown;
+  format?: string;
   pattern?: string;
   minLength?: number;
   maxLength?: number;
   minimum?: number;
   maximum?: number;
-  /** Per-keyword messages, in the style of ajv-errors: {"pattern": {"hu": "...", "en": "..."}}. */
-  errorMessage?: Record<string, Localized>;
+  items?: Schema;
+  minItems?: number;
+  if?: Schema;
+  then?: Schema;
 }
 
-export interface ObjectSchema {
-  type: 'object';
-  properties: Record<string, PropertySchema>;
-  required?: string[];
+export interface Rule { effect: 'SHOW' | 'HIDE'; condition: { field: string; schema: Schema } }
+export interface UiElement { field: string; mask?: string; precall?: boolean; rule?: Rule }
+export interface UiGroup { id: string; elements: UiElement[] }
+export interface FieldText { label: string; help?: string | null; errors?: Record<string, string>; options?: Record<string, string> }
+
+/** What GET /api/case-types/{id}/form?lang=xx returns (ablak.cases.catalogue.CatalogueView.FormView). */
+export interface FormView {
+  caseType: string;
+  version: number;
+  language: string;
+  schema: Schema;
+  ui: { groups: UiGroup[] };
+  texts: { groups: Record<string, string>; fields: Record<string, FieldText> };
+  inputMasks: Record<string, string>;
 }
 
-export interface Condition { scope: string; schema: { const?: unknown; enum?: unknown[]; not?: { const?: unknown } } }
-export interface Rule { effect: 'SHOW' | 'HIDE' | 'ENABLE' | 'DISABLE'; condition: Condition }
+/** One refused value: JSON Pointer and message, as the server's FieldError carries them. */
+export interface FieldError { path: string; message: string; keyword?: string }
+/** One answered field as a person reads it (the server's SummaryLine has the same shape). */
+export interface SummaryLine { group: string; field: string; label: string; value: string }
 
-export interface UiElement {
-  type: 'VerticalLayout' | 'HorizontalLayout' | 'Group' | 'Control' | 'Label';
-  elements?: UiElement[];
-  scope?: string;
-  label?: Localized;
-  text?: Localized;
-  rule?: Rule;
-  options?: { mask?: string; format?: 'radio' | 'textarea'; hint?: Localized; autocomplete?: string; inputmode?: string };
-}
-
-export interface FormDefinition {
-  caseTypeId?: string;
-  version?: string | number;
-  schema: ObjectSchema;
-  uischema?: UiElement;
-}
-
-export interface FieldError { path: string; message: string }
+export type Data = Record<string, unknown>;
 
 export interface RenderedForm {
   element: HTMLElement;
-  data(): Record<string, unknown>;
-  setData(data: Record<string, unknown>): void;
-  /** Validates every visible field, shows each error beside its field, and returns them all. */
+  data(): Data;
+  setData(data: Data): void;
+  /** Validates every visible field, shows each error beside its field and in a summary, returns them. */
   validate(): FieldError[];
-  /** Shows errors that came from the server (field path → message). */
   showErrors(errors: FieldError[]): void;
   focus(path: string): void;
-  onChange(listener: (data: Record<string, unknown>) => void): void;
+  onChange(listener: (data: Data) => void): void;
   setReadOnly(readOnly: boolean): void;
+  /** The visible answered fields, labelled: what the citizen answered, or will confirm. */
+  describe(): SummaryLine[];
 }
 
-interface ControlBinding {
-  name: string;
-  schema: PropertySchema;
-  field: Field;
-  wrapper: HTMLElement;
-  input: HTMLElement;
-  read(): unknown;
-  write(value: unknown): void;
-  touched: boolean;
+// --- JSON Pointer (RFC 6901) -------------------------------------------------------------------
+
+const segments = (pointer: string): string[] => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+export function valueAt(data: unknown, pointer: string): unknown {
+  let node: unknown = data;
+  for (const segment of segments(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Data)[segment];
+  }
+  return node;
 }
 
-const propertyName = (scope: string): string => scope.replace(/^#\/properties\//, '');
-
-function defaultUi(schema: ObjectSchema): UiElement {
-  return { type: 'VerticalLayout', elements: Object.keys(schema.properties).map((name) => ({ type: 'Control', scope: `#/properties/${name}` })) };
+function setAt(data: Data, pointer: string, value: unknown): void {
+  const path = segments(pointer);
+  let node = data;
+  path.slice(0, -1).forEach((segment) => {
+    if (typeof node[segment] !== 'object' || node[segment] === null) node[segment] = {};
+    node = node[segment] as Data;
+  });
+  node[path[path.length - 1]!] = value;
 }
 
+function schemaAt(schema: Schema, pointer: string): Schema | undefined {
+  let node: Schema | undefined = schema;
+  for (const segment of segments(pointer)) node = node?.properties?.[segment];
+  return node;
+}
+
+const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
+const nameOf = (pointer: string): string => segments(pointer).pop() ?? '';
+const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
+  || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(isEmpty));
+
+/** Whether a value satisfies a condition schema (the subset rules and if/then use). */
+export function satisfies(value: unknown, schema: Schema): boolean {
+  if (value === undefined) return false;
+  if ('const' in schema && value !== schema.const) return false;
+  if (schema.enum && !schema.enum.includes(value as string)) return false;
+  if (schema.properties) {
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      const inner = (value as Data | null)?.[name];
+      if (inner !== undefined && !satisfies(inner, sub)) return false;
+    }
+  }
+  for (const name of schema.required ?? []) if (isEmpty((value as Data | null)?.[name])) return false;
+  return true;
+}
+
+// --- masks -----------------------------------------------------------------------------------
+
+/** "9" a digit, "A" a letter, "*" a letter or digit, anything else a separator shown as typed. */
 export function applyMask(mask: string, typed: string): { raw: string; shown: string } {
-  const chars = [...typed].filter((c) => /[0-9A-Za-z]/.test(c));
+  const chars = [...typed.toUpperCase()].filter((c) => /[0-9A-Z]/.test(c) || !/[\s]/.test(c));
   let raw = '';
   let shown = '';
   for (const slot of mask) {
     if (chars.length === 0) break;
-    if (slot === '9' || slot === 'A') {
-      const wanted = slot === '9' ? /[0-9]/ : /[A-Za-z]/;
+    const wanted = slot === '9' ? /[0-9]/ : slot === 'A' ? /[A-Z]/ : slot === '*' ? /[0-9A-Z]/ : null;
+    if (wanted) {
       while (chars.length && !wanted.test(chars[0]!)) chars.shift();
       const next = chars.shift();
       if (next === undefined) break;
-      raw += next.toUpperCase();
-      shown += next.toUpperCase();
+      raw += next;
+      shown += next;
     } else {
       shown += slot;
       if (chars[0] === slot) chars.shift();
@@ -107,236 +141,282 @@ export function applyMask(mask: string, typed: string): { raw: string; shown: st
   return { raw, shown };
 }
 
-function choices(schema: PropertySchema): Array<{ value: string; label: string }> {
-  if (schema.oneOf) return schema.oneOf.map((o) => ({ value: String(o.const), label: localized(o.title) || String(o.const) }));
-  return (schema.enum ?? []).map((v) => ({ value: String(v), label: String(v) }));
-}
+// --- validation ------------------------------------------------------------------------------
 
-function errorFor(schema: PropertySchema, keyword: string, params: Record<string, string | number> = {}): string {
-  const custom = schema.errorMessage?.[keyword];
-  return custom ? localized(custom) : t(`validation.${keyword}`, params);
-}
-
-/** Returns the first error of one value against its schema, or null. */
-export function validateValue(schema: PropertySchema, value: unknown, required: boolean): string | null {
-  const empty = value === undefined || value === null || value === '' || (schema.type === 'boolean' && required && value !== true);
-  if (empty) return required ? errorFor(schema, 'required') : null;
+/** The JSON Schema keyword a value fails, with its parameters, or null. */
+export function failedKeyword(schema: Schema, value: unknown, required: boolean): { keyword: string; params?: Record<string, string | number> } | null {
+  if (isEmpty(value)) return required ? { keyword: 'required' } : null;
+  if (schema.type === 'array') {
+    const list = value as unknown[];
+    if (schema.minItems !== undefined && list.length < schema.minItems) return { keyword: 'minItems', params: { limit: schema.minItems } };
+    return null;
+  }
+  if (schema.enum && !schema.enum.includes(value as string)) return { keyword: 'enum' };
   if (schema.type === 'number' || schema.type === 'integer') {
-    const n = Number(value);
-    if (Number.isNaN(n) || (schema.type === 'integer' && !Number.isInteger(n))) return errorFor(schema, 'type');
-    if (schema.minimum !== undefined && n < schema.minimum) return errorFor(schema, 'minimum', { limit: schema.minimum });
-    if (schema.maximum !== undefined && n > schema.maximum) return errorFor(schema, 'maximum', { limit: schema.maximum });
+    const n = value as number;
+    if (typeof n !== 'number' || Number.isNaN(n) || (schema.type === 'integer' && !Number.isInteger(n))) return { keyword: 'type' };
+    if (schema.minimum !== undefined && n < schema.minimum) return { keyword: 'minimum', params: { limit: schema.minimum } };
+    if (schema.maximum !== undefined && n > schema.maximum) return { keyword: 'maximum', params: { limit: schema.maximum } };
     return null;
   }
   if (typeof value !== 'string') return null;
-  if (schema.minLength !== undefined && value.length < schema.minLength) return errorFor(schema, 'minLength', { limit: schema.minLength });
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) return errorFor(schema, 'maxLength', { limit: schema.maxLength });
-  if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) return errorFor(schema, 'pattern');
-  if (schema.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return errorFor(schema, 'format');
-  if (schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) return errorFor(schema, 'format');
-  const allowed = choices(schema);
-  if (allowed.length && !allowed.some((c) => c.value === value)) return errorFor(schema, 'enum');
-  return null;
+  if (schema.minLength !== undefined && value.length < schema.minLength) return { keyword: 'minLength', params: { limit: schema.minLength } };
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return { keyword: 'maxLength', params: { limit: schema.maxLength } };
+  if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) return { keyword: 'pattern' };
+  const formatOk = (() => {
+    switch (schema.format) {
+      case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+      case 'email': return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+      case 'hu-personal-id': return isPersonalId(value);
+      case 'hu-tax-id': return isTaxId(value);
+      default: return true;
+    }
+  })();
+  return formatOk ? null : { keyword: 'format' };
 }
 
-function matches(condition: Condition, data: Record<string, unknown>): boolean {
-  const value = data[propertyName(condition.scope)];
-  const s = condition.schema;
-  if ('const' in s) return value === s.const;
-  if (s.enum) return s.enum.includes(value);
-  if (s.not && 'const' in s.not) return value !== s.not.const;
-  return true;
+// --- rendering -------------------------------------------------------------------------------
+
+interface Binding {
+  element: UiElement;
+  schema: Schema;
+  label: string;
+  field: Field;
+  wrapper: HTMLElement;
+  inputs: HTMLElement[];
+  read(): unknown;
+  write(value: unknown): void;
+  show(value: unknown): string;
 }
 
-export function renderForm(definition: FormDefinition, idPrefix = 'form'): RenderedForm {
-  const schema = definition.schema;
-  const required = new Set(schema.required ?? []);
-  const bindings = new Map<string, ControlBinding>();
-  const ruled: Array<{ element: HTMLElement; rule: Rule; inputs: HTMLElement[] }> = [];
-  const listeners = new Set<(data: Record<string, unknown>) => void>();
+export interface RenderOptions {
+  idPrefix?: string;
+  /** Which elements to render; all by default (the citizen sees only the precall ones). */
+  include?: (element: UiElement) => boolean;
+}
+
+export function fieldId(prefix: string, pointer: string): string {
+  return `${prefix}${pointer.replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
+
+export function renderForm(view: FormView, options: RenderOptions = {}): RenderedForm {
+  const prefix = options.idPrefix ?? 'form';
+  const include = options.include ?? (() => true);
+  const bindings = new Map<string, Binding>();
+  const listeners = new Set<(data: Data) => void>();
+  let submitted = false;
   let readOnly = false;
 
-  const collect = (): Record<string, unknown> => {
-    const data: Record<string, unknown> = {};
-    for (const binding of bindings.values()) {
-      if (binding.wrapper.closest('[hidden]')) continue; // hidden by a rule: not part of the answer
+  const words = (pointer: string): FieldText => view.texts.fields[pointer] ?? { label: nameOf(pointer) };
+  const optionLabel = (pointer: string, value: unknown): string => {
+    const custom = words(pointer).options?.[String(value)];
+    if (custom) return custom;
+    if (value === true) return t('form.yes');
+    if (value === false) return t('form.no');
+    return String(value);
+  };
+
+  const collect = (all = false): Data => {
+    const data: Data = {};
+    for (const [pointer, binding] of bindings) {
+      if (!all && binding.wrapper.hidden) continue; // hidden by a rule: not part of the answer
       const value = binding.read();
-      if (value !== '' && value !== undefined && value !== null) data[binding.name] = value;
+      if (!isEmpty(value)) setAt(data, pointer, value);
     }
     return data;
   };
 
-  const rawData = (): Record<string, unknown> => {
-    const data: Record<string, unknown> = {};
-    for (const binding of bindings.values()) data[binding.name] = binding.read();
-    return data;
+  const required = (pointer: string, data: Data): boolean => {
+    const parent = parentOf(pointer);
+    const parentSchema = parent ? schemaAt(view.schema, parent) : view.schema;
+    if (!parentSchema) return false;
+    const parentValue = parent ? valueAt(data, parent) ?? {} : data;
+    const parentNeeded = parent === '' || required(parent, data) || !isEmpty(parentValue);
+    if (!parentNeeded) return false;
+    const name = nameOf(pointer);
+    if (parentSchema.required?.includes(name)) return true;
+    return !!parentSchema.if && !!parentSchema.then?.required?.includes(name) && satisfies(parentValue, parentSchema.if);
   };
 
   const applyRules = () => {
-    const data = rawData();
-    for (const { element, rule, inputs } of ruled) {
-      const hit = matches(rule.condition, data);
-      if (rule.effect === 'SHOW' || rule.effect === 'HIDE') element.hidden = rule.effect === 'SHOW' ? !hit : hit;
-      else inputs.forEach((input) => input.toggleAttribute('disabled', readOnly || (rule.effect === 'ENABLE' ? !hit : hit)));
+    const data = collect(true);
+    for (const binding of bindings.values()) {
+      const rule = binding.element.rule;
+      if (!rule) continue;
+      const holds = satisfies(valueAt(data, rule.condition.field), rule.condition.schema);
+      binding.wrapper.hidden = rule.effect === 'SHOW' ? !holds : holds;
     }
   };
 
-  const check = (binding: ControlBinding): string | null => {
-    const message = binding.wrapper.closest('[hidden]') ? null : validateValue(binding.schema, binding.read(), required.has(binding.name));
-    binding.field.setError(message);
-    return message;
+  const errorOf = (pointer: string, binding: Binding, data: Data): FieldError | null => {
+    if (binding.wrapper.hidden) return null;
+    const failed = failedKeyword(binding.schema, binding.read(), required(pointer, data));
+    if (!failed) return null;
+    const message = words(pointer).errors?.[failed.keyword] ?? t(`validation.${failed.keyword}`, failed.params ?? {});
+    return { path: pointer, keyword: failed.keyword, message: `${binding.label}: ${message}` };
   };
 
-  const changed = (binding: ControlBinding) => {
+  const check = (pointer: string, binding: Binding, data: Data): FieldError | null => {
+    const error = errorOf(pointer, binding, data);
+    binding.field.setError(error?.message ?? null);
+    return error;
+  };
+
+  const changed = () => {
     applyRules();
-    if (binding.touched) check(binding);
-    const data = collect();
-    listeners.forEach((listener) => listener(data));
+    const data = collect(true);
+    // Errors first appear on submit, then follow every keystroke (the GOV.UK pattern): showing one
+    // on blur would move the page under the pointer as the person reaches for the next control.
+    if (submitted) {
+      const errors = [...bindings].map(([pointer, binding]) => check(pointer, binding, data)).filter((e): e is FieldError => e !== null);
+      showSummary(errors, false);
+    }
+    const visible = collect();
+    listeners.forEach((listener) => listener(visible));
   };
 
-  const control = (ui: UiElement): HTMLElement => {
-    const name = propertyName(ui.scope ?? '');
-    const property = schema.properties[name];
-    if (!property) throw new Error(`the UI schema points at ${ui.scope}, which the schema lacks`);
-    const id = `${idPrefix}-${name}`;
-    const label = localized(ui.label) || localized(property.title) || name;
-    const labelNode = required.has(name) || property.type === 'boolean' ? label : `${label} ${t('form.optional')}`;
-    const hint = localized(ui.options?.hint) || localized(property.description) || undefined;
-    const options = choices(property);
-    let input: HTMLElement;
+  const control = (element: UiElement): HTMLElement | null => {
+    const pointer = element.field;
+    const schema = schemaAt(view.schema, pointer);
+    if (!schema) throw new Error(`the UI schema points at ${pointer}, which the schema lacks`);
+    const id = fieldId(prefix, pointer);
+    const text = words(pointer);
+    const label = text.label;
+    const hint = text.help ?? undefined;
+    let inputs: HTMLElement[];
+    let container: HTMLElement;
     let read: () => unknown;
     let write: (value: unknown) => void;
-    let layoutKind: FieldLayout = 'input';
-    let inputs: HTMLElement[];
+    let layout: FieldLayout = 'input';
+    const choices: unknown[] | null = schema.type === 'boolean' ? [true, false] : schema.enum ?? null;
 
-    if (property.type === 'boolean') {
-      const box = h('input', { type: 'checkbox', id, class: 'checkbox__input', name });
-      return register(name, property, box, () => box.checked, (value) => { box.checked = value === true; }, [box], label, hint, 'checkbox');
-    }
-    if (options.length && (ui.options?.format === 'radio' || options.length <= 4)) {
-      layoutKind = 'group';
-      const radios = options.map((option, index) => {
-        const radio = h('input', { type: 'radio', id: `${id}-${index}`, name: id, value: option.value, class: 'radio__input' });
-        return { radio, row: h('div', { class: 'radio' }, radio, h('label', { for: `${id}-${index}`, class: 'radio__label' }, option.label)) };
+    if (schema.type === 'array' && schema.items?.enum) {
+      layout = 'group';
+      const boxes = schema.items.enum.map((value, index) => {
+        const box = h('input', { type: 'checkbox', id: `${id}-${index}`, class: 'checkbox__input', value: String(value) });
+        return { value, box, row: h('div', { class: 'checkbox' }, box, h('label', { for: `${id}-${index}`, class: 'checkbox__label' }, optionLabel(pointer, value))) };
       });
-      input = h('div', { class: 'radios', id }, ...radios.map((r) => r.row));
-      read = () => radios.find((r) => r.radio.checked)?.radio.value ?? '';
-      write = (value) => radios.forEach((r) => { r.radio.checked = r.radio.value === String(value ?? ''); });
+      container = h('div', { class: 'checkboxes checkboxes--inline', id }, ...boxes.map((b) => b.row));
+      inputs = boxes.map((b) => b.box);
+      read = () => boxes.filter((b) => b.box.checked).map((b) => b.value);
+      write = (value) => boxes.forEach((b) => { b.box.checked = Array.isArray(value) && value.includes(b.value); });
+    } else if (choices && choices.length <= 5) {
+      layout = 'group';
+      const radios = choices.map((value, index) => {
+        const radio = h('input', { type: 'radio', id: `${id}-${index}`, name: id, value: String(value), class: 'radio__input' });
+        return { value, radio, row: h('div', { class: 'radio' }, radio, h('label', { for: `${id}-${index}`, class: 'radio__label' }, optionLabel(pointer, value))) };
+      });
+      container = h('div', { class: choices.length <= 2 ? 'radios radios--inline' : 'radios', id }, ...radios.map((r) => r.row));
       inputs = radios.map((r) => r.radio);
-    } else if (options.length) {
-      const select = h('select', { id, name, class: 'select' }, h('option', { value: '' }, t('form.choose')), ...options.map((o) => h('option', { value: o.value }, o.label)));
-      input = select;
-      read = () => select.value;
-      write = (value) => { select.value = String(value ?? ''); };
+      read = () => radios.find((r) => r.radio.checked)?.value;
+      write = (value) => radios.forEach((r) => { r.radio.checked = r.value === value; });
+    } else if (choices) {
+      const select = h('select', { id, class: 'select' }, h('option', { value: '' }, t('form.choose')),
+        ...choices.map((value, index) => h('option', { value: String(index) }, optionLabel(pointer, value))));
+      container = select;
       inputs = [select];
-    } else if (ui.options?.format === 'textarea') {
-      const area = h('textarea', { id, name, class: 'textarea', rows: 4, maxlength: property.maxLength ?? null });
-      input = area;
-      read = () => area.value.trim();
-      write = (value) => { area.value = String(value ?? ''); };
-      inputs = [area];
+      read = () => (select.value === '' ? undefined : choices[Number(select.value)]);
+      write = (value) => { const index = choices.indexOf(value); select.value = index < 0 ? '' : String(index); };
     } else {
-      const numeric = property.type === 'number' || property.type === 'integer';
-      const mask = ui.options?.mask;
+      const numeric = schema.type === 'number' || schema.type === 'integer';
+      const mask = element.mask ? view.inputMasks[element.mask] : undefined;
       const box = h('input', {
-        id, name, class: `input${mask ? ' input--masked' : ''}`,
-        type: property.format === 'date' ? 'date' : property.format === 'email' ? 'email' : 'text',
-        inputmode: ui.options?.inputmode ?? (numeric || (mask && /^[9\W]+$/.test(mask)) ? 'numeric' : null),
-        autocomplete: ui.options?.autocomplete ?? 'off',
+        id,
+        class: `input${mask ? ' input--masked' : numeric ? ' input--short' : ''}`,
+        type: schema.format === 'date' ? 'date' : schema.format === 'email' ? 'email' : 'text',
+        inputmode: numeric || (mask && /^[9\W]+$/.test(mask)) ? 'numeric' : null,
+        autocomplete: 'off',
         spellcheck: 'false',
-        maxlength: mask ? mask.length : property.maxLength ?? null,
-        placeholder: mask ? mask.replace(/9/g, '_').replace(/A/g, '_') : null,
+        maxlength: mask ? mask.length : schema.maxLength ?? null,
       });
       if (mask) box.addEventListener('input', () => { box.value = applyMask(mask, box.value).shown; });
-      input = box;
-      read = () => {
-        const value = mask ? applyMask(mask, box.value).raw : box.value.trim();
-        return numeric && value !== '' ? Number(value) : value;
-      };
-      write = (value) => { box.value = mask ? applyMask(mask, String(value ?? '')).shown : String(value ?? ''); };
+      container = box;
       inputs = [box];
+      read = () => {
+        if (mask) {
+          // Keep what the schema accepts: the typed characters alone (1-850312-1232 → 18503121232)
+          // unless the schema wants the separators too (ABC-123).
+          const { raw, shown } = applyMask(mask, box.value);
+          return failedKeyword(schema, raw, false) && !failedKeyword(schema, shown, false) ? shown : raw;
+        }
+        const value = box.value.trim();
+        return numeric && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+      };
+      write = (value) => { box.value = value === undefined || value === null ? '' : mask ? applyMask(mask, String(value)).shown : String(value); };
     }
-    return register(name, property, input, read, write, inputs, labelNode, hint, layoutKind);
-  };
-
-  function register(name: string, property: PropertySchema, input: HTMLElement, read: () => unknown, write: (v: unknown) => void,
-    inputs: HTMLElement[], label: string, hint: string | undefined, kind: FieldLayout): HTMLElement {
-    const wrapped = field(input, label, hint, kind);
-    const binding: ControlBinding = { name, schema: property, field: wrapped, wrapper: wrapped.element, input, read, write, touched: false };
-    bindings.set(name, binding);
-    for (const element of inputs) {
-      // Errors first appear on submit, then follow every keystroke (GOV.UK's pattern): showing one on blur
-      // would move the page under the pointer as the person reaches for the next control.
-      element.addEventListener('input', () => changed(binding));
-      element.addEventListener('change', () => changed(binding));
+    const wrapped = field(container, label, hint, layout);
+    const binding: Binding = {
+      element, schema, label, field: wrapped, wrapper: wrapped.element, inputs, read, write,
+      show: (value) => (Array.isArray(value) ? value.map((v) => optionLabel(pointer, v)).join(', ') : choices ? optionLabel(pointer, value) : String(value)),
+    };
+    bindings.set(pointer, binding);
+    for (const input of inputs) {
+      input.addEventListener('input', changed);
+      input.addEventListener('change', changed);
     }
     return wrapped.element;
-  }
-
-  const layout = (ui: UiElement): HTMLElement => {
-    let element: HTMLElement;
-    switch (ui.type) {
-      case 'Control':
-        element = control(ui);
-        break;
-      case 'Label':
-        element = h('p', { class: 'form__label-text' }, localized(ui.text ?? ui.label));
-        break;
-      case 'Group':
-        element = h('fieldset', { class: 'form__group' }, h('legend', { class: 'form__group-title' }, localized(ui.label)), ...(ui.elements ?? []).map(layout));
-        break;
-      default:
-        element = h('div', { class: ui.type === 'HorizontalLayout' ? 'form__row' : 'form__column' }, ...(ui.elements ?? []).map(layout));
-    }
-    if (ui.rule) ruled.push({ element, rule: ui.rule, inputs: [...element.querySelectorAll<HTMLElement>('input, select, textarea')] });
-    return element;
   };
 
+  const groups = view.ui.groups.map((group) => {
+    const controls = group.elements.filter(include).map(control).filter((c): c is HTMLElement => c !== null);
+    if (controls.length === 0) return null;
+    const title = view.texts.groups[group.id];
+    return h('fieldset', { class: 'form__group' }, title ? h('legend', { class: 'form__group-title' }, title) : null, ...controls);
+  });
+
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: -1, hidden: true });
-  const element = h('div', { class: 'form' }, summary, layout(definition.uischema ?? defaultUi(schema)));
+  const element = h('div', { class: 'form', 'data-case-type': view.caseType, 'data-form-version': view.version }, summary, ...groups);
   applyRules();
 
-  const showSummary = (errors: FieldError[]) => {
+  const showSummary = (errors: FieldError[], moveFocus = true) => {
     summary.hidden = errors.length === 0;
     summary.replaceChildren(
       text('h2', 'form.errorSummary', { class: 'error-summary__title' }),
       h('ul', { class: 'error-summary__list' }, ...errors.map((error) => h('li', {},
-        h('a', { href: `#${idPrefix}-${error.path}`, onclick: ((event: Event) => { event.preventDefault(); form.focus(error.path); }) as EventListener }, error.message)))));
-    if (errors.length) summary.focus();
+        h('a', { href: `#${fieldId(prefix, error.path)}`, onclick: ((event: Event) => { event.preventDefault(); form.focus(error.path); }) as EventListener }, error.message)))));
+    if (errors.length && moveFocus) summary.focus();
   };
 
   const form: RenderedForm = {
     element,
-    data: collect,
+    data: () => collect(),
     setData(data) {
-      for (const binding of bindings.values()) binding.write(data[binding.name]);
+      for (const [pointer, binding] of bindings) binding.write(valueAt(data, pointer));
       applyRules();
     },
     validate() {
-      const errors: FieldError[] = [];
-      for (const binding of bindings.values()) {
-        binding.touched = true;
-        const message = check(binding);
-        if (message) errors.push({ path: binding.name, message });
-      }
+      submitted = true;
+      const data = collect(true);
+      const errors = [...bindings].map(([pointer, binding]) => check(pointer, binding, data)).filter((e): e is FieldError => e !== null);
       showSummary(errors);
       return errors;
     },
     showErrors(errors) {
-      for (const error of errors) bindings.get(error.path.replace(/^\//, ''))?.field.setError(error.message);
+      for (const error of errors) bindings.get(error.path)?.field.setError(error.message);
       showSummary(errors);
     },
     focus(path) {
-      const binding = bindings.get(path);
-      (binding?.input.matches('input, select, textarea') ? binding.input : binding?.input.querySelector<HTMLElement>('input, select, textarea'))?.focus();
+      bindings.get(path)?.inputs[0]?.focus();
     },
     onChange(listener) {
       listeners.add(listener);
     },
     setReadOnly(value) {
       readOnly = value;
-      element.querySelectorAll<HTMLElement>('input, select, textarea').forEach((input) => input.toggleAttribute('disabled', value));
-      if (!value) applyRules();
+      for (const binding of bindings.values()) binding.inputs.forEach((input) => input.toggleAttribute('disabled', readOnly));
+    },
+    describe() {
+      const lines: SummaryLine[] = [];
+      for (const group of view.ui.groups) {
+        for (const ui of group.elements) {
+          const binding = bindings.get(ui.field);
+          if (!binding || binding.wrapper.hidden) continue;
+          const value = binding.read();
+          if (isEmpty(value)) continue;
+          lines.push({ group: view.texts.groups[group.id] ?? group.id, field: ui.field, label: binding.label, value: binding.show(value) });
+        }
+      }
+      return lines;
     },
   };
   return form;

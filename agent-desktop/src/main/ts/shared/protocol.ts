@@ -10,9 +10,9 @@ export const Rest = {
   citizenToken: '/api/citizen/token',
   /** POST {username, password} → 200 {user:{name, roles}} + session cookie; DELETE signs out. */
   staffSession: '/api/session',
-  /** GET ?lang=xx → Catalogue (life events → case types). */
+  /** GET ?lang=xx → CatalogueView of the cases module (life events → case types). */
   catalogue: '/api/catalogue',
-  /** GET → FormDefinition of the case type's current version. */
+  /** GET ?lang=xx → FormView of the case type's current form version (schema, ui, texts, inputMasks). */
   caseTypeForm: (caseTypeId: string) => `/api/case-types/${encodeURIComponent(caseTypeId)}/form`,
 } as const;
 
@@ -30,13 +30,13 @@ export const Message = {
   queuePosition: 'queue.position', // ← {position, estimatedWaitSeconds}
   // clerk
   clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
-  offer: 'offer', // ← {offerId, contactId, caseTypeId, caseTypeTitle, language, waitedSeconds, ringSeconds}
+  offer: 'offer', // ← {offerId, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds}
   offerAccept: 'offer.accept', // → {offerId}
   offerDecline: 'offer.decline', // → {offerId}
   offerRevoked: 'offer.revoked', // ← {offerId, reason}
   wrapUpDone: 'wrapup.done', // → {disposition}
   // the call (both sides)
-  callStarted: 'call.started', // ← {callId, role, peerName, recording, answers?, form?}
+  callStarted: 'call.started', // ← {callId, caseId, recording, videoIdentification, iceServers?}; to the clerk also {form: FormView, answers}
   callEnded: 'call.ended', // ← {callId, reason}
   callEnd: 'call.end', // → {callId}
   callRecording: 'call.recording', // ← {callId, recording}
@@ -49,7 +49,7 @@ export const Message = {
   // the case
   caseUpdate: 'case.update', // → {caseId, data} (clerk autosave); ← {caseId, data, version}
   caseReview: 'case.review', // → {caseId, data}: clerk asks the citizen to confirm; the server sends case.summary
-  caseSummary: 'case.summary', // ← {caseId, caseTypeTitle, items:[{label, value}]}: ask the citizen to confirm
+  caseSummary: 'case.summary', // ← {caseId, lines:[SummaryLine {group, field, label, value}]}: ask the citizen to confirm
   caseConfirm: 'case.confirm', // → {caseId}
   caseConfirmed: 'case.confirmed', // ← {caseId}
   caseSubmit: 'case.submit', // → {caseId, data}; reply case.submitted, or error code "case.invalid" with errors:[{path, message}]

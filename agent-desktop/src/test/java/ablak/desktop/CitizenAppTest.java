@@ -28,23 +28,25 @@ class CitizenAppTest extends BrowserTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Miben segíthetünk?"))).isVisible();
         check(page, "citizen-02-life-events");
 
-        page.getByLabel("Keresés").fill("koltoz");
+        page.getByLabel("Keresés").fill("koltozes");
         assertThat(page.locator("#life-events li")).hasCount(1);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Költözöm")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Költözés")).click();
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Néhány kérdés a hívás előtt"))).isVisible();
-        assertThat(page.getByText("Lakcímkártya", new Page.GetByTextOptions().setExact(true))).isVisible();
+        assertThat(page.locator("aside").getByText("Lakcímkártya", new Locator.GetByTextOptions().setExact(true))).isVisible();
         check(page, "citizen-03-questions");
 
-        page.getByLabel("Személyi azonosító").pressSequentially("18503121234");
-        assertThat(page.getByLabel("Személyi azonosító")).hasValue("1 850312 1234");
-        assertThat(page.getByLabel("Meddig lakik ott?")).isHidden();
-        page.getByLabel("Tartózkodási hely (ideiglenes lakcím)").check();
-        assertThat(page.getByLabel("Meddig lakik ott? (nem kötelező)")).isVisible();
+        page.getByLabel("Személyi azonosító").pressSequentially("18503121232");
+        assertThat(page.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
+        page.getByLabel("Családi név").fill("Kiss");
+        page.getByLabel("Utónév").fill("Júlia");
         page.getByLabel("Irányítószám").fill("1051");
         page.getByLabel("Település").fill("Budapest");
-        page.getByLabel("Utca, házszám").fill("Nádor utca 11.");
-        page.getByLabel("A költözés napja").fill("2026-11-30");
+        page.getByLabel("Közterület neve és jellege").fill("Nádor utca");
+        page.getByLabel("Házszám").fill("11");
+        page.getByLabel("tartózkodási hely").check();
+        page.getByLabel("Beköltözés napja").fill("2026-11-30");
+        assertThat(page.getByLabel("Ön a lakás tulajdonosa?")).hasCount(0);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
 
         assertThat(page.locator("body[data-devices='ready']")).isAttached();
@@ -59,9 +61,11 @@ class CitizenAppTest extends BrowserTest {
 
         page.waitForCondition(() -> control.hasReceived("queue.join"));
         JsonNode join = control.last("queue.join");
-        assertThat(join.path("caseTypeId").asText()).isEqualTo("address-change");
-        assertThat(join.path("answers").path("personalId").asText()).isEqualTo("18503121234");
-        assertThat(join.path("answers").path("addressKind").asText()).isEqualTo("temporary");
+        assertThat(join.path("caseTypeId").asText()).isEqualTo("address-registration");
+        assertThat(join.path("answers").path("applicant").path("personalId").asText()).isEqualTo("18503121232");
+        assertThat(join.path("answers").path("newAddress").path("postcode").asText()).isEqualTo("1051");
+        assertThat(join.path("answers").path("addressType").asText()).isEqualTo("temporary");
+        assertThat(join.path("answers").has("door")).isFalse();
         assertThat(page.locator("#queue-position")).hasText("4");
         control.push(message("queue.position").put("position", 2).put("estimatedWaitSeconds", 240));
         assertThat(page.locator("#queue-position")).hasText("2");
@@ -82,11 +86,15 @@ class CitizenAppTest extends BrowserTest {
         check(page, "citizen-07-call");
 
         control.push(parse("""
-                {"type":"case.summary","caseId":"case-1","items":[
-                  {"label":{"hu":"Irányítószám","en":"Postcode"},"value":"1051"},
-                  {"label":{"hu":"Település","en":"Town"},"value":"Budapest"},
-                  {"label":{"hu":"Utca, házszám","en":"Street"},"value":"Nádor utca 11."},
-                  {"label":{"hu":"A költözés napja","en":"Date of the move"},"value":"2026-11-30"}]}"""));
+                {"type":"case.summary","caseId":"case-1","lines":[
+                  {"group":"Kérelmező","field":"/applicant/familyName","label":"Családi név","value":"Kiss"},
+                  {"group":"Kérelmező","field":"/applicant/givenNames","label":"Utónév","value":"Júlia"},
+                  {"group":"Új lakcím","field":"/newAddress/postcode","label":"Irányítószám","value":"1051"},
+                  {"group":"Új lakcím","field":"/newAddress/city","label":"Település","value":"Budapest"},
+                  {"group":"Új lakcím","field":"/newAddress/street","label":"Közterület neve és jellege","value":"Nádor utca"},
+                  {"group":"Új lakcím","field":"/newAddress/houseNumber","label":"Házszám","value":"11"},
+                  {"group":"Új lakcím","field":"/addressType","label":"Lakcím fajtája","value":"tartózkodási hely"},
+                  {"group":"Új lakcím","field":"/moveInDate","label":"Beköltözés napja","value":"2026-11-30"}]}"""));
         Locator summary = page.locator("#case-summary");
         assertThat(summary).isVisible();
         check(page, "citizen-08-summary");
@@ -101,24 +109,46 @@ class CitizenAppTest extends BrowserTest {
     }
 
     @Test
-    void questionsReportEveryMissingAnswerBesideItsField() throws Exception {
+    void questionsReportEveryMissingOrWrongAnswerBesideItsFieldAndClearItWhenFixed() throws Exception {
         Page page = newPage(true);
         page.navigate(server.url("/citizen/?lang=en"));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("English")).click();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I am moving house")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Moving house")).click();
+        page.getByLabel("Personal identifier").pressSequentially("18503121233");
         page.getByLabel("Postcode").fill("051");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
 
         Locator errors = page.locator(".error-summary");
         assertThat(errors).isFocused();
-        assertThat(errors.locator("li")).hasCount(6);
-        assertThat(errors).containsText("A postcode has 4 digits, like 1051");
+        assertThat(errors.locator("li")).hasCount(9);
+        assertThat(errors).containsText("Postcode: four digits, for example 1052.");
+        assertThat(errors).containsText("Personal identifier: 11 digits with a valid check digit (for example 1-850312-1232).");
         assertThat(page.getByLabel("Postcode")).hasAttribute("aria-invalid", "true");
-        errors.getByText("A postcode has 4 digits, like 1051").click();
+        check(page, "citizen-03b-question-errors");
+
+        errors.getByText("Postcode: four digits, for example 1052.").click();
         assertThat(page.getByLabel("Postcode")).isFocused();
         page.getByLabel("Postcode").fill("1051");
         assertThat(page.getByLabel("Postcode")).not().hasAttribute("aria-invalid", "true");
-        check(page, "citizen-03b-question-errors");
+    }
+
+    @Test
+    void aQuestionAppearsOnlyWhenAnEarlierAnswerCallsForItAndIsThenRequired() {
+        Page page = newPage(true);
+        page.navigate(server.url("/citizen/"));
+        CitizenSteps.click(page, "Magyar");
+        CitizenSteps.click(page, "Elveszett vagy lejáró személyi igazolvány");
+        assertThat(page.getByLabel("Az elvesztés napja")).isHidden();
+
+        page.getByLabel("elveszett").check();
+        assertThat(page.getByLabel("Az elvesztés napja")).isVisible();
+        CitizenSteps.click(page, "Tovább");
+        assertThat(page.locator(".error-summary")).containsText("Az elvesztés napja: elvesztett vagy ellopott igazolványnál kötelező.");
+
+        page.getByLabel("lejár").check();
+        assertThat(page.getByLabel("Az elvesztés napja")).isHidden();
+        assertThat(page.locator(".error-summary li")).not().containsText(new String[] {"Az elvesztés napja"});
+        assertNoConsoleErrors();
     }
 
     @Test
@@ -127,16 +157,16 @@ class CitizenAppTest extends BrowserTest {
         page.navigate(server.url("/citizen/"));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Magyar")).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Miben segíthetünk?"))).isVisible();
-        assertThat(page.getByText("Költözöm")).isVisible();
+        assertThat(page.getByText("Költözés", new Page.GetByTextOptions().setExact(true))).isVisible();
 
         page.getByLabel("Nyelv").selectOption("en");
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("What would you like to do?"))).isVisible();
-        assertThat(page.getByText("I am moving house")).isVisible();
+        assertThat(page.getByText("Moving house", new Page.GetByTextOptions().setExact(true))).isVisible();
         assertThat(page.getByText("Government services on video")).isVisible();
         assertThat(page.getByLabel("Language")).hasValue("en");
         assertThat(page.locator("html")).hasAttribute("lang", "en");
-        assertThat(page.locator("body")).not().containsText("Költözöm");
+        assertThat(page.locator("body")).not().containsText("Költözés");
         assertNoConsoleErrors();
     }
 
@@ -144,15 +174,8 @@ class CitizenAppTest extends BrowserTest {
     void lostConnectionShowsReconnectingAndResumesWithTheToken() {
         Page page = newPage(true);
         ScriptedControlServer control = new ScriptedControlServer().install(page);
-        page.navigate(server.url("/citizen/"));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Magyar")).click();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Útlevél")).click();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
-        assertThat(page.locator("body[data-devices='ready']")).isAttached();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
-        page.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
-        page.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Elfogadom, beállok a sorba")).click();
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
         page.waitForCondition(() -> control.hasReceived("queue.join"));
 
         control.dropConnection();

@@ -61,12 +61,12 @@ class ClerkDesktopTest extends BrowserTest {
         check(page, "clerk-02-available");
 
         control.push(parse("""
-                {"type":"offer","offerId":"offer-1","contactId":"contact-1","caseTypeId":"address-change",
-                 "caseTypeTitle":{"hu":"Lakcímváltozás bejelentése","en":"Register a change of address"},
+                {"type":"offer","offerId":"offer-1","contactId":"contact-1","caseTypeId":"address-registration",
+                 "caseTypeName":"Lakcímbejelentés",
                  "language":"hu","waitedSeconds":125,"ringSeconds":20}"""));
         control.push(message("clerk.state").put("state", "offered").put("since", System.currentTimeMillis()));
         assertThat(page.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás"))).isVisible();
-        assertThat(page.locator("#offer-case-type")).hasText("Lakcímváltozás bejelentése");
+        assertThat(page.locator("#offer-case-type")).hasText("Lakcímbejelentés");
         check(page, "clerk-03-incoming-offer");
 
         page.keyboard().press("Alt+A");
@@ -74,8 +74,10 @@ class ClerkDesktopTest extends BrowserTest {
         assertThat(control.last("offer.accept").path("offerId").asText()).isEqualTo("offer-1");
 
         ObjectNode started = message("call.started").put("callId", "call-1").put("caseId", "case-1").put("recording", true).put("videoIdentification", true);
-        started.set("form", parse(Files.readString(Path.of("src/test/resources/fixtures/forms/address-change.json"))));
-        started.set("answers", parse("{\"personalId\":\"18503121234\",\"addressKind\":\"permanent\",\"postcode\":\"1051\",\"city\":\"Budapest\",\"street\":\"Nádor utca 11.\"}"));
+        started.set("form", parse(Files.readString(Path.of("src/test/resources/fixtures/forms/address-registration.hu.json"))));
+        started.set("answers", parse("""
+                {"applicant":{"personalId":"18503121232","familyName":"Kiss","givenNames":"Júlia"},
+                 "newAddress":{"postcode":"1051","city":"Budapest","street":"Nádor utca","houseNumber":"11"},"addressType":"temporary"}"""));
         FarSide citizen = new FarSide(newPage(true), server.url("/"));
         control.push(started);
         control.push(message("clerk.state").put("state", "busy").put("since", System.currentTimeMillis()));
@@ -83,12 +85,17 @@ class ClerkDesktopTest extends BrowserTest {
         page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote').videoWidth > 0"),
                 new Page.WaitForConditionOptions().setTimeout(15_000));
         page.waitForCondition(() -> citizen.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
-        assertThat(page.getByLabel("Személyi azonosító")).hasValue("1 850312 1234");
+        assertThat(page.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
         assertThat(page.locator("#identification-panel")).isVisible();
+        assertThat(page.locator(".desk-call__case details")).containsText("tartózkodási hely");
 
-        page.getByLabel("A költözés napja").fill("2026-11-30");
-        page.waitForCondition(() -> control.hasReceived("case.update"));
-        assertThat(control.last("case.update").path("data").path("moveDate").asText()).isEqualTo("2026-11-30");
+        page.getByLabel("Beköltözés napja").fill("2026-11-30");
+        page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Ön a lakás tulajdonosa?")).getByLabel("nem").check();
+        page.getByLabel("A tulajdonos neve (szállásadó)").fill("Szabó Béla");
+        page.waitForCondition(() -> control.hasReceived("case.update")
+                && "Szabó Béla".equals(control.last("case.update").path("data").path("ownerName").asText()));
+        assertThat(control.last("case.update").path("data").path("moveInDate").asText()).isEqualTo("2026-11-30");
+        assertThat(control.last("case.update").path("data").path("ownsProperty").asBoolean(true)).isFalse();
         page.locator(".desk-call__case").evaluate("panel => panel.scrollTop = 0");
         check(page, "clerk-04-call-with-case-form");
 

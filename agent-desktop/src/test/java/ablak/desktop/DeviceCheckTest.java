@@ -8,12 +8,8 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 class DeviceCheckTest extends BrowserTest {
 
-    /** Goes to the device check through a service that asks no questions. */
     private void openDeviceCheck(Page page) {
-        page.navigate(server.url("/citizen/"));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Magyar")).click();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Vezetői engedély")).click();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
+        CitizenSteps.toDeviceCheck(page, "");
     }
 
     @Test

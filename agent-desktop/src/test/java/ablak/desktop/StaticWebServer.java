@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Serves the built webroot on 127.0.0.1 under the same Content-Security-Policy the signaling server sends,
- * plus the catalogue and form fixtures and a visit token at the REST paths the apps call, and axe-core for the
+ * plus, at the REST paths the apps call, a visit token and the catalogue and forms as the cases module's
+ * CatalogueView and FormView render them (fixtures made from the cases catalogue), and axe-core for the
  * accessibility check.
  * Test-only: the real server is the signaling module.
  */
@@ -60,12 +61,7 @@ final class StaticWebServer implements AutoCloseable {
                 send(exchange, 200, TYPES.get("json"), "{\"token\":\"visit-token\"}".getBytes());
                 return;
             }
-            if (path.startsWith("/api/case-types/") && path.endsWith("/form") && resolve(path) != null && !Files.exists(resolve(path))) {
-                // A case type that asks nothing before the call.
-                send(exchange, 200, TYPES.get("json"), "{\"schema\":{\"type\":\"object\",\"properties\":{}}}".getBytes());
-                return;
-            }
-            Path file = resolve(path);
+            Path file = resolve(path, language(exchange.getRequestURI().getQuery()));
             if (file == null || !Files.isRegularFile(file) || !"GET".equals(exchange.getRequestMethod())) {
                 send(exchange, 404, "text/plain", "not found".getBytes());
                 return;
@@ -75,16 +71,21 @@ final class StaticWebServer implements AutoCloseable {
         }
     }
 
-    private Path resolve(String path) {
+    private static String language(String query) {
+        String lang = query == null ? "hu" : query.replaceAll(".*\\blang=([a-z]{2}).*", "$1");
+        return lang.matches("[a-z]{2}") ? lang : "hu";
+    }
+
+    private Path resolve(String path, String language) {
         if (path.equals("/__test/axe.min.js")) {
             return axe;
         }
         if (path.equals("/api/catalogue")) {
-            return fixtures.resolve("catalogue.json");
+            return fixtures.resolve("catalogue." + language + ".json");
         }
         if (path.startsWith("/api/case-types/") && path.endsWith("/form")) {
             String caseType = path.substring("/api/case-types/".length(), path.length() - "/form".length());
-            return caseType.matches("[a-z0-9-]+") ? fixtures.resolve("forms/" + caseType + ".json") : null;
+            return caseType.matches("[a-z0-9-]+") ? fixtures.resolve("forms/" + caseType + "." + language + ".json") : null;
         }
         Path file = webroot.resolve(path.substring(1)).normalize();
         if (!file.startsWith(webroot)) {
