@@ -9,7 +9,7 @@ import { CaseType, Catalogue, LifeEvent, loadCatalogue, loadForm, searchLifeEven
 import { FormView, renderForm, RenderedForm, SummaryLine } from '../shared/forms.js';
 import { CallMedia, deviceProblem, listenToMicrophone, openCamera, playChime, stopStream } from '../shared/media.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
-import { Message, Rest } from '../shared/protocol.js';
+import { ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { realTimeText } from '../shared/chat.js';
 import { KioskGuard } from './kiosk.js';
 
@@ -47,8 +47,8 @@ const connection = new Connection({
   language,
   token: async () => {
     if (token) return token;
-    const response = await fetch(Rest.citizenToken, { method: 'POST', headers: { Accept: 'application/json' } });
-    token = response.ok ? String(((await response.json()) as { token: string }).token) : null;
+    const response = await fetch(Rest.visits, { method: 'POST', headers: { Accept: 'application/json' } });
+    token = response.status === 201 ? String(((await response.json()) as { token: string }).token) : null;
     return token;
   },
 });
@@ -308,7 +308,7 @@ function waitingScreen(): HTMLElement {
       if (typeof joined.position === 'number') { visit.position = joined.position; visit.estimatedWaitSeconds = Number(joined.estimatedWaitSeconds ?? 0); update(); }
     })
     .catch((error: ProtocolError) => {
-      if (error.code === 'queue.closed') { go('closed'); return; }
+      if (error.code === ErrorCode.queueClosed) { go('closed'); return; }
       problem.replaceChildren(h('p', {}, t('waiting.joinFailed')));
       problem.hidden = false;
     });

@@ -5,11 +5,11 @@ import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
 import { initI18n, language, languageName, onLanguageChange, t } from '../shared/i18n.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
-import { ClerkStateName, Envelope, Message, Rest } from '../shared/protocol.js';
+import { ClerkStateName, Envelope, Message } from '../shared/protocol.js';
 import { FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
 import { realTimeText } from '../shared/chat.js';
-import { currentUser, signInForm, StaffUser } from '../shared/signin.js';
+import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
 
 interface Offer { offerId: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
 interface Call { callId: string; caseId: string; answers: Record<string, unknown>; form: FormView | null; videoIdentification: boolean; recording: boolean }
@@ -27,6 +27,7 @@ let wrapUpSeconds = 0;
 let offer: Offer | null = null;
 let ringTimer = 0;
 let clockTimer = 0;
+let signOutButton: HTMLButtonElement | null = null;
 
 const main = () => byId('main');
 const stateBadge = h('span', { class: 'state-badge', id: 'clerk-state', 'data-state': 'offline' });
@@ -79,6 +80,7 @@ function showState(next: ClerkStateName, since: number, why: string): void {
   reason = why;
   stateBadge.dataset.state = next;
   stateBadge.textContent = t(`state.${next}`) + (why ? ` · ${t(why)}` : '');
+  tickClock();
   if (changed) announce(t('clerk.stateNow', { state: t(`state.${next}`) }));
   if (next !== 'offered') closeOffer();
   if (changed && !call && next !== 'wrapup') render();
@@ -286,6 +288,8 @@ function idleView(): HTMLElement {
 }
 
 function render(): void {
+  if (signOutButton) signOutButton.hidden = !user;
+  document.querySelector<HTMLElement>('.state-indicator')?.toggleAttribute('hidden', !user);
   if (!user) {
     replaceChildren(main(), h('div', { class: 'screen screen--narrow' }, signInForm((signedIn) => { void signedInAs(signedIn); })));
     return;
@@ -298,6 +302,7 @@ function render(): void {
 
 async function signedInAs(signedIn: StaffUser): Promise<void> {
   user = signedIn;
+  connection.stop();
   connection.start();
   render();
 }
@@ -324,12 +329,12 @@ connection.on(Message.callEnded, (message) => {
 
 async function start(): Promise<void> {
   await initI18n();
-  const signOut = button('signin.signOut', () => {
-    void fetch(Rest.staffSession, { method: 'DELETE', credentials: 'same-origin' }).finally(() => {
-      connection.stop(); stopStream(camera); camera = null; user = null; render();
-    });
+  signOutButton = button('signin.signOut', () => {
+    void signOut().finally(() => { connection.stop(); stopStream(camera); camera = null; user = null; render(); });
   }, 'quiet', { class: 'button button--quiet button--small' });
-  byId('app').prepend(skipLink(), await header('clerk.appName', h('div', { class: 'state-indicator' }, stateBadge, stateClock), signOut), connectionBanner(connection));
+  byId('app').prepend(skipLink(), await header('clerk.appName', h('div', { class: 'state-indicator' }, stateBadge, stateClock), signOutButton), connectionBanner(connection));
+  // Signed out on another tab or node: the server closes the socket with 4002.
+  connection.onState((now) => { if (now === 'ended') { user = null; stopStream(camera); camera = null; render(); } });
   showState('offline', Date.now(), '');
   clockTimer = window.setInterval(tickClock, 1000);
   onLanguageChange(() => { stateBadge.textContent = t(`state.${state}`) + (reason ? ` · ${t(reason)}` : ''); if (!call) render(); });

@@ -1,10 +1,11 @@
 // The control-protocol client: one WebSocket per page, requests matched to replies by id/ref,
-// typed errors, heartbeats, and automatic reconnect that presents the resume token so the server
-// can restore the citizen's place in the queue (docs/protocol.md).
+// typed errors, heartbeats, and automatic reconnect that resumes with the last resume token so the
+// server restores the citizen's place in the queue (docs/protocol.md, "Resume" and "Heartbeats").
 
-import { Envelope, ErrorMessage, Message, WEBSOCKET_PATH } from './protocol.js';
+import { CloseCode, Envelope, ErrorCode, ErrorMessage, Message, WEBSOCKET_PATH } from './protocol.js';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** 'ended': the server closed the staff session (sign-out elsewhere); the page must sign in again. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'ended';
 
 /** A typed failure: the server's error code, or one of the client's own (timeout, closed). */
 export class ProtocolError extends Error {
@@ -22,7 +23,7 @@ interface Pending {
 }
 
 export interface ConnectionOptions {
-  /** Returns the credential for hello: a citizen token, or null for a staff session cookie. */
+  /** Returns the credential for hello: a citizen visit token, or null for a staff session cookie. */
   token: () => Promise<string | null>;
   language: () => string;
   url?: string;
@@ -65,7 +66,7 @@ export class Connection {
   }
 
   start(): void {
-    if (this.state !== 'closed') return;
+    if (this.state !== 'closed' && this.state !== 'ended') return;
     this.setState('connecting');
     this.open();
   }
@@ -124,17 +125,41 @@ export class Connection {
     this.socket = socket;
     socket.addEventListener('open', () => { void this.greet(socket); });
     socket.addEventListener('message', (event) => this.receive(event.data));
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopHeartbeat();
+      if (event.code === CloseCode.sessionEnded) {
+        this.resumeToken = null;
+        this.setState('ended');
+        this.failPending('closed', 'session ended');
+        return;
+      }
       if (this.state !== 'closed') this.scheduleReconnect();
     });
   }
 
+  /** Authenticates a fresh socket: resume when a token is held (same user, same queue place), else hello. */
   private async greet(socket: WebSocket): Promise<void> {
-    const id = `c-${this.nextId++}`;
+    if (this.resumeToken) {
+      const token = this.resumeToken;
+      this.resumeToken = null; // a resume token works once
+      this.handshake(socket, { type: Message.resume, token }, (error) => {
+        if (error.code === ErrorCode.resumeFailed) void this.sayHello(socket);
+        else this.refused(error);
+      });
+    } else {
+      await this.sayHello(socket);
+    }
+  }
+
+  private async sayHello(socket: WebSocket): Promise<void> {
     const token = await this.options.token().catch(() => null);
+    this.handshake(socket, { type: Message.hello, ...(token ? { token } : {}) }, (error) => this.refused(error));
+  }
+
+  private handshake(socket: WebSocket, message: Envelope, onError: (error: ProtocolError) => void): void {
+    const id = `c-${this.nextId++}`;
     const timer = window.setTimeout(() => socket.close(4000, 'no welcome'), this.options.requestTimeoutMs ?? 10_000);
     this.pending.set(id, {
       timer,
@@ -147,18 +172,15 @@ export class Connection {
         this.waitingForOpen.splice(0).forEach((resume) => resume());
         this.dispatch(welcome);
       },
-      reject: (error) => {
-        // A refused resume (expired token) starts a fresh session rather than looping.
-        if (this.resumeToken && error.code !== 'closed') {
-          this.resumeToken = null;
-          socket.close(4001, 'resume refused');
-          return;
-        }
-        this.dispatch({ type: Message.error, code: error.code, message: error.message });
-        this.stop();
-      },
+      reject: (error) => { if (error.code !== 'closed') onError(error); },
     });
-    this.send({ type: Message.hello, id, token, language: this.options.language(), ...(this.resumeToken ? { resumeToken: this.resumeToken } : {}) });
+    this.send({ ...message, id });
+  }
+
+  /** hello refused (expired visit, no session): nothing a reconnect would fix. */
+  private refused(error: ProtocolError): void {
+    this.dispatch({ type: Message.error, code: error.code, message: error.message });
+    this.stop();
   }
 
   private receive(data: unknown): void {
@@ -209,7 +231,7 @@ export class Connection {
     window.clearTimeout(this.silenceTimer);
   }
 
-  /** Two missed heartbeats mean the connection is dead even if TCP has not noticed yet. */
+  /** Browsers cannot see ping frames: a pong (or anything) missing for two intervals means the connection is dead. */
   private resetSilenceTimer(): void {
     window.clearTimeout(this.silenceTimer);
     if (this.state !== 'open') return;

@@ -1,15 +1,22 @@
 // Every name the apps use to talk to the server, in one place so they can be aligned with
-// docs/protocol.md (WebSocket control protocol) and the REST API as those are finalised.
-// Envelope (docs/protocol.md): {"type": "...", "id": "c-1", ...fields}; replies carry "ref": <id>;
-// failures are {"type": "error", "code": "...", "message": "...", "ref": "<id>"}.
+// docs/protocol.md (WebSocket control protocol) and docs/openapi.yaml (REST). The session messages
+// (hello, welcome, resume, resumed, ping, pong, error) and the REST paths below follow those
+// documents; the queue, call and case messages follow the protocol document's naming and will be
+// aligned here as the modules publish theirs.
+// Envelope: {"type": "...", "id": "c-1", ...fields}; replies carry "ref": <id>; failures are
+// {"type": "error", "code": "...", "message": "...", "ref": "<id>"}.
 
 export const WEBSOCKET_PATH = '/ws';
 
 export const Rest = {
-  /** POST → {token}: an anonymous, short-lived citizen token for this visit. */
-  citizenToken: '/api/citizen/token',
-  /** POST {username, password} → 200 {user:{name, roles}} + session cookie; DELETE signs out. */
-  staffSession: '/api/session',
+  /** POST → 201 {token, visitId, expiresAt}: an anonymous, signed, short-lived citizen visit token. */
+  visits: '/api/visits',
+  /** POST {username, password} → 200 User {id, name, role, expiresAt} + session cookie; 401 invalid_credentials. */
+  login: '/api/auth/login',
+  /** POST → 204: ends the session. */
+  logout: '/api/auth/logout',
+  /** GET → 200 User, or 401 without a session. */
+  me: '/api/auth/me',
   /** GET ?lang=xx → CatalogueView of the cases module (life events → case types). */
   catalogue: '/api/catalogue',
   /** GET ?lang=xx → FormView of the case type's current form version (schema, ui, texts, inputMasks). */
@@ -18,8 +25,10 @@ export const Rest = {
 
 export const Message = {
   // session
-  hello: 'hello', // → {token, resumeToken?, language}; reply welcome
-  welcome: 'welcome', // ← {resumeToken, heartbeatSeconds, role, resumed}
+  hello: 'hello', // → {token} (citizens; staff are known by the session cookie); reply welcome
+  welcome: 'welcome', // ← {connectionId, user:{id, name, role, expiresAt}, resumeToken, resumeTtlSeconds, heartbeatSeconds, maxMessageBytes}
+  resume: 'resume', // → {token: the last resumeToken}; reply resumed, or error resume_failed (then hello)
+  resumed: 'resumed', // ← the fields of welcome plus previousConnectionId
   ping: 'ping',
   pong: 'pong',
   error: 'error',
@@ -30,10 +39,10 @@ export const Message = {
   queuePosition: 'queue.position', // ← {position, estimatedWaitSeconds}
   // clerk
   clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
-  offer: 'offer', // ← {offerId, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds}
-  offerAccept: 'offer.accept', // → {offerId}
-  offerDecline: 'offer.decline', // → {offerId}
-  offerRevoked: 'offer.revoked', // ← {offerId, reason}
+  offer: 'queue.offer', // ← {offerId, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds}
+  offerAccept: 'queue.offer.accept', // → {offerId}
+  offerDecline: 'queue.offer.decline', // → {offerId}
+  offerRevoked: 'queue.offer.revoked', // ← {offerId, reason}
   wrapUpDone: 'wrapup.done', // → {disposition}
   // the call (both sides)
   callStarted: 'call.started', // ← {callId, caseId, recording, videoIdentification, iceServers?}; to the clerk also {form: FormView, answers}
@@ -57,6 +66,20 @@ export const Message = {
   // supervisor
   wallboardSubscribe: 'wallboard.subscribe', // → {}; reply wallboard.snapshot
   wallboardSnapshot: 'wallboard.snapshot', // ← {queues:[QueueFigures], clerks:[ClerkRow]}
+} as const;
+
+/** Error codes the apps act on (docs/protocol.md "Errors" and the modules' sections). */
+export const ErrorCode = {
+  resumeFailed: 'resume_failed',
+  queueClosed: 'queue_closed',
+  unauthenticated: 'unauthenticated',
+  tokenExpired: 'token_expired',
+} as const;
+
+/** WebSocket close codes with a meaning for the client (docs/protocol.md "Close codes"). */
+export const CloseCode = {
+  noHello: 4001,
+  sessionEnded: 4002,
 } as const;
 
 export type MessageType = (typeof Message)[keyof typeof Message];

@@ -6,13 +6,18 @@ import { button, field, text } from './components.js';
 import { t } from './i18n.js';
 import { Rest } from './protocol.js';
 
-export interface StaffUser { name: string; roles: string[] }
+/** The User of docs/openapi.yaml. */
+export interface StaffUser { id: string; name: string; role: string; expiresAt: number }
 
+/** The signed-in staff member, or null (401) so the page shows the sign-in form. */
 export async function currentUser(): Promise<StaffUser | null> {
-  const response = await fetch(Rest.staffSession, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
-  // 200 with the user when a session exists; 204 (or 401) when it does not.
+  const response = await fetch(Rest.me, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => null);
   if (!response || response.status !== 200) return null;
-  return ((await response.json().catch(() => ({ user: null }))) as { user: StaffUser | null }).user;
+  return (await response.json().catch(() => null)) as StaffUser | null;
+}
+
+export async function signOut(): Promise<void> {
+  await fetch(Rest.logout, { method: 'POST', credentials: 'same-origin' }).catch(() => undefined);
 }
 
 export function signInForm(onSignedIn: (user: StaffUser) => void): HTMLElement {
@@ -28,17 +33,18 @@ export function signInForm(onSignedIn: (user: StaffUser) => void): HTMLElement {
     if (!username.value.trim()) { username.focus(); return; }
     if (!password.value) { password.focus(); return; }
     problem.hidden = true;
-    const response = await fetch(Rest.staffSession, {
+    const response = await fetch(Rest.login, {
       method: 'POST', credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ username: username.value.trim(), password: password.value }),
     }).catch(() => null);
     if (response?.ok) {
       password.value = '';
-      onSignedIn(((await response.json()) as { user: StaffUser }).user);
+      onSignedIn((await response.json()) as StaffUser);
       return;
     }
-    problem.replaceChildren(h('p', {}, t(response && (response.status === 401 || response.status === 403) ? 'signin.refused' : 'signin.unavailable')));
+    const key = response?.status === 401 ? 'signin.refused' : response?.status === 429 ? 'signin.locked' : 'signin.unavailable';
+    problem.replaceChildren(h('p', {}, t(key)));
     problem.hidden = false;
     password.focus();
   };

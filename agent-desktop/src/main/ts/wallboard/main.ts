@@ -78,8 +78,10 @@ connection.on(Message.wallboardSnapshot, (message) => {
   updatedAt = Date.now();
   render();
 });
-// Subscribing again after every (re)connect: a new node knows nothing of the old subscription.
-connection.on(Message.welcome, () => { void connection.request(Message.wallboardSubscribe).then(dispatchSnapshot).catch(() => undefined); });
+// Subscribing again after every (re)connect, resumed or not: the node now serving us may not know it.
+const subscribe = () => { void connection.request(Message.wallboardSubscribe).then(dispatchSnapshot).catch(() => undefined); };
+connection.on(Message.welcome, subscribe);
+connection.on(Message.resumed, subscribe);
 
 function dispatchSnapshot(snapshot: Record<string, unknown>): void {
   if (!Array.isArray(snapshot.queues)) return;
@@ -102,12 +104,13 @@ async function start(): Promise<void> {
   }, 1000);
   byId('app').prepend(skipLink(), await header('wallboard.appName', clock), connectionBanner(connection));
   onLanguageChange(() => { tickClock(); if (connection.currentState !== 'closed') render(); });
-  const user = await currentUser();
-  if (user) {
+  const showSignIn = () => replaceChildren(main(), h('div', { class: 'screen screen--narrow' }, signInForm(() => { connection.start(); render(); })));
+  connection.onState((now) => { if (now === 'ended') showSignIn(); });
+  if (await currentUser()) {
     connection.start();
     render();
   } else {
-    replaceChildren(main(), h('div', { class: 'screen screen--narrow' }, signInForm(() => { connection.start(); render(); })));
+    showSignIn();
   }
 }
 

@@ -183,7 +183,9 @@ class CitizenAppTest extends BrowserTest {
         assertThat(page.locator(".connection-banner")).hasText("Megszakadt a kapcsolat. Újracsatlakozás… A helye megmarad.");
         page.waitForCondition(() -> control.connections() == 2, new Page.WaitForConditionOptions().setTimeout(10_000));
         assertThat(page.locator(".connection-banner")).isHidden();
-        assertThat(control.last("hello").path("resumeToken").asText()).isEqualTo("resume-1");
+        assertThat(control.last("resume").path("token").asText()).isEqualTo("resume-1");
+        assertThat(control.received.stream().filter(m -> "hello".equals(m.path("type").asText())).count()).isEqualTo(1);
+        assertThat(control.last("hello").path("token").asText()).isEqualTo("v1.visit.token");
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
     }
 }

@@ -16,24 +16,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ClerkDesktopTest extends BrowserTest {
 
-    /** The staff session endpoint as the server answers it: no session until the right password is posted. */
+    /** The staff endpoints as docs/openapi.yaml gives them: no session until the right password is posted. */
     static void staffSession(Page page, String name, String role) {
         boolean[] signedIn = {false};
-        page.route("**/api/session", route -> {
-            String method = route.request().method();
-            if ("POST".equals(method)) {
-                boolean right = route.request().postData().contains("\"password\":\"correct horse\"");
-                signedIn[0] = right;
-                route.fulfill(new Route.FulfillOptions().setStatus(right ? 200 : 401).setContentType("application/json")
-                        .setBody(right ? "{\"user\":{\"name\":\"" + name + "\",\"roles\":[\"" + role + "\"]}}" : "{\"code\":\"auth.refused\"}"));
-            } else if ("GET".equals(method) && signedIn[0]) {
-                route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
-                        .setBody("{\"user\":{\"name\":\"" + name + "\",\"roles\":[\"" + role + "\"]}}"));
-            } else {
-                // An anonymous visitor: the server says 204 No Content rather than an error the console would log.
-                route.fulfill(new Route.FulfillOptions().setStatus(204));
-            }
+        String user = "{\"id\":\"u-1\",\"name\":\"" + name + "\",\"role\":\"" + role + "\",\"expiresAt\":1795399928}";
+        page.route("**/api/auth/login", route -> {
+            signedIn[0] = route.request().postData().contains("\"password\":\"correct horse\"");
+            route.fulfill(new Route.FulfillOptions().setStatus(signedIn[0] ? 200 : 401).setContentType("application/json")
+                    .setBody(signedIn[0] ? user : "{\"code\":\"invalid_credentials\",\"message\":\"wrong username or password\"}"));
         });
+        page.route("**/api/auth/me", route -> route.fulfill(new Route.FulfillOptions().setStatus(signedIn[0] ? 200 : 401)
+                .setContentType("application/json").setBody(signedIn[0] ? user : "{\"code\":\"unauthenticated\",\"message\":\"sign in\"}")));
     }
 
     @Test
@@ -61,7 +54,7 @@ class ClerkDesktopTest extends BrowserTest {
         check(page, "clerk-02-available");
 
         control.push(parse("""
-                {"type":"offer","offerId":"offer-1","contactId":"contact-1","caseTypeId":"address-registration",
+                {"type":"queue.offer","offerId":"offer-1","contactId":"contact-1","caseTypeId":"address-registration",
                  "caseTypeName":"Lakcímbejelentés",
                  "language":"hu","waitedSeconds":125,"ringSeconds":20}"""));
         control.push(message("clerk.state").put("state", "offered").put("since", System.currentTimeMillis()));
@@ -70,8 +63,8 @@ class ClerkDesktopTest extends BrowserTest {
         check(page, "clerk-03-incoming-offer");
 
         page.keyboard().press("Alt+A");
-        page.waitForCondition(() -> control.hasReceived("offer.accept"));
-        assertThat(control.last("offer.accept").path("offerId").asText()).isEqualTo("offer-1");
+        page.waitForCondition(() -> control.hasReceived("queue.offer.accept"));
+        assertThat(control.last("queue.offer.accept").path("offerId").asText()).isEqualTo("offer-1");
 
         ObjectNode started = message("call.started").put("callId", "call-1").put("caseId", "case-1").put("recording", true).put("videoIdentification", true);
         started.set("form", parse(Files.readString(Path.of("src/test/resources/fixtures/forms/address-registration.hu.json"))));

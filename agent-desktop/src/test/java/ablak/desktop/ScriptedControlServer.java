@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The server side of the control protocol as the browser sees it, played by the test through Playwright's
- * WebSocket routing: answers hello with welcome (and a resume token), ping with pong, and every other request
+ * WebSocket routing: answers hello with welcome and resume with resumed (each with a fresh resume token), ping with
+ * pong, and every other request
  * with the reply the test scripted for its type (an empty acknowledgement by default). The test pushes server
  * messages with {@link #push} and reads what the page sent from {@link #received}.
  */
@@ -95,10 +96,9 @@ final class ScriptedControlServer {
         String id = request.path("id").asText(null);
         ObjectNode reply;
         switch (type) {
-            case "hello" -> {
+            case "hello", "resume" -> {
                 welcomes++;
-                reply = message("welcome").put("resumeToken", "resume-" + welcomes).put("heartbeatSeconds", 30)
-                        .put("resumed", request.hasNonNull("resumeToken"));
+                reply = message("hello".equals(type) ? "welcome" : "resumed").put("resumeToken", "resume-" + welcomes).put("heartbeatSeconds", 20);
             }
             case "ping" -> reply = message("pong");
             default -> reply = replies.getOrDefault(type, r -> message("ok")).apply(request);

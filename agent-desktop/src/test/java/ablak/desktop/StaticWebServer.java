@@ -57,8 +57,8 @@ final class StaticWebServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = URI.create(exchange.getRequestURI().getPath()).normalize().getPath();
-            if (path.equals("/api/citizen/token") && "POST".equals(exchange.getRequestMethod())) {
-                send(exchange, 200, TYPES.get("json"), "{\"token\":\"visit-token\"}".getBytes());
+            if (path.equals("/api/visits") && "POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 201, TYPES.get("json"), "{\"token\":\"v1.visit.token\",\"visitId\":\"0f6e\",\"expiresAt\":1795399928}".getBytes());
                 return;
             }
             Path file = resolve(path, language(exchange.getRequestURI().getQuery()));
