@@ -347,7 +347,12 @@ export function renderForm(view: FormView, options: RenderOptions = {}): Rendere
     const wrapped = field(container, label, hint, layout);
     const binding: Binding = {
       element, schema, label, field: wrapped, wrapper: wrapped.element, inputs, read, write,
-      show: (value) => (Array.isArray(value) ? value.map((v) => optionLabel(pointer, v)).join(', ') : choices ? optionLabel(pointer, value) : String(value)),
+      show: (value) => {
+        if (Array.isArray(value)) return value.map((v) => optionLabel(pointer, v)).join(', ');
+        if (choices) return optionLabel(pointer, value);
+        const mask = element.mask ? view.inputMasks[element.mask] : undefined;
+        return mask ? applyMask(mask, String(value)).shown : String(value);
+      },
     };
     bindings.set(pointer, binding);
     for (const input of inputs) {

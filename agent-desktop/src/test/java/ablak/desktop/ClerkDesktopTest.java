@@ -81,6 +81,7 @@ class ClerkDesktopTest extends BrowserTest {
         assertThat(page.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
         assertThat(page.locator("#identification-panel")).isVisible();
         assertThat(page.locator(".desk-call__case details")).containsText("tartózkodási hely");
+        assertThat(page.locator(".desk-call__case details")).containsText("1-850312-1232");
 
         page.getByLabel("Beköltözés napja").fill("2026-11-30");
         page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Ön a lakás tulajdonosa?")).getByLabel("nem").check();
