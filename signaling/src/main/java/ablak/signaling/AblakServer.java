@@ -13,7 +13,7 @@ import ablak.signaling.config.HttpSettings;
 import ablak.signaling.http.AdminRoutes;
 import ablak.signaling.http.ApiErrors;
 import ablak.signaling.http.AuthRoutes;
-import ablak.signaling.http.LandingPages;
+import ablak.signaling.http.WebAppRoutes;
 import ablak.signaling.http.OperationsRoutes;
 import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
@@ -179,7 +179,7 @@ public final class AblakServer implements AutoCloseable {
         new OperationsRoutes(vertx, redis, pool, meters, draining),
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
-        new LandingPages());
+        new WebAppRoutes());
 
     int port = http.port() == 0 ? freePort() : http.port();
     HttpServerOptions options = new HttpServerOptions()
