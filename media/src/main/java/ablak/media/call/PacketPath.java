@@ -106,6 +106,9 @@ public final class PacketPath {
         }
         PacketBuffer packet = PacketBuffer.wrap(b, off, len);
         if (srtp.decryptRtp(packet) != SrtpErrorStatus.OK) {
+            if (track.ssrc() == 0) {
+                srtp.forgetInbound(Rtp.ssrc(b, off));
+            }
             t.participant().srtpFailures.increment();
             metrics.dropped(DropReason.SRTP_AUTH);
             return;

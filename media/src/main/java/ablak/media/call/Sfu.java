@@ -45,7 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,7 +83,9 @@ public final class Sfu implements AutoCloseable {
         this.certificate = DtlsCertificate.generate("ablak");
         this.path = new PacketPath(this, metrics);
         AtomicInteger n = new AtomicInteger();
-        this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "ablak-dtls-" + n.incrementAndGet()));
+        // Handshake threads live only while handshakes run: idle ones end after a few seconds.
+        this.handshakes = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> daemon(r, "ablak-dtls-" + n.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ablak-media-timer"));
         long interval = settings.rtcpReportInterval().toMillis();
         timer.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);

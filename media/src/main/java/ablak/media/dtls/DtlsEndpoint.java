@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,8 @@ public final class DtlsEndpoint implements DatagramTransport {
     private final Sender sender;
     private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(64);
     private volatile boolean closed;
+    /** Set by {@link #start}, taken once a record is queued. */
+    private final AtomicReference<Runnable> handshake = new AtomicReference<>();
 
     public DtlsEndpoint(DtlsCertificate certificate, String remoteFingerprint, int handshakeTimeoutMillis, Sender sender) {
         this.certificate = certificate;
@@ -46,14 +49,25 @@ public final class DtlsEndpoint implements DatagramTransport {
         this.sender = sender;
     }
 
-    /** Queues a DTLS record from the peer; false if it was dropped because the handshake is not reading. */
+    /**
+     * Queues a DTLS record from the peer, starting the handshake on the first one; false if it was dropped
+     * because the handshake is not reading.
+     */
     public boolean receiveFromNetwork(byte[] b, int off, int len) {
-        return !closed && inbound.offer(Arrays.copyOfRange(b, off, off + len));
+        boolean queued = !closed && inbound.offer(Arrays.copyOfRange(b, off, off + len));
+        if (queued) {
+            runHandshakeOnce();
+        }
+        return queued;
     }
 
-    /** Runs the handshake on {@code executor}; exactly one of the callbacks is called, unless closed first. */
+    /**
+     * Prepares the handshake; it runs on {@code executor} once the client's first record arrives, so the
+     * handshake timeout counts from the ClientHello, and a peer that never sends DTLS holds no thread.
+     * Exactly one of the callbacks is called, unless the endpoint is shut down first.
+     */
     public void start(Executor executor, Consumer<SrtpKeys> onKeys, Consumer<Exception> onFailure) {
-        executor.execute(() -> {
+        handshake.set(() -> executor.execute(() -> {
             DTLSTransport transport;
             try {
                 DtlsServer server = new DtlsServer(certificate, remoteFingerprint, handshakeTimeoutMillis);
@@ -66,7 +80,17 @@ public final class DtlsEndpoint implements DatagramTransport {
                 return;
             }
             serveRetransmissions(transport);
-        });
+        }));
+        if (!inbound.isEmpty()) {
+            runHandshakeOnce();
+        }
+    }
+
+    private void runHandshakeOnce() {
+        Runnable start = handshake.getAndSet(null);
+        if (start != null) {
+            start.run();
+        }
     }
 
     private void serveRetransmissions(DTLSTransport transport) {

@@ -89,6 +89,11 @@ public final class SrtpSession {
         }
     }
 
+    /** Drops the decrypt context of an SSRC that failed: unauthenticated SSRCs must not pile up contexts. */
+    public void forgetInbound(long ssrc) {
+        rtpDecrypt.remove(ssrc);
+    }
+
     public void close() {
         decryptFactory.close();
         encryptFactory.close();
