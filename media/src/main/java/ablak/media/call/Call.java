@@ -72,7 +72,7 @@ public final class Call {
         WebRtcTransport old;
         synchronized (this) {
             if (closed || participants.get(p.id()) != p) {
-                created.transport().close();
+                sfu.release(created.transport());
                 throw new IllegalStateException("participant " + p.id() + " is not in call " + id);
             }
             old = p.transport();
@@ -83,7 +83,7 @@ public final class Call {
             rebind();
         }
         if (old != null) {
-            old.close();
+            sfu.release(old);
         }
         sfu.start(created.transport());
         return created.answer();
@@ -103,7 +103,7 @@ public final class Call {
             rebind();
         }
         if (t != null) {
-            t.close();
+            sfu.release(t);
         }
         sfu.participantLeft(p);
     }

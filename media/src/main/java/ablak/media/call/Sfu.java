@@ -282,6 +282,12 @@ public final class Sfu implements AutoCloseable {
         }
     }
 
+    /** Frees a transport that its call no longer uses. */
+    void release(WebRtcTransport t) {
+        transports.remove(t);
+        t.close();
+    }
+
     /** Rate-limited PLI towards the publisher of {@code track} (RFC 4585 6.3). */
     void requestKeyframe(Track track) {
         if (track.kind() == ablak.media.rtp.MediaKind.VIDEO
