@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param packetCacheSize       packets kept per published video track to answer NACKs (RFC 4585 6.2.1)
  * @param maxSdpBytes           offers larger than this are rejected before parsing
  * @param earlySrtpPackets      SRTP packets kept while DTLS has not produced keys yet
+ * @param udpReceiveBufferBytes receive buffer of the media socket: a burst from many publishers must fit
+ *                              while the packet path catches up (the kernel caps it at net.core.rmem_max)
  * @param turn                  TURN servers and the shared secret for REST-API credentials; null: none
  */
 public record MediaSettings(
@@ -40,6 +42,7 @@ public record MediaSettings(
         int packetCacheSize,
         int maxSdpBytes,
         int earlySrtpPackets,
+        int udpReceiveBufferBytes,
         TurnSettings turn) {
 
     public MediaSettings {
@@ -57,7 +60,7 @@ public record MediaSettings(
     public static MediaSettings defaults() {
         return new MediaSettings("0.0.0.0", 10000, List.of(), false,
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofSeconds(1), 2_500_000, 512, 32 * 1024, 64, null);
+                Duration.ofSeconds(1), 2_500_000, 512, 32 * 1024, 64, 4 << 20, null);
     }
 
     /** Loopback only, a free port: what tests and the benchmark use. */
@@ -68,31 +71,31 @@ public record MediaSettings(
     public MediaSettings withBind(String address, int port) {
         return new MediaSettings(address, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
     }
 
     public MediaSettings withAcceptLoopbackOnly(boolean loopbackOnly) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, loopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
     }
 
     public MediaSettings withAdvertisedAddresses(List<String> addresses) {
         return new MediaSettings(bindAddress, port, addresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
     }
 
     public MediaSettings withTimeouts(Duration dtlsHandshake, Duration connect, Duration idle) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshake,
                 connect, idle, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
     }
 
     public MediaSettings withTurn(TurnSettings turnSettings) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, turnSettings);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turnSettings);
     }
 
     /**

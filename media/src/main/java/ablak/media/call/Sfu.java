@@ -102,6 +102,7 @@ public final class Sfu implements AutoCloseable {
         System.setProperty("ice4j.harvest.mapping.aws.enabled", "false");
         System.setProperty("ice4j.harvest.mapping.stun.enabled", "false");
         System.setProperty("org.ice4j.ipv6.DISABLE_LINK_LOCAL_ADDRESSES", "true");
+        System.setProperty("ice4j.harvest.udp.receive-buffer-size", Integer.toString(settings.udpReceiveBufferBytes()));
         AbstractUdpListener.USE_PUSH_API = true;
         SrtpSession.warmUp();
         return new Sfu(settings, registry);

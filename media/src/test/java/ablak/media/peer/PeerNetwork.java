@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class PeerNetwork implements AutoCloseable {
     /** Receives one datagram; {@code data} is only valid during the call. */
-    interface Receiver {
+    public interface Receiver {
         void onDatagram(byte[] data, int length, InetSocketAddress from);
     }
 
@@ -32,7 +32,7 @@ public final class PeerNetwork implements AutoCloseable {
         thread.start();
     }
 
-    DatagramChannel open(Receiver receiver) throws IOException {
+    public DatagramChannel open(Receiver receiver) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress("127.0.0.1", 0));
         channel.configureBlocking(false);

@@ -38,6 +38,7 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
     private final int extraSlots;
     private final BlockingQueue<byte[]> dtlsIn = new ArrayBlockingQueue<>(64);
     private volatile InetSocketAddress server;
+    private final java.util.List<Long> announced = new java.util.ArrayList<>();
     private String serverUfrag;
     private String serverPwd;
     private String serverFingerprint;
@@ -112,6 +113,8 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
                 serverPwd = line.substring(10);
             } else if (line.startsWith("a=fingerprint:sha-256 ")) {
                 serverFingerprint = line.substring(22);
+            } else if (line.startsWith("a=ssrc:") && line.contains(" cname:")) {
+                announced.add(Long.parseLong(line.substring(7, line.indexOf(' '))));
             } else if (line.startsWith("a=candidate:") && server == null) {
                 String[] f = line.split(" ");
                 server = new InetSocketAddress(f[4], Integer.parseInt(f[5]));
@@ -173,6 +176,11 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
             videoTs += 3000;
         }
         sendRtp(p);
+    }
+
+    /** The SSRCs the SFU announced in its answer, in answer order: what this peer receives on. */
+    public java.util.List<Long> announcedSsrcs() {
+        return announced;
     }
 
     /** An RTP packet with an SSRC the offer did not announce. */
