@@ -53,6 +53,8 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
     private long videoTs;
 
     public final AtomicLong rtpReceived = new AtomicLong();
+    public final AtomicLong audioReceived = new AtomicLong();
+    public final AtomicLong videoReceived = new AtomicLong();
     public final AtomicLong rtpDecrypted = new AtomicLong();
     public final AtomicLong rtcpReceived = new AtomicLong();
     public final AtomicLong plisReceived = new AtomicLong();
@@ -259,6 +261,7 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
 
     private void receiveRtp(byte[] b, int len) {
         rtpReceived.incrementAndGet();
+        (Rtp.payloadType(b, 0) == 111 ? audioReceived : videoReceived).incrementAndGet();
         SrtpSession s = srtp;
         if (decryptIncoming && s != null
                 && s.decryptRtp(PacketBuffer.wrap(Arrays.copyOf(b, len), 0, len)) == SrtpErrorStatus.OK) {
