@@ -21,6 +21,8 @@ final class PlainRelay implements AutoCloseable {
 
     PlainRelay() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        // The same receive buffer as the SFU's media socket (MediaSettings.udpReceiveBufferBytes).
+        socket.setReceiveBufferSize(ablak.media.MediaSettings.defaults().udpReceiveBufferBytes());
         thread = new Thread(this::run, "plain-relay");
         thread.setDaemon(true);
         thread.start();

@@ -34,7 +34,7 @@ class HostileTrafficTest {
 
     @BeforeAll
     static void startHealthyCall() throws Exception {
-        sfu = Sfu.start(MediaSettings.loopback().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2),
+        sfu = Sfu.start(MediaSettings.loopback().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(4),
                 Duration.ofSeconds(10)), new SimpleMeterRegistry());
         network = new PeerNetwork();
         Call call = sfu.call("healthy");

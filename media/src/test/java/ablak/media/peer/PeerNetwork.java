@@ -24,6 +24,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final Thread thread;
     private final Queue<Object[]> pending = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private volatile boolean reading = true;
 
     public PeerNetwork() throws IOException {
         selector = Selector.open();
@@ -55,6 +56,10 @@ public final class PeerNetwork implements AutoCloseable {
                     if (!key.isValid()) {
                         continue;
                     }
+                    if (!reading) {
+                        key.cancel();
+                        continue;
+                    }
                     DatagramChannel channel = (DatagramChannel) key.channel();
                     Receiver receiver = (Receiver) key.attachment();
                     SocketAddress from;
@@ -69,6 +74,15 @@ public final class PeerNetwork implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Stops reading what arrives: the kernel drops it once a socket's buffer is full. The benchmark measures
+     * what the SFU forwarded, so the peers need not spend the shared cores receiving it.
+     */
+    public void stopReading() {
+        reading = false;
+        selector.wakeup();
     }
 
     @Override

@@ -69,6 +69,21 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
         this(network, 0);
     }
 
+    /**
+     * Points the peer at a plain relay instead of the SFU, with SRTP keys of its own: it sends the same
+     * encrypted packets as towards the SFU, for a baseline with the same sender work.
+     */
+    public void useRelay(InetSocketAddress relay) {
+        byte[] material = new byte[60];
+        new java.security.SecureRandom().nextBytes(material);
+        server = relay;
+        srtp = SrtpSession.forClient(ablak.media.srtp.SrtpKeys.fromKeyingMaterial(material));
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
     /** Skips SRTP on what arrives (the benchmark counts packets; decrypting would load its own CPU). */
     public void countOnly() {
         decryptIncoming = false;
