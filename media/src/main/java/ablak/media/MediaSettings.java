@@ -60,7 +60,7 @@ public record MediaSettings(
     public static MediaSettings defaults() {
         return new MediaSettings("0.0.0.0", 10000, List.of(), false,
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofSeconds(1), 2_500_000, 512, 32 * 1024, 64, 4 << 20, null);
+                Duration.ofSeconds(1), 2_500_000, 256, 32 * 1024, 64, 4 << 20, null);
     }
 
     /** Loopback only, a free port: what tests and the benchmark use. */

@@ -10,6 +10,9 @@ import java.util.Map;
 
 /** The SFU's node-wide meters: what the packet path received, forwarded and dropped, and how long it took. */
 public final class MediaMetrics {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MediaMetrics.class);
+    private static final long DROP_LOG_INTERVAL_NANOS = 60_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
     private final MeterRegistry registry;
     private final Counter rtpReceived;
     private final Counter rtcpReceived;
@@ -62,7 +65,25 @@ public final class MediaMetrics {
     public void keyframeRequested() { keyframeRequests.increment(); }
     public void dtlsFailed() { dtlsFailures.increment(); }
     public void transportTimedOut() { transportTimeouts.increment(); }
-    public void dropped(DropReason reason) { dropped.get(reason).increment(); }
+    public void dropped(DropReason reason) {
+        dropped.get(reason).increment();
+        long now = System.nanoTime();
+        long last = lastDropLog.get();
+        // One line a minute at most, whatever the rate of bad packets: the counters carry the detail.
+        if (now - last > DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+            LOG.info("packets dropped so far: {}", droppedSummary());
+        }
+    }
+
+    private String droppedSummary() {
+        StringBuilder s = new StringBuilder();
+        dropped.forEach((reason, counter) -> {
+            if (counter.count() > 0) {
+                s.append(reason.tag()).append('=').append((long) counter.count()).append(' ');
+            }
+        });
+        return s.toString().trim();
+    }
     public void forwardLatency(long nanos) { forwardLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS); }
 
     public long droppedCount(DropReason reason) { return (long) dropped.get(reason).count(); }

@@ -96,6 +96,31 @@ class CallMembershipTest {
         assertThat(p.transport().track(MediaKind.AUDIO).stats().received()).as("still received, only not forwarded").isPositive();
     }
 
+    @Test
+    void aNackIsAnsweredFromThePacketCacheAndStatsShowTheTraffic() throws Exception {
+        Call call = sfu.call("nack");
+        SyntheticPeer citizen = join(call, "citizen", Role.CITIZEN);
+        SyntheticPeer clerk = join(call, "clerk", Role.CLERK);
+        media = new PeerMedia(peers, 1, 500);
+        awaitGrowth(() -> clerk.videoReceived.get(), 50, "the clerk sees the citizen");
+
+        long before = sfu.metrics().retransmittedCount();
+        long videoBefore = clerk.videoReceived.get();
+        clerk.sendNack(clerk.lastVideoSsrc, (clerk.lastVideoSequence - 3) & 0xFFFF);
+        Conditions.await(WAIT, "the SFU resends the packet", () -> sfu.metrics().retransmittedCount() == before + 1);
+        assertThat(clerk.videoReceived.get()).isGreaterThan(videoBefore);
+
+        Conditions.await(WAIT, "bitrates computed", () -> call.participant("citizen").orElseThrow().stats().bitrateInBps() > 0);
+        var stats = call.participant("citizen").orElseThrow().stats();
+        assertThat(stats.connected()).isTrue();
+        assertThat(stats.packetsIn()).isPositive();
+        assertThat(stats.packetsOut()).isPositive();
+        assertThat(stats.packetsLost()).isZero();
+        assertThat(call.participant("clerk").orElseThrow().stats().nacksReceived()).isEqualTo(1);
+        assertThat(sfu.metrics().registry().find("ablak.media.participant.packets").tag("participant", "citizen")
+                .tag("direction", "in").functionCounter().count()).isPositive();
+    }
+
     private static void awaitGrowth(LongSupplier counter, long by, String what) {
         long start = counter.getAsLong();
         Conditions.await(WAIT, what, () -> counter.getAsLong() >= start + by);

@@ -63,6 +63,9 @@ class ChromiumCallTest {
 
         assertThat(sfu.metrics().droppedCount(DropReason.SRTP_AUTH)).isZero();
         assertThat(sfu.metrics().forwardedCount()).isPositive();
+        Participant clerkSide = sfu.findCall("call-three").orElseThrow().participant("clerk").orElseThrow();
+        await(() -> clerkSide.stats().rttMillis() >= 0, "an RTT from Chromium's receiver reports");
+        assertThat(clerkSide.stats().keyframesRequested()).as("a keyframe was requested when others joined").isPositive();
     }
 
     @Test

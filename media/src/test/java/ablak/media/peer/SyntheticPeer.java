@@ -54,6 +54,8 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
 
     public final AtomicLong rtpReceived = new AtomicLong();
     public final AtomicLong audioReceived = new AtomicLong();
+    public volatile long lastVideoSsrc;
+    public volatile int lastVideoSequence;
     public final AtomicLong videoReceived = new AtomicLong();
     public final AtomicLong rtpDecrypted = new AtomicLong();
     public final AtomicLong rtcpReceived = new AtomicLong();
@@ -276,7 +278,13 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
 
     private void receiveRtp(byte[] b, int len) {
         rtpReceived.incrementAndGet();
-        (Rtp.payloadType(b, 0) == 111 ? audioReceived : videoReceived).incrementAndGet();
+        if (Rtp.payloadType(b, 0) == 111) {
+            audioReceived.incrementAndGet();
+        } else {
+            videoReceived.incrementAndGet();
+            lastVideoSsrc = Rtp.ssrc(b, 0);
+            lastVideoSequence = Rtp.sequence(b, 0);
+        }
         SrtpSession s = srtp;
         if (decryptIncoming && s != null
                 && s.decryptRtp(PacketBuffer.wrap(Arrays.copyOf(b, len), 0, len)) == SrtpErrorStatus.OK) {
