@@ -4,6 +4,7 @@ import ablak.media.MediaSettings;
 import ablak.media.dtls.DtlsCertificate;
 import ablak.media.dtls.DtlsEndpoint;
 import ablak.media.ice.MediaPort;
+import ablak.media.ice.ReceiveBuffers;
 import ablak.media.rtp.PacketBuffer;
 import ablak.media.rtp.Rtcp;
 import ablak.media.rtp.Rtp;
@@ -104,6 +105,7 @@ public final class Sfu implements AutoCloseable {
         System.setProperty("org.ice4j.ipv6.DISABLE_LINK_LOCAL_ADDRESSES", "true");
         System.setProperty("ice4j.harvest.udp.receive-buffer-size", Integer.toString(settings.udpReceiveBufferBytes()));
         AbstractUdpListener.USE_PUSH_API = true;
+        ReceiveBuffers.install();
         SrtpSession.warmUp();
         return new Sfu(settings, registry);
     }
@@ -238,7 +240,10 @@ public final class Sfu implements AutoCloseable {
                     outgoing.add(null);
                 }
             }
-            component.setBufferCallback(buffer -> path.receive(holder[0], buffer));
+            component.setBufferCallback(buffer -> {
+                path.receive(holder[0], buffer);
+                ReceiveBuffers.give(buffer);
+            });
             agent.addStateChangeListener(e -> {
                 if (e.getNewValue() == IceProcessingState.FAILED) {
                     close(transport, "ICE failed");
