@@ -110,9 +110,9 @@ public final class SfuBenchmark {
                 new java.security.SecureRandom().nextBytes(material);
                 SrtpSession srtp = SrtpSession.forClient(SrtpKeys.fromKeyingMaterial(material));
                 int[] seq = {0};
+                PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
                 bursts.add(() -> {
                     for (DatagramChannel s : mine) {
-                        PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
                         p.getBuffer()[0] = (byte) 0x80;
                         p.getBuffer()[1] = 96;
                         Rtp.setSequence(p.getBuffer(), 0, seq[0]++ & 0xFFFF);
@@ -175,8 +175,12 @@ public final class SfuBenchmark {
         ExecutorService threads = Executors.newFixedThreadPool(bursts.size());
         for (Burst burst : bursts) {
             threads.submit(() -> {
-                while (running.get()) {
-                    burst.run();
+                try {
+                    while (running.get()) {
+                        burst.run();
+                    }
+                } catch (Exception e) {
+                    System.out.println("sender stopped: " + e);
                 }
                 return null;
             });

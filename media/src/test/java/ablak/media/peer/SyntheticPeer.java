@@ -176,7 +176,7 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
     }
 
     public void sendAudio() throws IOException {
-        PacketBuffer p = rtp(111, audioSsrc, audioSeq++, audioTs, 60, (byte) 0);
+        PacketBuffer p = rtp(mediaBuffer, 111, audioSsrc, audioSeq++, audioTs, 60, (byte) 0);
         audioTs += 960;
         sendRtp(p);
     }
@@ -187,7 +187,7 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
         if (key) {
             keyframeWanted = false;
         }
-        PacketBuffer p = rtp(96, videoSsrc, videoSeq++, videoTs, size, frameStart ? (byte) 0x10 : 0);
+        PacketBuffer p = rtp(mediaBuffer, 96, videoSsrc, videoSeq++, videoTs, size, frameStart ? (byte) 0x10 : 0);
         byte[] b = p.getBuffer();
         b[13] = (byte) (key ? 0x00 : 0x01);
         if (lastOfFrame) {
@@ -222,8 +222,15 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
         sendRaw(Arrays.copyOf(p.getBuffer(), p.getLength()));
     }
 
+    /** Media packets are built in one reused buffer: only the pacing thread sends media for a peer. */
+    private final PacketBuffer mediaBuffer = new PacketBuffer(1500 + PacketBuffer.HEADROOM);
+
     private PacketBuffer rtp(int pt, long ssrc, int seq, long ts, int payload, byte firstPayloadByte) {
-        PacketBuffer p = new PacketBuffer(12 + payload + PacketBuffer.HEADROOM);
+        return rtp(new PacketBuffer(12 + payload + PacketBuffer.HEADROOM), pt, ssrc, seq, ts, payload, firstPayloadByte);
+    }
+
+    private static PacketBuffer rtp(PacketBuffer p, int pt, long ssrc, int seq, long ts, int payload, byte firstPayloadByte) {
+        p.setOffset(0);
         byte[] b = p.getBuffer();
         b[0] = (byte) 0x80;
         b[1] = (byte) pt;
