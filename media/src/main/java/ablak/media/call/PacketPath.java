@@ -11,7 +11,6 @@ import org.ice4j.util.Buffer;
 import org.jitsi.srtp.SrtpErrorStatus;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -145,7 +144,9 @@ public final class PacketPath {
             }
         }
         if (sent > 0 && receivedAt != null) {
-            metrics.forwardLatency(Duration.between(receivedAt, Instant.now()).toNanos());
+            Instant done = Instant.now();
+            metrics.forwardLatency((done.getEpochSecond() - receivedAt.getEpochSecond()) * 1_000_000_000L
+                    + done.getNano() - receivedAt.getNano());
         }
     }
 

@@ -5,9 +5,9 @@ import ablak.media.dtls.DtlsCertificate;
 import ablak.media.dtls.DtlsEndpoint;
 import ablak.media.ice.MediaPort;
 import ablak.media.ice.ReceiveBuffers;
+import ablak.media.rtp.MediaKind;
 import ablak.media.rtp.PacketBuffer;
 import ablak.media.rtp.Rtcp;
-import ablak.media.rtp.Rtp;
 import ablak.media.sdp.Negotiated;
 import ablak.media.sdp.SdpAnswer;
 import ablak.media.sdp.SdpException;
@@ -296,7 +296,7 @@ public final class Sfu implements AutoCloseable {
 
     /** Rate-limited PLI towards the publisher of {@code track} (RFC 4585 6.3). */
     void requestKeyframe(Track track) {
-        if (track.kind() == ablak.media.rtp.MediaKind.VIDEO
+        if (track.kind() == MediaKind.VIDEO
                 && track.tryStartKeyframeRequest(System.nanoTime(), settings.keyframeRequestInterval().toNanos())) {
             path.sendPli(track);
         }
@@ -381,7 +381,7 @@ public final class Sfu implements AutoCloseable {
                 at += Rtcp.REPORT_BLOCK;
             }
             at += Rtcp.writeSdesCname(b, at, t.localSsrc(), cname);
-            long[] video = reported.stream().filter(x -> x.kind() == ablak.media.rtp.MediaKind.VIDEO)
+            long[] video = reported.stream().filter(x -> x.kind() == MediaKind.VIDEO)
                     .mapToLong(Track::ssrc).toArray();
             if (video.length > 0) {
                 at += Rtcp.writeRemb(b, at, t.localSsrc(), settings.videoBitrateBps(), video);
