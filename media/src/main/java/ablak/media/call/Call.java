@@ -143,6 +143,10 @@ public final class Call {
         sfu.requestKeyframe(video);
     }
 
+    void requestKeyframe(Track track) {
+        sfu.requestKeyframe(track);
+    }
+
     private void endTracks(WebRtcTransport t) {
         for (Track track : t.tracks()) {
             for (RtpListener l : rtpListeners) {

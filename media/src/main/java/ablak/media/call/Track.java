@@ -51,6 +51,14 @@ public final class Track {
     /** 0 until the first packet of an unsignalled stream arrived. */
     public long ssrc() { return ssrc; }
 
+    /**
+     * Asks the publisher for a keyframe (a PLI, RFC 4585 6.3.1), rate-limited with the SFU's other requests;
+     * never blocks. For a recorder that starts in the middle of a call.
+     */
+    public void requestKeyframe() {
+        participant.call().requestKeyframe(this);
+    }
+
     Participant participant() { return participant; }
     WebRtcTransport transport() { return transport; }
     ReceiveStats stats() { return stats; }
