@@ -66,14 +66,16 @@ public final class SfuBenchmark {
                 System.exit(0);
             }
             System.out.println();
-            System.out.println("calls  in-Mbit/s  fwd-pkt/s  loss%   sfu-cpu%  process-cpu%  latency-p50-ms  latency-p99-ms  relay-fwd-pkt/s  relay-loss%");
+            System.out.println("calls  in-Mbit/s  fwd-pkt/s  loss%   sfu-cpu%  process-cpu%  latency-p50-ms  latency-p99-ms"
+                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio");
             int best = 0;
             for (int calls : steps) {
                 double[] relayLoad = relayStep(calls);
                 StepResult r = loadStep(calls);
-                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f%n", calls,
-                        r.inMbps, r.forwardedPps, r.lossPercent, r.sfuCpuPercent, r.processCpuPercent, r.p50Millis,
-                        r.p99Millis, relayLoad[0], relayLoad[1]);
+                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f%n",
+                        calls, r.inMbps, r.forwardedPps, r.lossPercent, r.sfuCpuPercent, r.processCpuPercent, r.p50Millis,
+                        r.p99Millis, relayLoad[0], relayLoad[1], r.cpuMicrosPerPacket, relayLoad[2],
+                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket);
                 if (r.lossPercent < 1 && r.p99Millis < 5) {
                     best = calls;
                 }
@@ -197,7 +199,7 @@ public final class SfuBenchmark {
     }
 
     record StepResult(double inMbps, double forwardedPps, double lossPercent, double sfuCpuPercent,
-                      double processCpuPercent, double p50Millis, double p99Millis) {
+                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket) {
     }
 
     /** {@code calls} 1:1 calls, each participant sending 3 x 1200-byte video packets and 1 Opus packet per 20 ms. */
@@ -219,7 +221,8 @@ public final class SfuBenchmark {
                 long sent = peers.stream().mapToLong(p -> p.sent.get()).sum() - sent0;
                 long forwarded = sfu.metrics().forwardedCount() - forwarded0;
                 double forwardedPps = forwarded * 1e9 / elapsed;
-                double sfuCpu = (sfuCpuNanos() - cpu0) * 100.0 / elapsed;
+                long sfuCpuUsed = sfuCpuNanos() - cpu0;
+                double sfuCpu = sfuCpuUsed * 100.0 / elapsed;
                 double processCpu = (processCpuNanos() - processCpu0) * 100.0 / elapsed;
                 double p50 = 0;
                 double p99 = 0;
@@ -245,7 +248,8 @@ public final class SfuBenchmark {
                     System.out.println("       dropped:" + drops);
                 }
                 closeAll(peers);
-                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99);
+                double perPacket = forwarded == 0 ? 0 : sfuCpuUsed / 1000.0 / forwarded;
+                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket);
             }
         }
     }
@@ -268,14 +272,17 @@ public final class SfuBenchmark {
                 Thread.sleep(1500);
                 long sent0 = peers.stream().mapToLong(p -> p.sent.get()).sum();
                 long forwarded0 = relay.forwarded.get();
+                long cpu0 = threadCpuNanos("plain-relay");
                 long t0 = System.nanoTime();
                 Thread.sleep(STEP_TIME.toMillis());
                 long elapsed = System.nanoTime() - t0;
                 long sent = peers.stream().mapToLong(p -> p.sent.get()).sum() - sent0;
                 long forwarded = relay.forwarded.get() - forwarded0;
+                double perPacket = forwarded == 0 ? 0 : (threadCpuNanos("plain-relay") - cpu0) / 1000.0 / forwarded;
                 media.close();
                 closeAll(peers);
-                return new double[] {forwarded * 1e9 / elapsed, sent == 0 ? 0 : Math.max(0, 100.0 * (sent - forwarded) / sent)};
+                return new double[] {forwarded * 1e9 / elapsed, sent == 0 ? 0 : Math.max(0, 100.0 * (sent - forwarded) / sent),
+                        perPacket};
             }
         }
     }
@@ -318,6 +325,17 @@ public final class SfuBenchmark {
             if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
                 long cpu = mx.getThreadCpuTime(t.getId());
                 total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    private static long threadCpuNanos(String name) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
             }
         }
         return total;
