@@ -1,0 +1,27 @@
+package ablak.cases.lifecycle;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A case as its reader sees it.
+ *
+ * @param version          increases with every change; pass it back as {@code expectedVersion} to edit
+ * @param confirmedVersion the version the citizen confirmed, {@code null} until then
+ * @param caseNumber       issued at submission, {@code null} before
+ * @param delivery         {@code null} until submitted
+ */
+public record CaseView(UUID id, String caseType, int formVersion, String language, CaseStatus status, int version,
+                       ObjectNode data, Integer confirmedVersion, String caseNumber, Delivery delivery,
+                       Instant createdAt, Instant updatedAt, Instant submittedAt) {
+
+    /**
+     * @param attempts            deliveries tried so far
+     * @param backOfficeReference the back office's own reference once accepted
+     * @param problem             the last failure or the rejection reasons, {@code null} when none
+     */
+    public record Delivery(DeliveryStatus status, int attempts, String backOfficeReference, String problem) {
+    }
+}
