@@ -94,24 +94,26 @@ public final class CaseService {
      * wrong: each given answer is validated against the case type's current form.
      */
     public Future<DraftStarted> startDraft(String caseTypeId, String language, ObjectNode answers) {
-        return Future.future(promise -> {
+        FormDefinition form;
+        try {
             catalogue.requireLanguage(language);
-            CaseType type = catalogue.caseType(caseTypeId);
-            FormDefinition form = type.currentForm();
+            form = catalogue.caseType(caseTypeId).currentForm();
             requireValid(form, answers, language, FormDefinition.Mode.DRAFT);
-            String token = newToken();
-            UUID id = UUID.randomUUID();
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            promise.handle(pool.withTransaction(connection -> connection.preparedQuery("""
-                            insert into cases.case_file as u (id, case_type, form_version, language, status, data, version,
-                                                              citizen_token_hash, created_at, updated_at)
-                            values ($1, $2, $3, $4, 'DRAFT', $5::jsonb, 1, $6, $7, $7)""" + RETURNING.formatted(8))
-                    .execute(Tuple.of(id, type.id(), form.version(), language, json(answers),
-                            CaseAccess.tokenHash(token), now, "draft-started"))
-                    .compose(rows -> audit.append(connection, new AuditEntry("citizen", Role.CITIZEN.name(),
-                                    "case.draft.start", "case", id.toString(), "citizen self-service", "version=1"))
-                            .map(v -> new DraftStarted(view(rows.iterator().next()), token)))));
-        });
+        } catch (CasesException refused) {
+            return Future.failedFuture(refused);
+        }
+        String token = newToken();
+        UUID id = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return pool.withTransaction(connection -> connection.preparedQuery("""
+                        insert into cases.case_file as u (id, case_type, form_version, language, status, data, version,
+                                                          citizen_token_hash, created_at, updated_at)
+                        values ($1, $2, $3, $4, 'DRAFT', $5::text::jsonb, 1, $6, $7, $7)""" + RETURNING.formatted(8))
+                .execute(Tuple.of(id, caseTypeId, form.version(), language, json(answers),
+                        CaseAccess.tokenHash(token), now, "draft-started"))
+                .compose(rows -> audit.append(connection, new AuditEntry("citizen", Role.CITIZEN.name(),
+                                "case.draft.start", "case", id.toString(), "citizen self-service", "version=1"))
+                        .map(v -> new DraftStarted(view(rows.iterator().next()), token))));
     }
 
     /** Makes {@code clerk} a handler of the case: the server calls this when the clerk accepts the call. */
@@ -119,7 +121,7 @@ public final class CaseService {
         if (clerk.role() != Role.CLERK) {
             return Future.failedFuture(new CasesException(Kind.FORBIDDEN, "only a clerk can be assigned to a case"));
         }
-        return Future.<Void>future(p -> p.complete(requireReason(clerk, reason))).compose(v ->
+        return requireReason(clerk, reason).compose(v ->
                 pool.withTransaction(connection -> lock(connection, caseId)
                         .compose(current -> connection.preparedQuery("""
                                         insert into cases.case_handler (case_id, clerk_id, team_id, since)
@@ -131,7 +133,7 @@ public final class CaseService {
     }
 
     public Future<CaseView> get(Principal who, UUID caseId, String reason) {
-        return Future.<Void>future(p -> p.complete(requireReason(who, reason))).compose(v ->
+        return requireReason(who, reason).compose(v ->
                 pool.withTransaction(connection -> lock(connection, caseId)
                         .compose(current -> {
                             CaseAccess.require(who, Operation.READ, current.facts());
@@ -142,7 +144,7 @@ public final class CaseService {
 
     /** The cases {@code who} may see, newest first; optionally only those in {@code status}. */
     public Future<List<CaseView>> list(Principal who, CaseStatus status, int limit, String reason) {
-        return Future.<Void>future(p -> p.complete(requireReason(who, reason))).compose(v -> {
+        return requireReason(who, reason).compose(v -> {
             CaseAccess.ListCondition condition = CaseAccess.listCondition(who);
             Tuple parameters = condition.parameters();
             String sql = "select " + COLUMNS + " from cases.case_file c where " + condition.sql();
@@ -173,7 +175,7 @@ public final class CaseService {
      * returns it to DRAFT: the citizen must confirm again.
      */
     public Future<CaseView> saveDraft(Principal who, UUID caseId, int expectedVersion, ObjectNode data, String reason) {
-        return Future.<Void>future(p -> p.complete(requireReason(who, reason))).compose(v ->
+        return requireReason(who, reason).compose(v ->
                 pool.withTransaction(connection -> lock(connection, caseId).compose(current -> {
                     CaseAccess.require(who, Operation.EDIT, current.facts());
                     CaseView view = current.view();
@@ -184,7 +186,7 @@ public final class CaseService {
                     FormDefinition form = catalogue.form(view.caseType(), view.formVersion());
                     requireValid(form, data, who.language(), FormDefinition.Mode.DRAFT);
                     return connection.preparedQuery("""
-                                    update cases.case_file u set data = $2::jsonb, version = version + 1, status = 'DRAFT',
+                                    update cases.case_file u set data = $2::text::jsonb, version = version + 1, status = 'DRAFT',
                                            confirmed_version = null, updated_at = now()
                                     where u.id = $1""" + RETURNING.formatted(3))
                             .execute(Tuple.of(caseId, json(data), "draft-saved"))
@@ -238,12 +240,11 @@ public final class CaseService {
      * result ({@code replayed}); a second submit with another key is refused.
      */
     public Future<Submission> submit(Principal clerk, UUID caseId, String idempotencyKey, String reason) {
-        return Future.<Void>future(p -> {
-            if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
-                throw new CasesException(Kind.INVALID_FORM_DATA, "an idempotency key of 1 to 200 characters is required");
-            }
-            p.complete(requireReason(clerk, reason));
-        }).compose(v -> pool.withTransaction(connection -> lock(connection, caseId).compose(current -> {
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            return Future.failedFuture(new CasesException(Kind.INVALID_FORM_DATA,
+                    "an idempotency key of 1 to 200 characters is required"));
+        }
+        return requireReason(clerk, reason).compose(v -> pool.withTransaction(connection -> lock(connection, caseId).compose(current -> {
             CaseAccess.require(clerk, Operation.SUBMIT, current.facts());
             CaseView view = current.view();
             if (view.status() == CaseStatus.SUBMITTED) {
@@ -271,8 +272,8 @@ public final class CaseService {
                                         o as (
                                             insert into cases.outbox (case_id, destination, idempotency_key, payload, status,
                                                                       next_attempt_at, created_at)
-                                            select u.id, $5, u.id::text, $6::jsonb, 'PENDING', $4, $4 from u)
-                                        select """ + COLUMNS.replace("c.", "u.") + ", "
+                                            select u.id, $5, u.id::text, $6::text::jsonb, 'PENDING', $4, $4 from u)
+                                        select""" + " " + COLUMNS.replace("c.", "u.") + ", "
                                         + CaseChanges.notifyExpression("$7") + " from u")
                                 .execute(Tuple.of(caseId, caseNumber, idempotencyKey, now.atOffset(ZoneOffset.UTC),
                                         type.backOffice(), json(submissionPayload(type, view, caseNumber, now)), "submitted"));
@@ -354,11 +355,11 @@ public final class CaseService {
         }
     }
 
-    private static Void requireReason(Principal who, String reason) {
+    private static Future<Void> requireReason(Principal who, String reason) {
         if (who.isStaff() && (reason == null || reason.isBlank())) {
-            throw new CasesException(Kind.REASON_REQUIRED, "staff must state why they access a case");
+            return Future.failedFuture(new CasesException(Kind.REASON_REQUIRED, "staff must state why they access a case"));
         }
-        return null;
+        return Future.succeededFuture();
     }
 
     private Future<Void> auditIfStaff(SqlConnection connection, Principal who, String action, UUID caseId,
@@ -395,6 +396,7 @@ public final class CaseService {
         }
     }
 
+    /** Sent as text and cast in SQL: the client would encode a String bound to jsonb as a JSON string. */
     private static String json(ObjectNode node) {
         return node.toString();
     }

@@ -28,7 +28,7 @@ public final class DeadLetters {
     }
 
     public Future<List<DeadLetter>> list(Principal operator, int limit) {
-        return Future.<Void>future(p -> p.complete(requireOperator(operator)))
+        return requireOperator(operator)
                 .compose(v -> pool.preparedQuery("""
                                 select o.id, o.case_id, c.case_number, c.case_type, o.destination, o.attempts, o.last_error,
                                        o.created_at, o.finished_at
@@ -50,13 +50,10 @@ public final class DeadLetters {
      * Idempotency-Key, so a back office that did store it after all answers from its store.
      */
     public Future<Void> replay(Principal operator, long outboxId, String reason) {
-        return Future.<Void>future(p -> {
-            requireOperator(operator);
-            if (reason == null || reason.isBlank()) {
-                throw new CasesException(Kind.REASON_REQUIRED, "say why the delivery is replayed");
-            }
-            p.complete();
-        }).compose(v -> pool.withTransaction(connection -> connection.preparedQuery("""
+        if (reason == null || reason.isBlank()) {
+            return Future.failedFuture(new CasesException(Kind.REASON_REQUIRED, "say why the delivery is replayed"));
+        }
+        return requireOperator(operator).compose(v -> pool.withTransaction(connection -> connection.preparedQuery("""
                         update cases.outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(),
                                lease_token = null, lease_until = null, finished_at = null
                          where id = $1 and status = 'DEAD' returning case_id""")
@@ -74,10 +71,8 @@ public final class DeadLetters {
                 }))).onSuccess(v -> wakeRelay.run());
     }
 
-    private static Void requireOperator(Principal who) {
-        if (who.role() != Role.OPERATOR) {
-            throw new CasesException(Kind.FORBIDDEN, "only an operator handles the dead letter");
-        }
-        return null;
+    private static Future<Void> requireOperator(Principal who) {
+        return who.role() == Role.OPERATOR ? Future.succeededFuture()
+                : Future.failedFuture(new CasesException(Kind.FORBIDDEN, "only an operator handles the dead letter"));
     }
 }

@@ -59,7 +59,7 @@ public final class OutboxRelay {
                set delivery_status = $2, delivery_attempts = $3, delivery_problem = $4,
                    back_office_reference = coalesce($5, u.back_office_reference)
              where u.id = $1
-            returning """ + CaseChanges.notifyExpression("$6");
+            """ + "returning " + CaseChanges.notifyExpression("$6");
 
     private final Vertx vertx;
     private final Pool pool;
@@ -133,7 +133,8 @@ public final class OutboxRelay {
                     for (Row row : rows) {
                         deliveries.add(deliver(lease, row));
                     }
-                    return Future.join(deliveries).map(rows.size());
+                    // A row whose answer could not be recorded is logged and left to its lease.
+                    return Future.join(deliveries).otherwiseEmpty().map(rows.size());
                 });
     }
 
