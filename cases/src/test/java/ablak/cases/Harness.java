@@ -23,11 +23,25 @@ public final class Harness implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String VALID_PERSONAL_ID = "18503121232";
 
-    public final TestDatabase database = TestDatabase.startFresh();
+    public final TestDatabase database;
     public final Vertx backOfficeVertx = Vertx.vertx();
     public final ReferenceBackOffice backOffice =
             Await.result(ReferenceBackOffice.start(backOfficeVertx, 0, CatalogueLoader.bundled()));
     private final Map<Cases, Vertx> nodes = new LinkedHashMap<>();
+
+    /** A fresh database on the shared test server. */
+    public Harness() {
+        this(TestDatabase.onSharedServer());
+    }
+
+    private Harness(TestDatabase database) {
+        this.database = database;
+    }
+
+    /** A database on a PostgreSQL server of the test's own, which it may stop and start. */
+    public static Harness withOwnDatabaseServer() {
+        return new Harness(TestDatabase.onOwnServer());
+    }
 
     /** Quick timings so retries, leases and timeouts play out within a test. */
     public CasesSettings settings() {

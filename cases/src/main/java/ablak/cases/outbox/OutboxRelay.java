@@ -73,6 +73,8 @@ public final class OutboxRelay {
     private long timer = -1;
     private boolean polling;
     private boolean pollAgain;
+    private boolean pollFailing;
+    private boolean stopped;
 
     public OutboxRelay(Vertx vertx, Pool pool, BackOfficeAdapter adapter, AuditTrail audit, CasesSettings settings,
                        MeterRegistry meters) {
@@ -101,11 +103,17 @@ public final class OutboxRelay {
 
     public void stop() {
         if (context != null) {
-            context.runOnContext(v -> vertx.cancelTimer(timer));
+            context.runOnContext(v -> {
+                stopped = true;
+                vertx.cancelTimer(timer);
+            });
         }
     }
 
     private void poll() {
+        if (stopped) {
+            return;
+        }
         if (polling) {
             pollAgain = true;
             return;
@@ -115,8 +123,19 @@ public final class OutboxRelay {
         runOnce().onComplete(result -> {
             polling = false;
             if (result.failed()) {
-                LOG.warn("outbox poll failed, retrying at the next poll: {}", result.cause().toString());
-            } else if (result.result() == settings.relayBatchSize() || pollAgain) {
+                // Logged once per outage, not at every poll while the database is away.
+                if (!pollFailing && !stopped) {
+                    LOG.warn("outbox poll failed, retrying every {} ms: {}", settings.relayPollInterval().toMillis(),
+                            result.cause().toString());
+                }
+                pollFailing = true;
+                return;
+            }
+            if (pollFailing) {
+                LOG.info("outbox poll works again");
+                pollFailing = false;
+            }
+            if (result.result() == settings.relayBatchSize() || pollAgain) {
                 poll();
             }
         });

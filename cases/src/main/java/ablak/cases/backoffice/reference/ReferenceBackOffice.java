@@ -55,6 +55,7 @@ public final class ReferenceBackOffice {
     private final Catalogue catalogue;
     private final Map<String, Stored> stored = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger answers = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicReference<Integer> failStatus = new AtomicReference<>();
     private volatile Duration delay = Duration.ZERO;
@@ -101,6 +102,11 @@ public final class ReferenceBackOffice {
     /** Submission requests received, including failed and repeated ones. */
     public int requestsReceived() {
         return requests.get();
+    }
+
+    /** Submission answers sent (accepted or rejected), including answers to repeats. */
+    public int answersSent() {
+        return answers.get();
     }
 
     public List<Stored> stored() {
@@ -168,6 +174,7 @@ public final class ReferenceBackOffice {
                 request.response().putHeader("Idempotent-Replayed", "true");
             }
             respond(request, entry.status(), entry.answer());
+            answers.incrementAndGet();
         });
     }
 
