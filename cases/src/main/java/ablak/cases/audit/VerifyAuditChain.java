@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 
+import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,33 +19,34 @@ public final class VerifyAuditChain {
     private VerifyAuditChain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String url = args.length > 0 ? args[0] : System.getenv("DATABASE_URL");
+    public static void main(String[] args) {
+        System.exit(run(args.length > 0 ? args[0] : System.getenv("DATABASE_URL"), System.out));
+    }
+
+    /** Verifies the chain in the database at {@code url}; returns the exit status. */
+    public static int run(String url, PrintStream out) {
         if (url == null) {
-            System.err.println("usage: VerifyAuditChain postgresql://user[:password]@host:port/database");
-            System.exit(2);
+            out.println("usage: VerifyAuditChain postgresql://user[:password]@host:port/database");
+            return 2;
         }
         Vertx vertx = Vertx.vertx();
         Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
-        int exit;
         try {
             ChainVerification result = new AuditTrail(pool).verify()
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
             if (result.intact()) {
-                System.out.println("audit chain intact: " + result.rowsChecked() + " rows, head " + result.headHash());
-                exit = 0;
-            } else {
-                System.out.println("audit chain BROKEN at seq " + result.firstBrokenSeq() + ": " + result.problem()
-                        + " (" + result.rowsChecked() + " rows read)");
-                exit = 1;
+                out.println("audit chain intact: " + result.rowsChecked() + " rows, head " + result.headHash());
+                return 0;
             }
+            out.println("audit chain BROKEN at seq " + result.firstBrokenSeq() + ": " + result.problem()
+                    + " (" + result.rowsChecked() + " rows read)");
+            return 1;
         } catch (Exception e) {
-            System.err.println("cannot verify the audit chain: " + e);
-            exit = 2;
+            out.println("cannot verify the audit chain: " + e);
+            return 2;
         } finally {
             pool.close();
             vertx.close();
         }
-        System.exit(exit);
     }
 }

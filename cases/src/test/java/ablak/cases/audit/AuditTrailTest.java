@@ -88,6 +88,23 @@ class AuditTrailTest {
     }
 
     @Test
+    void theVerifyCommandExitsNonZeroOnceTheChainIsTamperedWith() throws SQLException {
+        Harness.submitted(node);
+        String url = "postgresql://postgres@127.0.0.1:" + harness.database.connectOptions().getPort() + "/"
+                + harness.database.connectOptions().getDatabase();
+        var output = new java.io.ByteArrayOutputStream();
+
+        int intact = VerifyAuditChain.run(url, new java.io.PrintStream(output, true));
+        sql("alter table cases.audit_event disable trigger audit_event_append_only;"
+                + "update cases.audit_event set reason = 'routine' where seq = 4");
+        int tampered = VerifyAuditChain.run(url, new java.io.PrintStream(output, true));
+
+        assertThat(intact).isZero();
+        assertThat(tampered).isEqualTo(1);
+        assertThat(output.toString()).contains("audit chain intact: 5 rows").contains("BROKEN at seq 4");
+    }
+
+    @Test
     void aRemovedRowIsDetected() throws SQLException {
         Harness.submitted(node);
 
