@@ -91,9 +91,8 @@ public final class CasesBenchmark {
                     Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1), 5));
             Await.until("all delivered", Duration.ofMinutes(5), () -> accepted.get() >= CASES);
             double relaySeconds = (System.nanoTime() - relayStart) / 1e9;
-            System.out.printf("%-58s %9.0f /s   (%d cases delivered over HTTP in %.2f s)%n",
-                    "outbox relay to reference back office, 1 node", CASES / relaySeconds, CASES, relaySeconds);
-            System.out.printf("%-58s %9.0f /s%n", "submit to accepted end to end", CASES / ((System.nanoTime() - start) / 1e9));
+            report("outbox relay over HTTP to the reference back office", CASES / relaySeconds, rawParallel);
+            report("submit to accepted, end to end", CASES / ((System.nanoTime() - start) / 1e9), rawParallel);
             Await.result(raw.close());
             Await.result(vertx.close());
         }
