@@ -95,8 +95,8 @@ public final class Cases {
         return audit;
     }
 
+    /** Lets the relay finish the batch in flight, then closes connections. */
     public Future<Void> close() {
-        relay.stop();
-        return Future.join(changes.close(), backOffice.close(), pool.close()).mapEmpty();
+        return relay.stop().transform(v -> Future.join(changes.close(), backOffice.close(), pool.close())).mapEmpty();
     }
 }

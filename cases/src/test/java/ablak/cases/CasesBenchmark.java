@@ -75,7 +75,7 @@ public final class CasesBenchmark {
             report("draft autosave, 1 client", saveSerial, rawSerial);
             report("draft autosave, " + CONCURRENCY + " clients", saveParallel, rawParallel);
 
-            node.relay().stop();
+            Await.result(node.relay().stop());
             List<UUID> confirmed = confirmedCases(node, CASES);
             long start = System.nanoTime();
             double submitRate = run(CASES, CONCURRENCY, i -> cases.submit(clerk, confirmed.get(i), "bench-" + i, "benchmark").mapEmpty());

@@ -238,8 +238,7 @@ public final class CatalogueLoader {
             problems.add(at + ": rule condition has no schema");
             return null;
         }
-        return new FormElement.Rule(FormElement.Rule.Effect.valueOf(effect), field, condition,
-                FormSchemas.compile(condition));
+        return new FormElement.Rule(FormElement.Rule.Effect.valueOf(effect), field, FormSchemas.compile(condition));
     }
 
     private CatalogueTexts texts(String language, JsonNode node, Set<String> lifeEvents,

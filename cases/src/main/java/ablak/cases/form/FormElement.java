@@ -23,7 +23,7 @@ public record FormElement(String group, String field, String mask, boolean preca
      * A JSON Forms style rule: the control is shown ({@code SHOW}) or hidden ({@code HIDE}) when
      * the value at {@code conditionField} validates against {@code condition}.
      */
-    public record Rule(Effect effect, String conditionField, JsonNode conditionSchema, JsonSchema condition) {
+    public record Rule(Effect effect, String conditionField, JsonSchema condition) {
         public enum Effect { SHOW, HIDE }
 
         boolean show(JsonNode data) {

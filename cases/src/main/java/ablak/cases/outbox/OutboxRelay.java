@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -76,6 +77,7 @@ public final class OutboxRelay {
     private boolean pollAgain;
     private boolean pollFailing;
     private boolean stopped;
+    private Promise<Void> stoppedIdle;
 
     public OutboxRelay(Vertx vertx, Pool pool, BackOfficeAdapter adapter, AuditTrail audit, CasesSettings settings,
                        MeterRegistry meters) {
@@ -102,13 +104,22 @@ public final class OutboxRelay {
         }
     }
 
-    public void stop() {
-        if (context != null) {
-            context.runOnContext(v -> {
-                stopped = true;
-                vertx.cancelTimer(timer);
-            });
+    /** Stops polling; completes once the batch in flight, if any, is delivered and recorded. */
+    public Future<Void> stop() {
+        if (context == null) {
+            return Future.succeededFuture();
         }
+        Promise<Void> idle = Promise.promise();
+        context.runOnContext(v -> {
+            stopped = true;
+            vertx.cancelTimer(timer);
+            if (polling) {
+                stoppedIdle = idle;
+            } else {
+                idle.complete();
+            }
+        });
+        return idle.future();
     }
 
     private void poll() {
@@ -123,6 +134,10 @@ public final class OutboxRelay {
         pollAgain = false;
         runOnce().onComplete(result -> {
             polling = false;
+            if (stoppedIdle != null) {
+                stoppedIdle.complete();
+                return;
+            }
             if (result.failed()) {
                 // Logged once per outage, not at every poll while the database is away.
                 if (!pollFailing && !stopped) {
@@ -245,7 +260,7 @@ public final class OutboxRelay {
     }
 
     /** Exponential backoff with equal jitter: half the doubled delay fixed, half random. */
-    double backoffSeconds(int attempt) {
+    private double backoffSeconds(int attempt) {
         double base = settings.retryInitialBackoff().toMillis() * Math.pow(2, Math.min(attempt - 1, 30));
         double capped = Math.min(base, settings.retryMaxBackoff().toMillis());
         return (capped / 2 + ThreadLocalRandom.current().nextDouble(capped / 2)) / 1000.0;

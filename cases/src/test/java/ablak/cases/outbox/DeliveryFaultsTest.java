@@ -151,10 +151,13 @@ class DeliveryFaultsTest {
         for (int i = 0; i < 30; i++) {
             ids.add(Harness.submitted(submitter).caseView().id());
         }
+        // Generous timeouts: a retry after a timeout would be a legitimate second request.
+        var relaySettings = harness.settings().withDelivery(Duration.ofMillis(50), Duration.ofSeconds(20),
+                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMillis(400), 5);
 
-        harness.node();
-        harness.node();
-        harness.node();
+        harness.node(relaySettings);
+        harness.node(relaySettings);
+        harness.node(relaySettings);
 
         for (UUID id : ids) {
             awaitDelivery(submitter, id, DeliveryStatus.ACCEPTED);
