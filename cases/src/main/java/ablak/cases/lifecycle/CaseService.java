@@ -344,7 +344,8 @@ public final class CaseService {
         }
     }
 
-    private static void requireValid(FormDefinition form, ObjectNode data, String language, FormDefinition.Mode mode) {
+    private void requireValid(FormDefinition form, ObjectNode data, String language, FormDefinition.Mode mode) {
+        catalogue.requireLanguage(language);
         if (data == null) {
             throw new CasesException(Kind.INVALID_FORM_DATA, "form data must be a JSON object");
         }

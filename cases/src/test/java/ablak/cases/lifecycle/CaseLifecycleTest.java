@@ -167,6 +167,23 @@ class CaseLifecycleTest {
     }
 
     @Test
+    void aNodeWithABrokenCatalogueDoesNotStart() {
+        CatalogueCopy broken = new CatalogueCopy().write("texts/en.json", "{\"lifeEvents\": ");
+        Throwable refused = Await.failure(Cases.start(harness.backOfficeVertx, harness.database.connectOptions(),
+                harness.settings().withCatalogueDirectory(broken.directory), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        assertThat(refused).isInstanceOf(ablak.cases.catalogue.CatalogueException.class)
+                .hasMessageContaining("texts/en.json: not valid JSON");
+    }
+
+    @Test
+    void aLanguageTheCatalogueDoesNotSpeakIsRefused() {
+        DraftStarted draft = Harness.draftWithClerk(node);
+        Throwable refused = Await.failure(cases.saveDraft(Principal.clerk("clerk-anna", "team-budapest", "fr"),
+                draft.caseView().id(), 1, precallAnswers(), "call 1"));
+        assertThat(((CasesException) refused).kind()).isEqualTo(Kind.UNKNOWN_LANGUAGE);
+    }
+
+    @Test
     void unknownCaseTypeIsRefused() {
         Throwable refused = Await.failure(cases.startDraft("dog-licence", "en", precallAnswers()));
         assertThat(((CasesException) refused).kind()).isEqualTo(Kind.UNKNOWN_CASE_TYPE);
