@@ -107,8 +107,9 @@ public final class Harness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Vertx vertx : nodes.values()) {
-            Await.result(vertx.close());
+        for (Map.Entry<Cases, Vertx> node : nodes.entrySet()) {
+            Await.result(node.getKey().close());
+            Await.result(node.getValue().close());
         }
         Await.result(backOfficeVertx.close());
         database.close();

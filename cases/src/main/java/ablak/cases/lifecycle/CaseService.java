@@ -55,11 +55,11 @@ public final class CaseService {
             c.confirmed_version, c.case_number, c.submit_key, c.delivery_status, c.delivery_attempts,
             c.delivery_problem, c.back_office_reference, c.created_at, c.updated_at, c.submitted_at""";
 
-    private static final String SELECT_FOR_UPDATE = "select " + COLUMNS + """
+    private static final String SELECT_WITH_FACTS = "select " + COLUMNS + """
             , c.citizen_token_hash,
               array(select h.clerk_id from cases.case_handler h where h.case_id = c.id) as handlers,
               array(select h.team_id from cases.case_handler h where h.case_id = c.id) as teams
-            from cases.case_file c where c.id = $1 for update of c""";
+            from cases.case_file c where c.id = $1""";
 
     private static final String RETURNING = " returning " + COLUMNS.replace("c.", "u.") + ", "
             + CaseChanges.notifyExpression("$%d");
@@ -134,7 +134,7 @@ public final class CaseService {
 
     public Future<CaseView> get(Principal who, UUID caseId, String reason) {
         return requireReason(who, reason).compose(v ->
-                pool.withTransaction(connection -> lock(connection, caseId)
+                pool.withTransaction(connection -> read(connection, caseId)
                         .compose(current -> {
                             CaseAccess.require(who, Operation.READ, current.facts());
                             return auditIfStaff(connection, who, "case.read", caseId, reason, "version=" + current.view().version())
@@ -315,17 +315,27 @@ public final class CaseService {
         return Future.failedFuture(failure);
     }
 
-    /** A locked case row with what access decisions need. */
-    private record Locked(CaseView view, String submitKey, CaseAccess.Facts facts) {
+    /** A case row with what access decisions need. */
+    private record Loaded(CaseView view, String submitKey, CaseAccess.Facts facts) {
     }
 
-    private Future<Locked> lock(SqlConnection connection, UUID caseId) {
-        return connection.preparedQuery(SELECT_FOR_UPDATE).execute(Tuple.of(caseId)).map(rows -> {
+    /** Loads a case to change it: the row stays locked until the transaction ends, so changes queue up. */
+    private Future<Loaded> lock(SqlConnection connection, UUID caseId) {
+        return load(connection, SELECT_WITH_FACTS + " for update of c", caseId);
+    }
+
+    /** Loads a case to read it, without waiting for writers. */
+    private Future<Loaded> read(SqlConnection connection, UUID caseId) {
+        return load(connection, SELECT_WITH_FACTS, caseId);
+    }
+
+    private Future<Loaded> load(SqlConnection connection, String sql, UUID caseId) {
+        return connection.preparedQuery(sql).execute(Tuple.of(caseId)).map(rows -> {
             if (rows.size() == 0) {
                 throw new CasesException(Kind.CASE_NOT_FOUND, "no case " + caseId);
             }
             Row row = rows.iterator().next();
-            return new Locked(view(row), row.getString("submit_key"), new CaseAccess.Facts(
+            return new Loaded(view(row), row.getString("submit_key"), new CaseAccess.Facts(
                     row.getString("citizen_token_hash"), Set.of(row.getArrayOfStrings("handlers")),
                     Set.of(row.getArrayOfStrings("teams"))));
         });

@@ -112,6 +112,8 @@ class DeliveryFaultsTest {
         harness = Harness.withOwnDatabaseServer();
         Cases node = harness.node();
         harness.backOffice.delay(Duration.ofMillis(1000));
+        List<ablak.cases.lifecycle.CaseChanged> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        node.changes().onChange(changes::add);
 
         UUID id = Harness.submitted(node).caseView().id();
         Await.until("the back office received the case", Duration.ofSeconds(10),
@@ -125,6 +127,9 @@ class DeliveryFaultsTest {
         awaitDelivery(node, id, DeliveryStatus.ACCEPTED);
         assertThat(harness.backOffice.requestsReceived()).isGreaterThanOrEqualTo(2);
         assertThat(storedFor(id)).hasSize(1);
+        // Live updates resumed too: the listener reconnected and heard the acceptance.
+        Await.until("the acceptance was pushed", Duration.ofSeconds(10), () -> changes.stream()
+                .anyMatch(c -> c.caseId().equals(id) && c.deliveryStatus() == DeliveryStatus.ACCEPTED));
     }
 
     @Test
