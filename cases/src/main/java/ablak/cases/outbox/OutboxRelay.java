@@ -49,19 +49,22 @@ public final class OutboxRelay {
                              for update skip locked)
             returning o.id, o.case_id, o.destination, o.idempotency_key, o.payload::text as payload, o.attempts""";
 
-    private static final String FINISH_OUTBOX = """
-            update cases.outbox
-               set status = $3, lease_token = null, lease_until = null, last_error = $4,
-                   next_attempt_at = now() + make_interval(secs => $5),
-                   finished_at = case when $3 = 'PENDING' then null else now() end
-             where id = $1 and lease_token = $2""";
-
-    private static final String FINISH_CASE = """
+    // Records one answer: the outbox row only if this relay still holds its lease, and the case
+    // only if the outbox row was updated; no row back means another relay owns it now.
+    private static final String FINISH = """
+            with o as (
+                update cases.outbox
+                   set status = $3, lease_token = null, lease_until = null, last_error = $4,
+                       next_attempt_at = now() + make_interval(secs => $5),
+                       finished_at = case when $3 = 'PENDING' then null else now() end
+                 where id = $1 and lease_token = $2
+                returning case_id)
             update cases.case_file u
-               set delivery_status = $2, delivery_attempts = $3, delivery_problem = $4,
-                   back_office_reference = coalesce($5, u.back_office_reference)
-             where u.id = $1
-            """ + "returning " + CaseChanges.notifyExpression("$6");
+               set delivery_status = $6, delivery_attempts = $7, delivery_problem = $4,
+                   back_office_reference = coalesce($8, u.back_office_reference)
+              from o
+             where u.id = o.case_id
+            """ + "returning " + CaseChanges.notifyExpression("$9");
 
     private final Vertx vertx;
     private final Pool pool;
@@ -243,20 +246,13 @@ public final class OutboxRelay {
     }
 
     private Future<Void> record(SqlConnection connection, Outcome o) {
-        return connection.preparedQuery(FINISH_OUTBOX)
-                .execute(Tuple.of(o.id(), o.lease(), o.outboxStatus(), o.problem(), o.retryInSeconds()))
-                .compose(updated -> {
-                    if (updated.rowCount() == 0) {
-                        // Our lease expired and another relay owns the row now: its answer counts.
-                        return Future.<Void>succeededFuture();
-                    }
-                    Future<Void> caseUpdated = connection.preparedQuery(FINISH_CASE)
-                            .execute(Tuple.of(o.caseId(), o.deliveryStatus(), o.attempt(), o.problem(), o.reference(),
-                                    o.change())).mapEmpty();
-                    return o.auditAction() == null ? caseUpdated : caseUpdated.compose(v -> audit.append(connection,
-                            new AuditEntry(actor, "SYSTEM", o.auditAction(), "case", o.caseId().toString(),
-                                    "back-office delivery", "outbox=" + o.id() + " attempt=" + o.attempt())));
-                });
+        return connection.preparedQuery(FINISH)
+                .execute(Tuple.of(o.id(), o.lease(), o.outboxStatus(), o.problem(), o.retryInSeconds(),
+                        o.deliveryStatus(), o.attempt(), o.reference(), o.change()))
+                .compose(updated -> updated.rowCount() == 0 || o.auditAction() == null
+                        ? Future.<Void>succeededFuture()
+                        : audit.append(connection, new AuditEntry(actor, "SYSTEM", o.auditAction(), "case",
+                        o.caseId().toString(), "back-office delivery", "outbox=" + o.id() + " attempt=" + o.attempt())));
     }
 
     /** Exponential backoff with equal jitter: half the doubled delay fixed, half random. */
