@@ -150,6 +150,26 @@ class DeliveryFaultsTest {
     }
 
     @Test
+    void anAnswerArrivingAfterAnotherRelayTookTheRowOverIsNotRecorded() throws Exception {
+        Cases late = harness.node(harness.settings().withRelayEnabled(false));
+        UUID id = Harness.submitted(late).caseView().id();
+        harness.backOffice.delay(Duration.ofMillis(1000));
+
+        var sending = late.relay().runOnce();
+        Await.until("the back office received the case", Duration.ofSeconds(10),
+                () -> harness.backOffice.requestsReceived() >= 1);
+        // As if this relay's lease had run out and another relay had claimed the row meanwhile.
+        try (var connection = java.sql.DriverManager.getConnection(harness.database.jdbcUrl(), "postgres", "")) {
+            connection.createStatement().execute("update cases.outbox set lease_token = gen_random_uuid()");
+        }
+        assertThat(Await.result(sending)).isEqualTo(1);
+
+        CaseView afterLateAnswer = caseOf(late, id);
+        assertThat(afterLateAnswer.delivery().status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(afterLateAnswer.delivery().attempts()).isZero();
+    }
+
+    @Test
     void relaysOnSeveralNodesShareTheOutboxWithoutSendingARowTwice() {
         Cases submitter = harness.node(harness.settings().withRelayEnabled(false));
         List<UUID> ids = new ArrayList<>();
