@@ -58,13 +58,4 @@ public final class CasesException extends RuntimeException {
     public List<FieldError> fieldErrors() {
         return fieldErrors;
     }
-
-    /** The error as an RFC 9457 problem details body, with the field errors as the {@code errors} extension. */
-    public Problem problem() {
-        return new Problem("urn:ablak:cases:" + kind.code(), kind.code(), kind.httpStatus, getMessage(), fieldErrors);
-    }
-
-    /** RFC 9457 problem details ({@code application/problem+json}). */
-    public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
-    }
 }
