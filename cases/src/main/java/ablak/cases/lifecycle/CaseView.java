@@ -19,7 +19,9 @@ import java.util.UUID;
  */
 public record CaseView(UUID id, String caseType, int formVersion, String language, CaseStatus status, int version,
                        ObjectNode data, Integer confirmedVersion, String caseNumber, Delivery delivery,
-                       @JsonSerialize(using = ToStringSerializer.class) Instant createdAt, @JsonSerialize(using = ToStringSerializer.class) Instant updatedAt, @JsonSerialize(using = ToStringSerializer.class) Instant submittedAt) {
+                       @JsonSerialize(using = ToStringSerializer.class) Instant createdAt,
+                       @JsonSerialize(using = ToStringSerializer.class) Instant updatedAt,
+                       @JsonSerialize(using = ToStringSerializer.class) Instant submittedAt) {
 
     /**
      * @param attempts            deliveries tried so far
