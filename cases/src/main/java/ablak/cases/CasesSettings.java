@@ -1,5 +1,9 @@
 package ablak.cases;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +12,8 @@ import java.util.Objects;
 
 /**
  * Everything the cases module can be configured with. {@link #defaults()} runs one node against the
- * bundled catalogue and a reference back office on loopback.
+ * bundled catalogue and a reference back office on loopback. Durations are written in ISO-8601
+ * ({@code PT30S}) in configuration files and environment variables.
  *
  * @param catalogueDirectory     directory holding {@code catalogue.json}, {@code texts/} and {@code forms/};
  *                               {@code null} loads the catalogue bundled on the classpath (default)
@@ -16,7 +21,8 @@ import java.util.Objects;
  *                               {@code <base>/destinations/<destination>/submissions} (default http://127.0.0.1:8091)
  * @param backOfficeUrls         per-destination submission URLs that replace the base-URL rule (default none)
  * @param poolSize               PostgreSQL connections of this module's pool (default 8)
- * @param nodeId                 names this node in outbox leases and logs (default a random id)
+ * @param nodeId                 names this node's relay in the audit trail and logs ({@code null}, the default:
+ *                               a random id at each start)
  * @param caseNumberPrefix       first part of every case number, e.g. ABL-2026-0000042 (default "ABL")
  * @param relayEnabled           whether this node runs an outbox relay (default true; any number of nodes may)
  * @param relayPollInterval      how often an idle relay looks for due outbox rows (default 500 ms)
@@ -36,18 +42,22 @@ public record CasesSettings(
         String nodeId,
         String caseNumberPrefix,
         boolean relayEnabled,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration relayPollInterval,
         int relayBatchSize,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration relayLease,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration deliveryTimeout,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration retryInitialBackoff,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration retryMaxBackoff,
         int maxDeliveryAttempts) {
 
     public CasesSettings {
         Objects.requireNonNull(backOfficeBaseUrl, "backOfficeBaseUrl");
         backOfficeUrls = Map.copyOf(backOfficeUrls);
-        Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(caseNumberPrefix, "caseNumberPrefix");
         if (poolSize < 1 || relayBatchSize < 1 || maxDeliveryAttempts < 1) {
             throw new IllegalArgumentException("poolSize, relayBatchSize and maxDeliveryAttempts must be positive");
@@ -63,7 +73,7 @@ public record CasesSettings(
 
     public static CasesSettings defaults() {
         return new CasesSettings(null, URI.create("http://127.0.0.1:8091"), Map.of(), 8,
-                "node-" + java.util.UUID.randomUUID().toString().substring(0, 8), "ABL",
+                null, "ABL",
                 true, Duration.ofMillis(500), 16, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), 12);
     }
@@ -83,12 +93,6 @@ public record CasesSettings(
 
     public CasesSettings withBackOfficeBaseUrl(URI url) {
         return new CasesSettings(catalogueDirectory, url, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
-                relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
-                maxDeliveryAttempts);
-    }
-
-    public CasesSettings withNodeId(String id) {
-        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, id, caseNumberPrefix,
                 relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
                 maxDeliveryAttempts);
     }

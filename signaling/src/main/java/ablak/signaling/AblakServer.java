@@ -2,7 +2,6 @@ package ablak.signaling;
 
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
-import ablak.cases.CasesSettings;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -172,7 +171,7 @@ public final class AblakServer implements AutoCloseable {
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
 
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
-    Cases cases = await(Cases.start(vertx, database.connectOptions(), CasesSettings.defaults(), meters));
+    Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
     resources.add(0, () -> await(cases.close()));
 
     // The WebSocket control protocol: every capability's message types.

@@ -91,7 +91,8 @@ public final class OutboxRelay {
         this.settings = settings;
         this.meters = meters;
         this.deliveryTime = meters.timer("ablak.cases.delivery.duration");
-        this.actor = "relay:" + settings.nodeId();
+        this.actor = "relay:" + (settings.nodeId() != null ? settings.nodeId()
+                : "node-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Polls for due rows every {@link CasesSettings#relayPollInterval()} until {@link #stop()}. */
