@@ -31,6 +31,10 @@ class ControlProtocolTest {
 
   record Note(@JsonProperty(required = true) String toUser, @JsonProperty(required = true) String text) {}
 
+  /** Pushes {@code count} messages of about {@code bytes} each to a user: what a busy wallboard feed does. */
+  record Burst(@JsonProperty(required = true) String toUser, @JsonProperty(required = true) Integer count,
+      @JsonProperty(required = true) Integer bytes) {}
+
   static class TestFailure extends RuntimeException {}
 
   private AblakServer node;
@@ -50,6 +54,13 @@ class ControlProtocolTest {
     messages.register(MessageType.of("test.note", Set.of(Role.CLERK), Note.class,
         (context, note) -> Future.succeededFuture(Outbound.of("test.noted",
             new JsonObject().put("reached", node.connections().toUser(note.toUser(), Outbound.of("test.note", new JsonObject().put("text", note.text()))))))));
+    messages.register(MessageType.of("test.burst", Set.of(Role.CLERK), Burst.class, (context, burst) -> {
+      Outbound push = Outbound.of("test.note", new JsonObject().put("text", "x".repeat(burst.bytes())));
+      for (int i = 0; i < burst.count(); i++) {
+        node.connections().toUser(burst.toUser(), push);
+      }
+      return Future.succeededFuture(Outbound.of("test.bursted", new JsonObject()));
+    }));
     messages.register(MessageType.of("test.fail", Set.of(Role.CLERK), JsonObject.class,
         (context, raw) -> raw.getBoolean("mapped", false) ? Future.failedFuture(new TestFailure()) : Future.failedFuture(new IllegalStateException("boom"))));
     messages.mapError(TestFailure.class, e -> new ClientError("test_failed", 409, "the test capability refused"));
@@ -310,6 +321,23 @@ class ControlProtocolTest {
       }
 
       assertThat(flooder.awaitClose()).isEqualTo((short) 1008);
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedInsteadOfQueueingWithoutBound() {
+    double closedBefore = node.meters().counter("ablak.signaling.connections.not.reading").count();
+    try (WsClient clerk = clerk(); WsClient citizen = WsClient.connect(vertx, node.baseUrl(), null)) {
+      String citizenId = citizen.request("hello", new JsonObject().put("token", api.visitToken())).getJsonObject("user").getString("id");
+      citizen.stopReading();
+
+      // 400 pushes of 60 KB: far more than the kernel's socket buffers and the 1 MiB queue limit.
+      clerk.request("test.burst", new JsonObject().put("toUser", citizenId).put("count", 400).put("bytes", 60_000));
+      citizen.startReading();
+
+      assertThat(citizen.awaitClose()).isEqualTo((short) 4003);
+      Await.until(() -> node.meters().counter("ablak.signaling.connections.not.reading").count() > closedBefore,
+          "the closed connection is counted");
     }
   }
 

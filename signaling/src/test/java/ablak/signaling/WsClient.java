@@ -59,6 +59,15 @@ final class WsClient implements AutoCloseable {
     Await.result(socket.writeTextMessage(text));
   }
 
+  /** Stops reading from the socket, as a frozen client would: the server's writes back up. */
+  void stopReading() {
+    socket.pause();
+  }
+
+  void startReading() {
+    socket.resume();
+  }
+
   /** Sends unless the server has closed the socket; false once it has. */
   boolean trySend(String text) {
     return socket.writeTextMessage(text).toCompletionStage().toCompletableFuture().handle((ok, error) -> error == null).join();

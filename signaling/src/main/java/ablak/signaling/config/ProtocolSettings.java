@@ -10,6 +10,8 @@ package ablak.signaling.config;
  * @param rateLimitPerSecond messages a connection may send per second, sustained
  * @param rateLimitBurst messages a connection may send at once after being quiet
  * @param resumeTtlSeconds how long after a connection is lost its resume token still works
+ * @param outboundQueueBytes bytes waiting to be sent to one client past which it is treated as not
+ *     reading and closed (4003); it can reconnect and resume
  */
 public record ProtocolSettings(
     int maxMessageBytes,
@@ -17,9 +19,10 @@ public record ProtocolSettings(
     int idleTimeoutSeconds,
     int rateLimitPerSecond,
     int rateLimitBurst,
-    int resumeTtlSeconds) {
+    int resumeTtlSeconds,
+    int outboundQueueBytes) {
 
   public static ProtocolSettings defaults() {
-    return new ProtocolSettings(64 * 1024, 20, 60, 20, 40, 120);
+    return new ProtocolSettings(64 * 1024, 20, 60, 20, 40, 120, 1024 * 1024);
   }
 }

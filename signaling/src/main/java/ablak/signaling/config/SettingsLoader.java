@@ -102,6 +102,7 @@ public final class SettingsLoader {
     require(protocol.idleTimeoutSeconds() > protocol.heartbeatSeconds(), "protocol.idleTimeoutSeconds must exceed protocol.heartbeatSeconds");
     require(protocol.rateLimitPerSecond() > 0 && protocol.rateLimitBurst() > 0, "protocol rate limits must be positive");
     require(protocol.resumeTtlSeconds() > protocol.heartbeatSeconds(), "protocol.resumeTtlSeconds must exceed protocol.heartbeatSeconds");
+    require(protocol.outboundQueueBytes() >= protocol.maxMessageBytes(), "protocol.outboundQueueBytes must be at least protocol.maxMessageBytes");
     return settings;
   }
 

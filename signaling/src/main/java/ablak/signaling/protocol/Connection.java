@@ -23,6 +23,7 @@ public final class Connection {
   private long lastHeardNanos;
   private long rejectionWindowStartNanos;
   private int rejectionsInWindow;
+  private volatile boolean stoppedReading;
 
   Connection(String id, ServerWebSocket socket, String sessionId, RateLimiter rateLimiter, long nowNanos) {
     this.id = id;
@@ -85,9 +86,22 @@ public final class Connection {
   }
 
   void write(String text) {
-    if (!socket.isClosed()) {
-      socket.writeTextMessage(text);
+    if (socket.isClosed()) {
+      return;
     }
+    // A client that stops reading (a frozen tab, a dead link the kernel has not noticed) would
+    // otherwise make its queue grow without bound at the expense of everyone on this node.
+    if (socket.writeQueueFull()) {
+      stoppedReading = true;
+      close(ControlSocket.CLOSE_NOT_READING, "client is not reading");
+      return;
+    }
+    socket.writeTextMessage(text);
+  }
+
+  /** True when the connection was closed because the client stopped reading. */
+  boolean stoppedReading() {
+    return stoppedReading;
   }
 
   void close(short code, String reason) {

@@ -1,5 +1,6 @@
 package ablak.signaling.protocol;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -18,12 +19,15 @@ public final class Connections implements Push {
   private final Map<String, Connection> byId = new ConcurrentHashMap<>();
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Counter notReading;
 
   public Connections(MeterRegistry meters) {
     Gauge.builder("ablak.signaling.connections", byId, Map::size)
         .description("open WebSocket connections on this node").register(meters);
     Gauge.builder("ablak.signaling.users", byUser, Map::size)
         .description("authenticated users with at least one connection on this node").register(meters);
+    notReading = Counter.builder("ablak.signaling.connections.not.reading")
+        .description("connections closed because the client stopped reading (4003)").register(meters);
   }
 
   public void addListener(ConnectionListener listener) {
@@ -59,6 +63,9 @@ public final class Connections implements Push {
 
   void closed(Connection connection) {
     byId.remove(connection.id());
+    if (connection.stoppedReading()) {
+      notReading.increment();
+    }
     if (connection.principal() == null) {
       return;
     }

@@ -28,6 +28,7 @@ public final class ControlSocket implements Handler<RoutingContext> {
   static final short CLOSE_IDLE = 4000;
   static final short CLOSE_NO_HELLO = 4001;
   static final short CLOSE_SESSION_ENDED = 4002;
+  static final short CLOSE_NOT_READING = 4003;
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlSocket.class);
 
@@ -62,6 +63,7 @@ public final class ControlSocket implements Handler<RoutingContext> {
     long now = System.nanoTime();
     Connection connection = new Connection(UUID.randomUUID().toString(), socket, sessionId,
         new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst(), now), now);
+    socket.setWriteQueueMaxSize(settings.outboundQueueBytes());
     connections.opened(connection);
     LOG.atInfo().addKeyValue("connectionId", connection.id()).log("websocket opened");
 
