@@ -131,7 +131,8 @@ local function route(queues)
       for i = 1, #heads, 2 do cands[#cands + 1] = { id = heads[i], score = tonumber(heads[i + 1]), q = q } end
     end
   end
-  table.sort(cands, function(a, b) return a.score < b.score end)
+  -- ties broken by id, as a sorted set orders equal scores
+  table.sort(cands, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
   for i = 1, math.min(#cands, SCAN) do try_offer(cands[i].id, cands[i].q) end
 end
 
@@ -272,7 +273,7 @@ function ops.enqueue(a)
   local pos = redis.call('ZRANK', k('waiting', q), id) + 1
   redis.call('HSET', k('contact', id), 'origpos', pos)
   stat(q, 'entered', 1)
-  emit('ENTERQUEUE', q, id, '', prio, pos, lang)
+  emit('ENTERQUEUE', q, id, '', prio, pos, string.format('%.0f', score))
   route({ q })
   local c = contact_fields(id)
   return { c.state, c.clerk, tonumber(c.seq), c.exp or 0, pos }
@@ -301,7 +302,9 @@ function ops.decline(a)
   local c, err = check_offer(cid, id, seq)
   if not c then return err end
   local q = return_offer(id, 'DECLINE')
-  route({ q })
+  local queues = clerk_queues(cid)
+  table.insert(queues, 1, q)
+  route(queues)
   return 'OK'
 end
 
@@ -333,7 +336,9 @@ function ops.transfer(a)
   redis.call('HSET', k('contact', id), 'pref', tclerk, 'pref_until', pref_until, 'skip', cid)
   requeue(id, tq, 'TRANSFER', cid, tq)
   after_call(cid, c.queue)
-  route({ tq })
+  local queues = clerk_queues(cid)
+  table.insert(queues, 1, tq)
+  route(queues)
   return 'OK'
 end
 

@@ -58,10 +58,14 @@ public final class Fixture implements AutoCloseable {
   }
 
   public Fixture(String redisUri, Duration presenceTtl) {
+    this(redisUri, presenceTtl, QueueSettings.defaults().offerTimeout());
+  }
+
+  public Fixture(String redisUri, Duration presenceTtl, Duration offerTimeout) {
     client = RedisClient.create(redisUri);
     plain = client.connect();
     QueueSettings d = QueueSettings.defaults();
-    settings = new QueueSettings("t-" + UUID.randomUUID(), d.offerTimeout(), d.maxNoAnswer(), d.routingScanDepth(),
+    settings = new QueueSettings("t-" + UUID.randomUUID(), offerTimeout, d.maxNoAnswer(), d.routingScanDepth(),
         d.clerkScanDepth(), d.streamMaxLength(), d.serviceLevelThreshold(), d.shortAbandonThreshold(),
         d.statsWindow(), presenceTtl, d.sweepInterval(), d.metricsInterval(), d.positionInterval(),
         d.defaultHandleTime());
@@ -77,6 +81,10 @@ public final class Fixture implements AutoCloseable {
   }
 
   public RoutingEngine engine(String nodeId) {
+    return engine(nodeId, clock);
+  }
+
+  public RoutingEngine engine(String nodeId, Clock clock) {
     return await(RoutingEngine.start(vertx, client, settings, definitions, clock, nodeId));
   }
 
