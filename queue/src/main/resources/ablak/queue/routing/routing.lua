@@ -133,7 +133,10 @@ local function route(queues)
   end
   -- ties broken by id, as a sorted set orders equal scores
   table.sort(cands, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
-  for i = 1, math.min(#cands, SCAN) do try_offer(cands[i].id, cands[i].q) end
+  for i = 1, math.min(#cands, SCAN) do
+    -- usually one clerk was freed: once its skills have nobody available, the rest cost one EXISTS each
+    if redis.call('EXISTS', k('avail', qdef(cands[i].q).skills[1])) == 1 then try_offer(cands[i].id, cands[i].q) end
+  end
 end
 
 local function requeue(id, q, event, cid, d1)
