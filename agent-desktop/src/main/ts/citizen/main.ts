@@ -1,0 +1,495 @@
+// The citizen app: language → life event → service → questions → devices → consent → queue → call
+// → summary → case number. With ?kiosk=1 it runs as an office kiosk: full screen, larger targets,
+// and everything is wiped after each visitor or after inactivity, behind a privacy screen.
+
+import { byId, h, replaceChildren } from '../shared/dom.js';
+import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
+import { initI18n, language, loadLanguages, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
+import { CaseType, Catalogue, LifeEvent, loadCatalogue, loadForm, searchLifeEvents } from '../shared/catalogue.js';
+import { FormView, renderForm, RenderedForm, SummaryLine } from '../shared/forms.js';
+import { CallMedia, deviceProblem, listenToMicrophone, openCamera, playChime, stopStream } from '../shared/media.js';
+import { Connection, ProtocolError } from '../shared/connection.js';
+import { ErrorCode, Message, Rest } from '../shared/protocol.js';
+import { realTimeText } from '../shared/chat.js';
+import { KioskGuard } from './kiosk.js';
+
+type Screen = 'welcome' | 'language' | 'events' | 'service' | 'questions' | 'devices' | 'consent' | 'waiting' | 'closed' | 'call' | 'done' | 'callback';
+
+interface Visit {
+  screen: Screen;
+  lifeEvent: LifeEvent | null;
+  caseType: CaseType | null;
+  form: FormView | null;
+  answers: Record<string, unknown>;
+  query: string;
+  stream: MediaStream | null;
+  position: number | null;
+  estimatedWaitSeconds: number | null;
+  callId: string | null;
+  recording: boolean;
+  caseNumber: string | null;
+}
+
+const kiosk = new URLSearchParams(location.search).get('kiosk') === '1';
+const STEPS: Screen[] = ['events', 'questions', 'devices', 'consent', 'waiting'];
+
+const fresh = (): Visit => ({
+  screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
+  stream: null, position: null, estimatedWaitSeconds: null, callId: null, recording: false, caseNumber: null,
+});
+
+let visit = fresh();
+let catalogue: Catalogue | null = null;
+let cleanup: Array<() => void> = [];
+let token: string | null = null;
+
+const connection = new Connection({
+  language,
+  token: async () => {
+    if (token) return token;
+    const response = await fetch(Rest.visits, { method: 'POST', headers: { Accept: 'application/json' } });
+    token = response.status === 201 ? String(((await response.json()) as { token: string }).token) : null;
+    return token;
+  },
+});
+
+const main = () => byId('main');
+
+function go(screen: Screen): void {
+  cleanup.splice(0).forEach((fn) => fn());
+  visit.screen = screen;
+  render();
+  // Move focus to the new heading so screen-reader and keyboard users start at the top (WCAG 2.4.3).
+  main().querySelector<HTMLElement>('h1')?.focus();
+}
+
+function render(): void {
+  const screens: Record<Screen, () => HTMLElement | Promise<HTMLElement>> = {
+    welcome: welcomeScreen, language: languageScreen, events: eventsScreen, service: serviceScreen, questions: questionsScreen,
+    devices: devicesScreen, consent: consentScreen, waiting: waitingScreen, closed: closedScreen, call: callScreen, done: doneScreen, callback: callbackScreen,
+  };
+  void Promise.resolve(screens[visit.screen]()).then((content) => {
+    replaceChildren(main(), content);
+    document.body.dataset.screen = visit.screen;
+    const heading = main().querySelector('h1');
+    document.title = `${heading?.textContent ?? ''} – ${t('service.name')}`;
+  });
+}
+
+function heading(key: string, params: Record<string, string | number> = {}): HTMLElement {
+  return h('h1', { class: 'heading-xl', tabindex: -1 }, t(key, params));
+}
+
+function steps(screen: Screen): HTMLElement | null {
+  const index = STEPS.indexOf(screen);
+  if (index < 0) return null;
+  return h('p', { class: 'caption' }, t('citizen.step', { current: index + 1, total: STEPS.length }));
+}
+
+function back(to: Screen): HTMLElement {
+  return h('a', { href: '#', class: 'back-link', onclick: ((event: Event) => { event.preventDefault(); go(to); }) as EventListener }, t('citizen.back'));
+}
+
+// --- screens -------------------------------------------------------------------------------
+
+function welcomeScreen(): HTMLElement {
+  return h('section', { class: 'privacy-screen' },
+    h('div', { class: 'privacy-screen__mark', 'aria-hidden': 'true' }),
+    heading('kiosk.welcome.title'),
+    text('p', 'kiosk.welcome.body', { class: 'lead' }),
+    h('div', { class: 'actions' }, button('kiosk.welcome.start', () => {
+      void document.documentElement.requestFullscreen?.().catch(() => undefined);
+      go('language');
+    }, 'primary', { class: 'button button--primary button--hero' })));
+}
+
+async function languageScreen(): Promise<HTMLElement> {
+  const languages = await loadLanguages();
+  return h('section', { class: 'screen' },
+    heading('citizen.language.title'),
+    text('p', 'citizen.language.lead', { class: 'lead' }),
+    h('ul', { class: 'choice-list choice-list--languages' }, ...languages.map((entry) => h('li', {},
+      h('button', {
+        type: 'button', class: 'choice', lang: entry.code,
+        onclick: (async () => { await setLanguage(entry.code); catalogue = null; go('events'); }) as EventListener,
+      }, h('span', { class: 'choice__title' }, entry.name))))));
+}
+
+async function eventsScreen(): Promise<HTMLElement> {
+  const results = h('ul', { class: 'choice-list', id: 'life-events' });
+  const count = h('p', { class: 'search__count', role: 'status' });
+  const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
+  const search = h('input', { id: 'life-event-search', class: 'input input--search', type: 'search', autocomplete: 'off', value: visit.query,
+    'aria-controls': 'life-events' });
+  const show = () => {
+    if (!catalogue) return;
+    visit.query = search.value;
+    const found = searchLifeEvents(catalogue.lifeEvents, search.value);
+    count.textContent = t('citizen.events.count', { count: found.length });
+    results.replaceChildren(...found.map((event) => h('li', {},
+      h('button', { type: 'button', class: 'choice', onclick: (() => choose(event)) as EventListener },
+        h('span', { class: 'choice__title' }, event.name),
+        h('span', { class: 'choice__text' }, event.description)))));
+  };
+  search.addEventListener('input', show);
+  try {
+    catalogue ??= await loadCatalogue(language());
+    show();
+  } catch {
+    problem.replaceChildren(h('p', {}, t('citizen.events.unavailable')));
+    problem.hidden = false;
+  }
+  return h('section', { class: 'screen' },
+    back('language'), steps('events'),
+    heading('citizen.events.title'),
+    text('p', 'citizen.events.lead', { class: 'lead' }),
+    h('div', { class: 'search', role: 'search' }, field(search, t('citizen.events.search'), t('citizen.events.searchHint')).element),
+    problem, count, results);
+}
+
+function choose(event: LifeEvent): void {
+  visit.lifeEvent = event;
+  if (event.caseTypes.length === 1) chooseService(event.caseTypes[0]!);
+  else go('service');
+}
+
+function chooseService(caseType: CaseType): void {
+  visit.caseType = caseType;
+  visit.form = null;
+  visit.answers = {};
+  go('questions');
+}
+
+function serviceScreen(): HTMLElement {
+  const event = visit.lifeEvent!;
+  return h('section', { class: 'screen' },
+    back('events'), steps('events'),
+    h('h1', { class: 'heading-xl', tabindex: -1 }, event.name),
+    text('p', 'citizen.service.lead', { class: 'lead' }),
+    h('ul', { class: 'choice-list' }, ...event.caseTypes.map((caseType) => h('li', {},
+      h('button', { type: 'button', class: 'choice', onclick: (() => chooseService(caseType)) as EventListener },
+        h('span', { class: 'choice__title' }, caseType.name),
+        h('span', { class: 'choice__text' }, caseType.description))))));
+}
+
+async function questionsScreen(): Promise<HTMLElement> {
+  const caseType = visit.caseType!;
+  const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
+  let form: RenderedForm | null = null;
+  try {
+    if (visit.form?.language !== language()) visit.form = await loadForm(caseType.id, language());
+    const precall = new Set(caseType.precallInputs);
+    if (precall.size) {
+      const rendered = renderForm(visit.form, { idPrefix: 'question', include: (element) => precall.has(element.field) });
+      rendered.setData(visit.answers);
+      rendered.onChange((data) => { visit.answers = data; });
+      form = rendered;
+    }
+  } catch {
+    problem.replaceChildren(h('p', {}, t('citizen.questions.unavailable')));
+    problem.hidden = false;
+  }
+  const next = (event: Event) => {
+    event.preventDefault();
+    if (form && form.validate().length > 0) return;
+    visit.answers = form?.data() ?? {};
+    go('devices');
+  };
+  return h('section', { class: 'screen screen--with-aside' },
+    h('div', { class: 'screen__main' },
+      back(visit.lifeEvent && visit.lifeEvent.caseTypes.length > 1 ? 'service' : 'events'), steps('questions'),
+      h('p', { class: 'caption' }, caseType.name),
+      heading('citizen.questions.title'),
+      text('p', 'citizen.questions.lead', { class: 'lead' }),
+      problem,
+      !form && problem.hidden ? text('p', 'citizen.questions.none') : null,
+      h('form', { novalidate: true, onsubmit: next as EventListener },
+        form?.element ?? '',
+        h('div', { class: 'actions' }, button('citizen.continue', () => undefined, 'primary', { type: 'submit' })))),
+    h('aside', { class: 'screen__aside panel panel--tinted', 'aria-labelledby': 'documents-title' },
+      text('h2', 'citizen.questions.documents', { id: 'documents-title', class: 'heading-m' }),
+      caseType.documentsToShow.length
+        ? h('ul', { class: 'list list--bullet' }, ...caseType.documentsToShow.map((d) => h('li', {}, d.name)))
+        : text('p', 'citizen.questions.noDocuments'),
+      caseType.videoIdentification ? text('p', 'citizen.questions.identification', { class: 'inset' }) : null,
+      caseType.typicalHandlingMinutes ? h('p', { class: 'hint' }, t('citizen.questions.typical', { minutes: caseType.typicalHandlingMinutes })) : null));
+}
+
+function devicesScreen(): HTMLElement {
+  const preview = h('video', { class: 'device-check__video', autoplay: true, muted: true, playsinline: true, 'aria-label': t('devices.preview') });
+  const level = h('meter', { id: 'microphone-level', class: 'meter', min: 0, max: 1, low: 0.05, high: 0.9, optimum: 0.5, value: 0 });
+  const status = h('div', { class: 'device-check__status', role: 'status', id: 'device-status' });
+  const problem = h('div', { class: 'notice notice--error device-check__problem', role: 'alert', id: 'device-problem', hidden: true });
+  const continueButton = button('citizen.continue', () => go('consent'), 'primary', { disabled: true });
+  const speakerResult = h('p', { class: 'hint' });
+
+  const check = async () => {
+    problem.hidden = true;
+    status.replaceChildren(h('p', {}, t('devices.checking')));
+    try {
+      visit.stream ??= await openCamera();
+      preview.srcObject = visit.stream;
+      cleanup.push(listenToMicrophone(visit.stream, (value) => { level.value = value; }));
+      status.replaceChildren(h('p', { class: 'device-check__ok' }, t('devices.ready')));
+      continueButton.disabled = false;
+      document.body.dataset.devices = 'ready';
+    } catch (error) {
+      const key = deviceProblem(error);
+      status.replaceChildren();
+      replaceChildren(problem,
+        h('h2', { class: 'heading-m' }, t(`${key}.title`)),
+        h('p', {}, t(`${key}.fix`)),
+        kiosk ? text('p', 'devices.problem.kiosk') : null,
+        button('devices.retry', () => { void check(); }, 'secondary'));
+      problem.hidden = false;
+      problem.dataset.problem = key;
+      document.body.dataset.devices = key;
+    }
+  };
+  void check();
+  return h('section', { class: 'screen' },
+    back('questions'), steps('devices'),
+    heading('devices.title'),
+    text('p', 'devices.lead', { class: 'lead' }),
+    problem,
+    h('div', { class: 'device-check' },
+      h('div', { class: 'device-check__camera' }, preview),
+      h('div', { class: 'device-check__items' },
+        status,
+        h('div', { class: 'field' }, text('label', 'devices.microphone', { for: 'microphone-level', class: 'field__label' }),
+          text('p', 'devices.microphoneHint', { class: 'field__hint' }), level),
+        h('div', { class: 'field' }, text('h2', 'devices.speaker', { class: 'field__label' }),
+          button('devices.playSound', () => { playChime(); speakerResult.textContent = t('devices.speakerHint'); }, 'secondary'), speakerResult))),
+    h('div', { class: 'actions' }, continueButton));
+}
+
+function consentScreen(): HTMLElement {
+  const processing = h('input', { type: 'checkbox', id: 'consent-processing', class: 'checkbox__input' });
+  const recording = h('input', { type: 'checkbox', id: 'consent-recording', class: 'checkbox__input' });
+  const processingField = field(processing, t('consent.processing'), undefined, 'checkbox');
+  const recordingField = field(recording, t('consent.recording'), undefined, 'checkbox');
+  const submit = (event: Event) => {
+    event.preventDefault();
+    processingField.setError(processing.checked ? null : t('consent.required'));
+    recordingField.setError(recording.checked ? null : t('consent.required'));
+    if (!processing.checked) { processing.focus(); return; }
+    if (!recording.checked) { recording.focus(); return; }
+    go('waiting');
+  };
+  return h('section', { class: 'screen screen--narrow' },
+    back('devices'), steps('consent'),
+    heading('consent.title'),
+    h('div', { class: 'prose' },
+      text('p', 'consent.what'), text('p', 'consent.recordingWhy'), text('p', 'consent.keep'), text('p', 'consent.rights'), text('p', 'consent.alternative', { class: 'inset' })),
+    h('form', { novalidate: true, onsubmit: submit as EventListener },
+      processingField.element, recordingField.element,
+      h('div', { class: 'actions' }, button('consent.agree', () => undefined, 'primary', { type: 'submit' }), back('devices'))));
+}
+
+function waitingScreen(): HTMLElement {
+  const position = h('p', { class: 'waiting__figure', id: 'queue-position' }, '–');
+  const wait = h('p', { class: 'waiting__figure', id: 'queue-wait' }, '–');
+  const update = () => {
+    position.textContent = visit.position === null ? '–' : String(visit.position);
+    wait.textContent = visit.estimatedWaitSeconds === null ? '–' : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
+  };
+  update();
+  cleanup.push(connection.on(Message.queuePosition, (message) => {
+    const before = visit.position;
+    visit.position = Number(message.position);
+    visit.estimatedWaitSeconds = Number(message.estimatedWaitSeconds);
+    update();
+    if (before !== visit.position) announce(t('waiting.announce', { position: visit.position, minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) }));
+  }));
+  connection.start();
+  const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
+  void connection.request(Message.queueJoin, { caseTypeId: visit.caseType?.id, language: language(), answers: visit.answers, kiosk })
+    .then((joined) => {
+      if (typeof joined.position === 'number') { visit.position = joined.position; visit.estimatedWaitSeconds = Number(joined.estimatedWaitSeconds ?? 0); update(); }
+    })
+    .catch((error: ProtocolError) => {
+      if (error.code === ErrorCode.queueClosed) { go('closed'); return; }
+      problem.replaceChildren(h('p', {}, t('waiting.joinFailed')));
+      problem.hidden = false;
+    });
+
+  const leave = dialog('waiting.leaveTitle', { onCancel: () => leave.close() });
+  leave.body.append(text('p', 'waiting.leaveBody'), h('div', { class: 'actions' },
+    button('waiting.leaveConfirm', () => { void connection.request(Message.queueLeave).catch(() => undefined); leave.close(); resetVisit(); }, 'warning'),
+    button('waiting.stay', () => leave.close(), 'secondary')));
+
+  const phone = h('input', { id: 'callback-phone', class: 'input input--medium', type: 'tel', autocomplete: 'tel', inputmode: 'tel' });
+  const phoneField = field(phone, t('waiting.callbackPhone'), t('waiting.callbackHint'));
+  const callback = dialog('waiting.callbackTitle', { onCancel: () => callback.close() });
+  callback.body.append(phoneField.element, h('div', { class: 'actions' },
+    button('waiting.callbackConfirm', () => {
+      if (!/^\+?[0-9 ()-]{8,20}$/.test(phone.value.trim())) { phoneField.setError(t('waiting.callbackInvalid')); phone.focus(); return; }
+      void connection.request(Message.queueLeave, { callback: { phone: phone.value.trim() } }).then(() => { callback.close(); go('callback'); })
+        .catch(() => phoneField.setError(t('waiting.callbackFailed')));
+    }), button('waiting.stay', () => callback.close(), 'secondary')));
+  cleanup.push(() => { leave.element.remove(); callback.element.remove(); });
+
+  return h('section', { class: 'screen' },
+    steps('waiting'),
+    heading('waiting.title'),
+    text('p', 'waiting.lead', { class: 'lead' }),
+    problem,
+    h('div', { class: 'waiting' },
+      h('div', { class: 'waiting__card' }, text('h2', 'waiting.position', { class: 'waiting__label' }), position),
+      h('div', { class: 'waiting__card' }, text('h2', 'waiting.estimate', { class: 'waiting__label' }), wait)),
+    h('p', { class: 'hint' }, t('waiting.keepOpen')),
+    h('div', { class: 'actions' },
+      button('waiting.callback', () => callback.open(), 'secondary'),
+      button('waiting.leave', () => leave.open(), 'quiet')));
+}
+
+function closedScreen(): HTMLElement {
+  return h('section', { class: 'screen screen--narrow' },
+    heading('closed.title'), text('p', 'closed.body', { class: 'lead' }), text('p', 'closed.appointment'),
+    h('div', { class: 'actions' }, button('closed.restart', () => resetVisit(), 'secondary')));
+}
+
+function callbackScreen(): HTMLElement {
+  return h('section', { class: 'screen screen--narrow' },
+    h('div', { class: 'panel panel--success' }, heading('callback.title'), text('p', 'callback.body', { class: 'lead' })),
+    h('div', { class: 'actions' }, button('done.finish', () => resetVisit(), 'secondary')));
+}
+
+function callScreen(): HTMLElement {
+  const callId = visit.callId!;
+  const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
+  const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
+  self.srcObject = visit.stream;
+  const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
+  const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
+  const media = visit.stream ? new CallMedia(connection, callId, visit.stream, remote) : null;
+  media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
+  void media?.start().catch(() => announce(t('call.mediaFailed'), true));
+  const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
+  const summary = h('div', { class: 'call__summary', hidden: true, id: 'case-summary' });
+
+  cleanup.push(() => { media?.close(); chat.close(); });
+  cleanup.push(connection.on(Message.callRecording, (message) => {
+    visit.recording = message.recording === true;
+    recording.hidden = !visit.recording;
+    announce(t(visit.recording ? 'call.recordingStarted' : 'call.recordingStopped'));
+  }));
+  cleanup.push(connection.on(Message.caseSummary, (message) => {
+    const caseId = String(message.caseId);
+    const lines = (message.lines as SummaryLine[] | undefined) ?? [];
+    summary.replaceChildren(
+      text('h2', 'summary.title', { class: 'heading-m' }), text('p', 'summary.lead'),
+      h('dl', { class: 'summary-list' }, ...lines.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)])),
+      h('div', { class: 'actions' },
+        button('summary.confirm', () => {
+          void connection.request(Message.caseConfirm, { caseId }).then(() => {
+            summary.replaceChildren(h('p', { class: 'panel panel--success' }, t('summary.confirmed')));
+            announce(t('summary.confirmed'));
+          });
+        }),
+        button('summary.wrong', () => { summary.hidden = true; connection.notify(Message.chatText, { callId, text: t('summary.wrongMessage'), final: true }); }, 'secondary')));
+    summary.hidden = false;
+    announce(t('summary.title'), true);
+    summary.querySelector<HTMLElement>('h2')?.setAttribute('tabindex', '-1');
+    summary.querySelector<HTMLElement>('h2')?.focus();
+  }));
+
+  const leave = dialog('call.leaveTitle', { onCancel: () => leave.close() });
+  leave.body.append(text('p', 'call.leaveBody'), h('div', { class: 'actions' },
+    button('call.leaveConfirm', () => { void connection.request(Message.callEnd, { callId }).catch(() => undefined); leave.close(); go('done'); }, 'warning'),
+    button('call.stay', () => leave.close(), 'secondary')));
+  cleanup.push(() => leave.element.remove());
+
+  return h('section', { class: 'call', 'aria-labelledby': 'call-title' },
+    h('h1', { class: 'visually-hidden', id: 'call-title', tabindex: -1 }, t('call.title')),
+    h('div', { class: 'call__stage' }, remote, self,
+      h('div', { class: 'call__badges' }, recording, quality)),
+    h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
+      toggleButton('call.mute', (on) => media?.setMuted(on)),
+      toggleButton('call.cameraOff', (on) => media?.setCameraOff(on)),
+      button('call.switchCamera', () => { void media?.switchCamera().then((stream) => { self.srcObject = stream; }); }, 'secondary'),
+      button('call.leave', () => leave.open(), 'warning')),
+    h('div', { class: 'call__side' }, summary, chat.element));
+}
+
+function doneScreen(): HTMLElement {
+  stopStream(visit.stream);
+  visit.stream = null;
+  connection.stop();
+  const number = visit.caseNumber;
+  return h('section', { class: 'screen screen--narrow' },
+    number
+      ? h('div', { class: 'panel panel--success confirmation' },
+        heading('done.title'),
+        text('p', 'done.caseNumberLabel', { class: 'confirmation__label' }),
+        h('p', { class: 'confirmation__number', id: 'case-number' }, number))
+      : heading('done.endedTitle'),
+    text('h2', 'done.nextTitle', { class: 'heading-m' }),
+    text('p', number ? 'done.next' : 'done.endedBody'),
+    h('div', { class: 'actions' }, button('done.finish', () => resetVisit(), 'secondary')));
+}
+
+// --- visit lifecycle -----------------------------------------------------------------------
+
+connection.on(Message.callStarted, (message) => {
+  visit.callId = String(message.callId);
+  visit.recording = message.recording === true;
+  go('call');
+  playChime();
+  announce(t('call.started'), true);
+});
+connection.on(Message.caseSubmitted, (message) => {
+  visit.caseNumber = String(message.caseNumber);
+  if (visit.screen !== 'call') go('done');
+});
+connection.on(Message.callEnded, () => { if (visit.screen === 'call') go('done'); });
+
+/** Forgets everything about the visitor: answers, media, queue place, language choice on a kiosk. */
+function resetVisit(): void {
+  cleanup.splice(0).forEach((fn) => fn());
+  if (connection.currentState !== 'closed') {
+    void connection.request(Message.queueLeave).catch(() => undefined).finally(() => connection.stop());
+  }
+  stopStream(visit.stream);
+  token = null;
+  catalogue = null;
+  visit = fresh();
+  if (kiosk) {
+    localStorage.clear();
+    sessionStorage.clear();
+    void initI18n('hu').then(() => go(visit.screen));
+  } else {
+    go(visit.screen);
+  }
+}
+
+async function start(): Promise<void> {
+  const initial = kiosk ? 'hu' : new URLSearchParams(location.search).get('lang');
+  await initI18n(initial);
+  document.body.classList.toggle('kiosk', kiosk);
+  document.documentElement.classList.toggle('kiosk', kiosk);
+  byId('app').prepend(skipLink(), await header('citizen.appName'), connectionBanner(connection));
+  onLanguageChange(() => {
+    // The catalogue and the form come from the server in one language: fetch them again, keep the answers.
+    catalogue = null;
+    if (visit.lifeEvent) void loadCatalogue(language()).then((fresh) => {
+      catalogue = fresh;
+      visit.lifeEvent = fresh.lifeEvents.find((e) => e.id === visit.lifeEvent?.id) ?? null;
+      visit.caseType = visit.lifeEvent?.caseTypes.find((c) => c.id === visit.caseType?.id) ?? visit.caseType;
+      if (['service', 'questions'].includes(visit.screen)) render();
+    });
+    if (!['devices', 'call', 'waiting', 'service', 'questions'].includes(visit.screen)) render();
+  });
+  if (kiosk) {
+    new KioskGuard({
+      idleSeconds: 90,
+      warningSeconds: 30,
+      // Never wipe a visitor who is waiting or talking; the finished screen clears sooner.
+      canReset: () => !['welcome', 'waiting', 'call'].includes(visit.screen),
+      onReset: resetVisit,
+    }).start();
+  }
+  render();
+}
+
+void start();

@@ -1,0 +1,347 @@
+// The clerk desktop: sign in, set a state, answer the ringing offer, serve the citizen on video with
+// the pre-filled answers and the case form, have the citizen confirm, submit, wrap up.
+
+import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
+import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
+import { initI18n, language, languageName, onLanguageChange, t } from '../shared/i18n.js';
+import { Connection, ProtocolError } from '../shared/connection.js';
+import { ClerkStateName, Envelope, Message } from '../shared/protocol.js';
+import { FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
+import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
+import { realTimeText } from '../shared/chat.js';
+import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
+
+interface Offer { offerId: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
+interface Call { callId: string; caseId: string; answers: Record<string, unknown>; form: FormView | null; videoIdentification: boolean; recording: boolean }
+
+const connection = new Connection({ language, token: async () => null });
+let user: StaffUser | null = null;
+let state: ClerkStateName = 'offline';
+let stateSince = Date.now();
+let reason = '';
+let call: Call | null = null;
+let caseForm: RenderedForm | null = null;
+let media: CallMedia | null = null;
+let camera: MediaStream | null = null;
+let wrapUpSeconds = 0;
+let offer: Offer | null = null;
+let ringTimer = 0;
+let clockTimer = 0;
+let signOutButton: HTMLButtonElement | null = null;
+
+const main = () => byId('main');
+const stateBadge = h('span', { class: 'state-badge', id: 'clerk-state', 'data-state': 'offline' });
+const stateClock = h('span', { class: 'state-clock', 'aria-hidden': 'true' });
+
+const breakReasons = ['break.lunch', 'break.short', 'break.training', 'break.meeting'];
+
+// --- shortcuts -----------------------------------------------------------------------------
+
+const shortcuts: Array<{ keys: string; key: string; label: string; run: () => void }> = [
+  { keys: 'Alt+A', key: 'a', label: 'shortcut.accept', run: () => offer && respond(Message.offerAccept) },
+  { keys: 'Alt+D', key: 'd', label: 'shortcut.decline', run: () => offer && respond(Message.offerDecline) },
+  { keys: 'Alt+M', key: 'm', label: 'shortcut.mute', run: () => document.querySelector<HTMLButtonElement>('#toggle-mute')?.click() },
+  { keys: 'Alt+V', key: 'v', label: 'shortcut.camera', run: () => document.querySelector<HTMLButtonElement>('#toggle-camera')?.click() },
+  { keys: 'Alt+E', key: 'e', label: 'shortcut.end', run: () => call && endCall() },
+  { keys: 'Alt+R', key: 'r', label: 'shortcut.ready', run: () => setState('available') },
+  { keys: 'Alt+B', key: 'b', label: 'shortcut.break', run: () => setState('break', breakReasons[1]) },
+];
+
+const shortcutList = () => h('dl', { class: 'shortcut-list' }, ...shortcuts.flatMap((s) => [h('dt', {}, h('kbd', {}, s.keys)), text('dd', s.label)]));
+const help = dialog('shortcut.title', { onCancel: () => help.close() });
+help.body.append(shortcutList(),
+  h('div', { class: 'actions' }, button('dialog.close', () => help.close(), 'secondary')));
+
+document.addEventListener('keydown', (event) => {
+  if (!user) return;
+  if (event.altKey && !event.ctrlKey && !event.metaKey) {
+    const shortcut = shortcuts.find((s) => s.key === event.key.toLowerCase());
+    if (shortcut) { event.preventDefault(); shortcut.run(); }
+  } else if (event.key === '?' && !(event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement)) {
+    help.open();
+  }
+});
+
+// --- state ---------------------------------------------------------------------------------
+
+async function setState(next: ClerkStateName, why?: string): Promise<void> {
+  try {
+    const reply = await connection.request(Message.clerkState, { state: next, ...(why ? { reason: why } : {}) });
+    if (reply.type === Message.clerkState) applyState(reply);
+  } catch (error) {
+    announce(t('clerk.stateFailed', { code: (error as ProtocolError).code }), true);
+  }
+}
+
+function showState(next: ClerkStateName, since: number, why: string): void {
+  const changed = next !== state;
+  state = next;
+  stateSince = since;
+  reason = why;
+  stateBadge.dataset.state = next;
+  stateBadge.textContent = t(`state.${next}`) + (why ? ` · ${t(why)}` : '');
+  tickClock();
+  if (changed) announce(t('clerk.stateNow', { state: t(`state.${next}`) }));
+  if (next !== 'offered') closeOffer();
+  if (changed && !call && next !== 'wrapup') render();
+  if (next === 'wrapup') render();
+}
+
+function tickClock(): void {
+  const seconds = (Date.now() - stateSince) / 1000;
+  stateClock.textContent = formatDuration(seconds);
+  const wrapClock = document.getElementById('wrapup-clock');
+  if (wrapClock) {
+    const left = wrapUpSeconds - seconds;
+    wrapClock.textContent = formatDuration(Math.abs(left));
+    wrapClock.dataset.over = String(left < 0);
+  }
+}
+
+// --- offer ---------------------------------------------------------------------------------
+
+const offerDialog = dialog('offer.title', { role: 'alertdialog', className: 'dialog--offer' });
+
+function showOffer(message: Envelope): void {
+  offer = {
+    offerId: String(message.offerId), caseTypeName: String(message.caseTypeName ?? message.caseTypeId ?? ''), language: String(message.language ?? ''),
+    waitedSeconds: Number(message.waitedSeconds ?? 0), ringSeconds: Number(message.ringSeconds ?? 20),
+  };
+  const ring = h('progress', { class: 'offer__ring', max: offer.ringSeconds, value: offer.ringSeconds, 'aria-label': t('offer.ringing') });
+  replaceChildren(offerDialog.body,
+    h('div', { class: 'offer__pulse', 'aria-hidden': 'true' }),
+    h('dl', { class: 'summary-list summary-list--compact' },
+      text('dt', 'offer.caseType'), h('dd', { id: 'offer-case-type' }, offer.caseTypeName),
+      text('dt', 'offer.language'), h('dd', {}, languageName(offer.language)),
+      text('dt', 'offer.waited'), h('dd', {}, formatDuration(offer.waitedSeconds))),
+    ring,
+    h('div', { class: 'actions' },
+      button('offer.accept', () => respond(Message.offerAccept), 'primary', { 'aria-keyshortcuts': 'Alt+A', id: 'offer-accept' }),
+      button('offer.decline', () => respond(Message.offerDecline), 'secondary', { 'aria-keyshortcuts': 'Alt+D' })));
+  offerDialog.open();
+  announce(t('offer.announce', { caseType: offer.caseTypeName }), true);
+  playChime(3);
+  let left = offer.ringSeconds;
+  window.clearInterval(ringTimer);
+  ringTimer = window.setInterval(() => {
+    left -= 1;
+    ring.value = Math.max(0, left);
+    if (left > 0 && left % 4 === 0) playChime();
+    if (left <= 0) closeOffer();
+  }, 1000);
+}
+
+function closeOffer(): void {
+  window.clearInterval(ringTimer);
+  offer = null;
+  if (offerDialog.element.open) offerDialog.close();
+}
+
+function respond(type: string): void {
+  if (!offer) return;
+  const offerId = offer.offerId;
+  closeOffer();
+  void connection.request(type, { offerId }).catch((error: ProtocolError) => announce(t('offer.failed', { code: error.code }), true));
+}
+
+// --- call ----------------------------------------------------------------------------------
+
+async function startCall(message: Envelope): Promise<void> {
+  call = {
+    callId: String(message.callId), caseId: String(message.caseId ?? ''),
+    answers: (message.answers as Record<string, unknown>) ?? {},
+    form: (message.form as FormView) ?? null, videoIdentification: message.videoIdentification === true, recording: message.recording === true,
+  };
+  try {
+    camera ??= await openCamera();
+  } catch (error) {
+    announce(t(`${deviceProblem(error)}.title`), true);
+  }
+  render();
+}
+
+function endCall(): void {
+  if (!call) return;
+  void connection.request(Message.callEnd, { callId: call.callId }).catch(() => undefined);
+}
+
+function callView(current: Call): HTMLElement {
+  const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideoCitizen') });
+  const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
+  self.srcObject = camera;
+  media?.close();
+  media = camera ? new CallMedia(connection, current.callId, camera, remote) : null;
+  const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
+  media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
+  void media?.start().catch(() => announce(t('call.mediaFailed'), true));
+  const recording = h('p', { class: 'call__recording', hidden: !current.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
+  const chat = realTimeText(connection, current.callId, 'chat.me', 'chat.citizen');
+
+  caseForm = current.form ? renderForm(current.form, { idPrefix: 'case' }) : null;
+  caseForm?.setData(current.answers);
+  // What the citizen answered before the call, as they said it, beside the form the clerk completes.
+  const precall = new Set(current.form?.ui.groups.flatMap((g) => g.elements.filter((e) => e.precall).map((e) => e.field)) ?? []);
+  const answered = caseForm?.describe().filter((line) => precall.has(line.field)) ?? [];
+  let saveTimer = 0;
+  caseForm?.onChange((data) => {
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(() => connection.notify(Message.caseUpdate, { caseId: current.caseId, data }), 600);
+  });
+  const caseStatus = h('div', { class: 'case-status', role: 'status', id: 'case-status' });
+  const submit = button('case.submit', () => {
+    if (!caseForm || caseForm.validate().length) return;
+    void connection.request(Message.caseSubmit, { caseId: current.caseId, data: caseForm.data() })
+      .then((reply) => { caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.submitted', { number: String(reply.caseNumber) }))); })
+      .catch((error: ProtocolError) => {
+        if (error.details?.errors) caseForm?.showErrors(error.details.errors as FieldError[]);
+        caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code })));
+      });
+  }, 'primary', { disabled: true, id: 'case-submit' });
+  const review = button('case.review', () => {
+    if (!caseForm || caseForm.validate().length) return;
+    void connection.request(Message.caseReview, { caseId: current.caseId, data: caseForm.data() })
+      .then(() => caseStatus.replaceChildren(h('p', {}, t('case.waitingForCitizen'))))
+      .catch((error: ProtocolError) => caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code }))));
+  }, 'secondary');
+  const offConfirmed = connection.on(Message.caseConfirmed, (message) => {
+    if (message.caseId !== current.caseId) return;
+    submit.disabled = false;
+    caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.citizenConfirmed')));
+    announce(t('case.citizenConfirmed'));
+  });
+  const offRecording = connection.on(Message.callRecording, (message) => { recording.hidden = message.recording !== true; });
+  window.addEventListener('ablak:call-ended', () => { offConfirmed(); offRecording(); chat.close(); }, { once: true });
+
+  const invite = dialog('call.inviteTitle', { onCancel: () => invite.close() });
+  const kind = h('select', { id: 'invite-kind', class: 'select' },
+    h('option', { value: 'sign-language' }, t('call.inviteSignLanguage')), h('option', { value: 'interpreter' }, t('call.inviteInterpreter')));
+  invite.body.append(field(kind, t('call.inviteKind')).element, h('div', { class: 'actions' },
+    button('call.inviteSend', () => { void connection.request(Message.callInvite, { callId: current.callId, kind: kind.value, language: current.answers.language ?? language() }).then(() => announce(t('call.inviteSent'))).catch((e: ProtocolError) => announce(t('offer.failed', { code: e.code }), true)); invite.close(); }),
+    button('dialog.close', () => invite.close(), 'secondary')));
+  const transfer = dialog('call.transferTitle', { onCancel: () => transfer.close() });
+  const queue = h('input', { id: 'transfer-queue', class: 'input' });
+  const queueField = field(queue, t('call.transferQueue'));
+  transfer.body.append(queueField.element, h('div', { class: 'actions' },
+    button('call.transferSend', () => {
+      if (!queue.value.trim()) { queueField.setError(t('validation.required')); return; }
+      void connection.request(Message.callTransfer, { callId: current.callId, queueId: queue.value.trim() }).then(() => transfer.close()).catch((e: ProtocolError) => queueField.setError(t('offer.failed', { code: e.code })));
+    }), button('dialog.close', () => transfer.close(), 'secondary')));
+
+  return h('div', { class: 'desk-call' },
+    h('h1', { class: 'visually-hidden', tabindex: -1 }, t('clerk.inCall')),
+    h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
+      h('div', { class: 'call__stage' }, remote, self, h('div', { class: 'call__badges' }, recording, quality)),
+      h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
+        toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),
+        toggleButton('call.cameraOff', (on) => media?.setCameraOff(on), { id: 'toggle-camera', 'aria-keyshortcuts': 'Alt+V' }),
+        button('call.invite', () => invite.open(), 'secondary'),
+        button('call.transfer', () => transfer.open(), 'secondary'),
+        button('call.end', endCall, 'warning', { 'aria-keyshortcuts': 'Alt+E' })),
+      chat.element),
+    h('section', { class: 'desk-call__case', 'aria-labelledby': 'case-title' },
+      h('h2', { class: 'heading-l', id: 'case-title' }, t('case.title')),
+      h('details', { class: 'panel panel--tinted', open: true },
+        text('summary', 'case.answers'),
+        answered.length
+          ? h('dl', { class: 'summary-list summary-list--compact' }, ...answered.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)]))
+          : text('p', 'case.noAnswers')),
+      current.videoIdentification
+        ? h('section', { class: 'panel identification', id: 'identification-panel', 'aria-labelledby': 'identification-title' },
+          text('h3', 'identification.title', { class: 'heading-m', id: 'identification-title' }), text('p', 'identification.pending'))
+        : null,
+      caseForm?.element ?? text('p', 'case.noForm'),
+      caseStatus,
+      h('div', { class: 'actions' }, review, submit)));
+}
+
+function wrapUpView(): HTMLElement {
+  const disposition = h('select', { id: 'disposition', class: 'select' },
+    ...['resolved', 'follow-up', 'referred', 'no-show', 'technical'].map((d) => h('option', { value: d }, t(`disposition.${d}`))));
+  return h('section', { class: 'panel wrapup' },
+    h('h1', { class: 'heading-l', tabindex: -1 }, t('wrapup.title')),
+    h('p', { class: 'wrapup__clock-label' }, t('wrapup.timeLeft')),
+    h('p', { class: 'wrapup__clock', id: 'wrapup-clock', role: 'timer', 'aria-live': 'off' }, formatDuration(wrapUpSeconds)),
+    field(disposition, t('wrapup.disposition')).element,
+    h('div', { class: 'actions' }, button('wrapup.done', () => {
+      void connection.request(Message.wrapUpDone, { disposition: disposition.value }).catch((e: ProtocolError) => announce(t('clerk.stateFailed', { code: e.code }), true));
+    }, 'primary', { 'aria-keyshortcuts': 'Alt+R' })));
+}
+
+function idleView(): HTMLElement {
+  const why = h('select', { id: 'break-reason', class: 'select' }, ...breakReasons.map((r) => h('option', { value: r }, t(r))));
+  if (reason) why.value = reason;
+  return h('div', { class: 'desk-idle' },
+    h('section', { class: 'panel desk-idle__state' },
+      h('h1', { class: 'heading-l', tabindex: -1 }, t('clerk.hello', { name: user?.name ?? '' })),
+      h('p', { class: 'lead' }, t(`clerk.state.${state}`)),
+      h('div', { class: 'actions' },
+        button('clerk.goAvailable', () => { void setState('available'); }, 'primary', { 'aria-keyshortcuts': 'Alt+R', disabled: state === 'available' }),
+        button('clerk.goOffline', () => { void setState('offline'); }, 'quiet', { disabled: state === 'offline' }))),
+    h('section', { class: 'panel' },
+      text('h2', 'clerk.breakTitle', { class: 'heading-m' }),
+      field(why, t('clerk.breakReason')).element,
+      h('div', { class: 'actions' }, button('clerk.goBreak', () => { void setState('break', why.value); }, 'secondary', { 'aria-keyshortcuts': 'Alt+B' }))),
+    h('section', { class: 'panel' },
+      text('h2', 'shortcut.title', { class: 'heading-m' }),
+      shortcutList(),
+      text('p', 'shortcut.hint', { class: 'hint' })));
+}
+
+function render(): void {
+  if (signOutButton) signOutButton.hidden = !user;
+  document.querySelector<HTMLElement>('.state-indicator')?.toggleAttribute('hidden', !user);
+  if (!user) {
+    replaceChildren(main(), h('div', { class: 'screen screen--narrow' }, signInForm((signedIn) => { void signedInAs(signedIn); })));
+    return;
+  }
+  const content = call ? callView(call) : state === 'wrapup' ? wrapUpView() : idleView();
+  replaceChildren(main(), content);
+  document.body.dataset.view = call ? 'call' : state === 'wrapup' ? 'wrapup' : 'idle';
+  main().querySelector<HTMLElement>('h1')?.focus();
+}
+
+async function signedInAs(signedIn: StaffUser): Promise<void> {
+  user = signedIn;
+  connection.stop();
+  connection.start();
+  render();
+}
+
+function applyState(message: Envelope): void {
+  showState(message.state as ClerkStateName, Number(message.since ?? Date.now()), String(message.reason ?? ''));
+}
+
+connection.on(Message.clerkState, applyState);
+connection.on(Message.welcome, (message) => { if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds; });
+connection.on(Message.offer, showOffer);
+connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });
+connection.on(Message.callStarted, (message) => { closeOffer(); void startCall(message); });
+connection.on(Message.callEnded, (message) => {
+  window.dispatchEvent(new Event('ablak:call-ended'));
+  media?.close();
+  media = null;
+  call = null;
+  caseForm = null;
+  if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds;
+  announce(t('call.ended'));
+  render();
+});
+
+async function start(): Promise<void> {
+  await initI18n();
+  signOutButton = button('signin.signOut', () => {
+    void signOut().finally(() => { connection.stop(); stopStream(camera); camera = null; user = null; render(); });
+  }, 'quiet', { class: 'button button--quiet button--small' });
+  byId('app').prepend(skipLink(), await header('clerk.appName', h('div', { class: 'state-indicator' }, stateBadge, stateClock), signOutButton), connectionBanner(connection));
+  // Signed out on another tab or node: the server closes the socket with 4002.
+  connection.onState((now) => { if (now === 'ended') { user = null; stopStream(camera); camera = null; render(); } });
+  showState('offline', Date.now(), '');
+  clockTimer = window.setInterval(tickClock, 1000);
+  onLanguageChange(() => { stateBadge.textContent = t(`state.${state}`) + (reason ? ` · ${t(reason)}` : ''); if (!call) render(); });
+  user = await currentUser();
+  if (user) connection.start();
+  render();
+  window.addEventListener('pagehide', () => window.clearInterval(clockTimer));
+}
+
+void start();

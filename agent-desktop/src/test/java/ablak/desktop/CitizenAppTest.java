@@ -1,0 +1,191 @@
+package ablak.desktop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import org.junit.jupiter.api.Test;
+
+import static ablak.desktop.ScriptedControlServer.message;
+import static ablak.desktop.ScriptedControlServer.parse;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CitizenAppTest extends BrowserTest {
+
+    @Test
+    void citizenGoesFromLifeEventThroughQueueAndCallToCaseNumber() throws Exception {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("media.offer", request -> null)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("position", 4).put("estimatedWaitSeconds", 600));
+        page.navigate(server.url("/citizen/"));
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Válasszon nyelvet"))).isVisible();
+        check(page, "citizen-01-language");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Magyar")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Miben segíthetünk?"))).isVisible();
+        check(page, "citizen-02-life-events");
+
+        page.getByLabel("Keresés").fill("koltozes");
+        assertThat(page.locator("#life-events li")).hasCount(1);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Költözés")).click();
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Néhány kérdés a hívás előtt"))).isVisible();
+        assertThat(page.locator("aside").getByText("Lakcímkártya", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        check(page, "citizen-03-questions");
+
+        page.getByLabel("Személyi azonosító").pressSequentially("18503121232");
+        assertThat(page.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
+        page.getByLabel("Családi név").fill("Kiss");
+        page.getByLabel("Utónév").fill("Júlia");
+        page.getByLabel("Irányítószám").fill("1051");
+        page.getByLabel("Település").fill("Budapest");
+        page.getByLabel("Közterület neve és jellege").fill("Nádor utca");
+        page.getByLabel("Házszám").fill("11");
+        page.getByLabel("tartózkodási hely").check();
+        page.getByLabel("Beköltözés napja").fill("2026-11-30");
+        assertThat(page.getByLabel("Ön a lakás tulajdonosa?")).hasCount(0);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
+
+        assertThat(page.locator("body[data-devices='ready']")).isAttached();
+        assertThat(page.getByText("A kamera és a mikrofon működik.")).isVisible();
+        check(page, "citizen-04-device-check");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tovább")).click();
+        check(page, "citizen-05-consent");
+        page.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
+        page.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Elfogadom, beállok a sorba")).click();
+
+        page.waitForCondition(() -> control.hasReceived("queue.join"));
+        JsonNode join = control.last("queue.join");
+        assertThat(join.path("caseTypeId").asText()).isEqualTo("address-registration");
+        assertThat(join.path("answers").path("applicant").path("personalId").asText()).isEqualTo("18503121232");
+        assertThat(join.path("answers").path("newAddress").path("postcode").asText()).isEqualTo("1051");
+        assertThat(join.path("answers").path("addressType").asText()).isEqualTo("temporary");
+        assertThat(join.path("answers").has("door")).isFalse();
+        assertThat(page.locator("#queue-position")).hasText("4");
+        control.push(message("queue.position").put("position", 2).put("estimatedWaitSeconds", 240));
+        assertThat(page.locator("#queue-position")).hasText("2");
+        assertThat(page.locator("#queue-wait")).hasText("kb. 4 perc");
+        check(page, "citizen-06-waiting");
+
+        FarSide clerk = new FarSide(newPage(true), server.url("/"));
+        control.push(message("call.started").put("callId", "call-1").put("recording", true));
+        clerk.connect(control, page);
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote').videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
+        page.waitForCondition(() -> clerk.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(page.getByText("Felvétel", new Page.GetByTextOptions().setExact(true))).isVisible();
+
+        control.push(message("chat.text").put("callId", "call-1").put("text", "Jó napot kívánok! Kovács Anna vagyok.").put("final", true));
+        page.getByLabel("Az Ön üzenete").pressSequentially("Jó napot");
+        page.waitForCondition(() -> control.received.stream().anyMatch(m -> "chat.text".equals(m.path("type").asText()) && !m.path("final").asBoolean()));
+        check(page, "citizen-07-call");
+
+        control.push(parse("""
+                {"type":"case.summary","caseId":"case-1","lines":[
+                  {"group":"Kérelmező","field":"/applicant/familyName","label":"Családi név","value":"Kiss"},
+                  {"group":"Kérelmező","field":"/applicant/givenNames","label":"Utónév","value":"Júlia"},
+                  {"group":"Új lakcím","field":"/newAddress/postcode","label":"Irányítószám","value":"1051"},
+                  {"group":"Új lakcím","field":"/newAddress/city","label":"Település","value":"Budapest"},
+                  {"group":"Új lakcím","field":"/newAddress/street","label":"Közterület neve és jellege","value":"Nádor utca"},
+                  {"group":"Új lakcím","field":"/newAddress/houseNumber","label":"Házszám","value":"11"},
+                  {"group":"Új lakcím","field":"/addressType","label":"Lakcím fajtája","value":"tartózkodási hely"},
+                  {"group":"Új lakcím","field":"/moveInDate","label":"Beköltözés napja","value":"2026-11-30"}]}"""));
+        Locator summary = page.locator("#case-summary");
+        assertThat(summary).isVisible();
+        check(page, "citizen-08-summary");
+        summary.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Igen, helyesek")).click();
+        page.waitForCondition(() -> control.hasReceived("case.confirm"));
+        assertThat(control.last("case.confirm").path("caseId").asText()).isEqualTo("case-1");
+
+        control.push(message("case.submitted").put("caseId", "case-1").put("caseNumber", "KAB-2026-004211"));
+        control.push(message("call.ended").put("callId", "call-1").put("reason", "completed"));
+        assertThat(page.locator("#case-number")).hasText("KAB-2026-004211");
+        check(page, "citizen-09-case-number");
+    }
+
+    @Test
+    void questionsReportEveryMissingOrWrongAnswerBesideItsFieldAndClearItWhenFixed() throws Exception {
+        Page page = newPage(true);
+        page.navigate(server.url("/citizen/?lang=en"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("English")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Moving house")).click();
+        page.getByLabel("Personal identifier").pressSequentially("18503121233");
+        page.getByLabel("Postcode").fill("051");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+
+        Locator errors = page.locator(".error-summary");
+        assertThat(errors).isFocused();
+        assertThat(errors.locator("li")).hasCount(9);
+        assertThat(errors).containsText("Postcode: four digits, for example 1052.");
+        assertThat(errors).containsText("Personal identifier: 11 digits with a valid check digit (for example 1-850312-1232).");
+        assertThat(page.getByLabel("Postcode")).hasAttribute("aria-invalid", "true");
+        check(page, "citizen-03b-question-errors");
+
+        errors.getByText("Postcode: four digits, for example 1052.").click();
+        assertThat(page.getByLabel("Postcode")).isFocused();
+        page.getByLabel("Postcode").fill("1051");
+        assertThat(page.getByLabel("Postcode")).not().hasAttribute("aria-invalid", "true");
+    }
+
+    @Test
+    void aQuestionAppearsOnlyWhenAnEarlierAnswerCallsForItAndIsThenRequired() {
+        Page page = newPage(true);
+        page.navigate(server.url("/citizen/"));
+        CitizenSteps.click(page, "Magyar");
+        CitizenSteps.click(page, "Elveszett vagy lejáró személyi igazolvány");
+        assertThat(page.getByLabel("Az elvesztés napja")).isHidden();
+
+        page.getByLabel("elveszett").check();
+        assertThat(page.getByLabel("Az elvesztés napja")).isVisible();
+        CitizenSteps.click(page, "Tovább");
+        assertThat(page.locator(".error-summary")).containsText("Az elvesztés napja: elvesztett vagy ellopott igazolványnál kötelező.");
+
+        page.getByLabel("lejár").check();
+        assertThat(page.getByLabel("Az elvesztés napja")).isHidden();
+        assertThat(page.locator(".error-summary li")).not().containsText(new String[] {"Az elvesztés napja"});
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void languageSwitchChangesEveryVisibleText() {
+        Page page = newPage(false);
+        page.navigate(server.url("/citizen/"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Magyar")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Miben segíthetünk?"))).isVisible();
+        assertThat(page.getByText("Költözés", new Page.GetByTextOptions().setExact(true))).isVisible();
+
+        page.getByLabel("Nyelv").selectOption("en");
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("What would you like to do?"))).isVisible();
+        assertThat(page.getByText("Moving house", new Page.GetByTextOptions().setExact(true))).isVisible();
+        assertThat(page.getByText("Government services on video")).isVisible();
+        assertThat(page.getByLabel("Language")).hasValue("en");
+        assertThat(page.locator("html")).hasAttribute("lang", "en");
+        assertThat(page.locator("body")).not().containsText("Költözés");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void lostConnectionShowsReconnectingAndResumesWithTheToken() {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page);
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+        page.waitForCondition(() -> control.hasReceived("queue.join"));
+
+        control.dropConnection();
+
+        assertThat(page.locator(".connection-banner")).hasText("Megszakadt a kapcsolat. Újracsatlakozás… A helye megmarad.");
+        page.waitForCondition(() -> control.connections() == 2, new Page.WaitForConditionOptions().setTimeout(10_000));
+        assertThat(page.locator(".connection-banner")).isHidden();
+        assertThat(control.last("resume").path("token").asText()).isEqualTo("resume-1");
+        assertThat(control.received.stream().filter(m -> "hello".equals(m.path("type").asText())).count()).isEqualTo(1);
+        assertThat(control.last("hello").path("token").asText()).isEqualTo("v1.visit.token");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
+    }
+}

@@ -1,0 +1,44 @@
+package ablak.signaling.auth;
+
+import ablak.signaling.ClientError;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A clerk, a supervisor and an admin for a first look at a fresh installation. Each is created
+ * with a random password only if its username is free, so the credentials exist in exactly one
+ * place: the console of the start that created them.
+ */
+public final class DemoAccounts {
+
+  public record Credential(String username, Role role, String password) {}
+
+  private record Demo(String username, String name, Role role) {}
+
+  private static final List<Demo> DEMOS = List.of(
+      new Demo("clerk", "Demo Clerk", Role.CLERK),
+      new Demo("supervisor", "Demo Supervisor", Role.SUPERVISOR),
+      new Demo("admin", "Demo Admin", Role.ADMIN));
+
+  private DemoAccounts() {}
+
+  /** The credentials of the accounts this call created (none when they all existed). */
+  public static Future<List<Credential>> seed(StaffAccounts accounts) {
+    List<Credential> created = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Demo demo : DEMOS) {
+      chain = chain.compose(previous -> {
+        String password = Tokens.random().substring(0, 20);
+        return accounts.create(demo.username(), demo.name(), demo.role(), password)
+            .map(account -> created.add(new Credential(demo.username(), demo.role(), password)))
+            // Taken: seeded by an earlier start or by another node starting at the same time.
+            .recover(error -> error instanceof ClientError e && e.code().equals(ClientError.CONFLICT)
+                ? Future.succeededFuture(false)
+                : Future.failedFuture(error))
+            .mapEmpty();
+      });
+    }
+    return chain.map(done -> List.copyOf(created));
+  }
+}

@@ -1,0 +1,4 @@
+package ablak.signaling.auth;
+
+/** A staff member who signs in with a password. */
+public record StaffAccount(String id, String username, String name, Role role) {}

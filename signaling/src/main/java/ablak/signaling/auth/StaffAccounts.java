@@ -1,0 +1,90 @@
+package ablak.signaling.auth;
+
+import ablak.signaling.ClientError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Staff accounts in the {@code accounts} schema. Password hashing runs on worker threads. */
+public final class StaffAccounts {
+
+  /** Mirrors the CHECK constraint in V1__staff_accounts.sql, to answer with a clear message. */
+  private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
+  public static final int MIN_PASSWORD_LENGTH = 12;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PasswordHasher hasher;
+
+  public StaffAccounts(Vertx vertx, Pool pool, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.hasher = hasher;
+  }
+
+  /** Fails with {@code invalid_message} for bad fields and {@code conflict} for a taken username. */
+  public Future<StaffAccount> create(String username, String name, Role role, String password) {
+    if (username == null || !USERNAME.matcher(username).matches()) {
+      return Future.failedFuture(ClientError.invalid("username must be 2-63 of a-z 0-9 . _ - starting with a letter or digit"));
+    }
+    if (name == null || name.isBlank() || name.length() > 200) {
+      return Future.failedFuture(ClientError.invalid("name must be 1-200 characters"));
+    }
+    if (role == null || !Role.STAFF.contains(role)) {
+      return Future.failedFuture(ClientError.invalid("role must be one of clerk, supervisor, auditor, admin"));
+    }
+    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+      return Future.failedFuture(ClientError.invalid("password must have at least " + MIN_PASSWORD_LENGTH + " characters"));
+    }
+    StaffAccount account = new StaffAccount(UUID.randomUUID().toString(), username, name.strip(), role);
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> pool.preparedQuery(
+                "INSERT INTO accounts.staff (id, username, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .execute(Tuple.of(UUID.fromString(account.id()), username, account.name(), role.wireName(), hash)))
+        .recover(error -> Future.failedFuture(isUniqueViolation(error)
+            ? new ClientError(ClientError.CONFLICT, 409, "username " + username + " is taken")
+            : error))
+        .map(rows -> account);
+  }
+
+  /** The account whose password this is, or a failed future with {@code invalid_credentials}. */
+  public Future<StaffAccount> authenticate(String username, String password) {
+    return pool.preparedQuery("SELECT id, username, display_name, role, password_hash FROM accounts.staff WHERE username = $1")
+        .execute(Tuple.of(username))
+        .compose(rows -> {
+          Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
+          return vertx.executeBlocking(() -> row == null
+                  ? hasher.verifyNobody(password)
+                  : hasher.verify(password, row.getString("password_hash")), false)
+              .compose(valid -> valid
+                  ? Future.succeededFuture(account(row))
+                  : Future.failedFuture(new ClientError(ClientError.INVALID_CREDENTIALS, 401, "wrong username or password")));
+        });
+  }
+
+  public Future<List<StaffAccount>> list() {
+    return pool.query("SELECT id, username, display_name, role FROM accounts.staff ORDER BY username")
+        .execute()
+        .map(rows -> {
+          List<StaffAccount> accounts = new ArrayList<>();
+          rows.forEach(row -> accounts.add(account(row)));
+          return accounts;
+        });
+  }
+
+  private static StaffAccount account(Row row) {
+    return new StaffAccount(row.getUUID("id").toString(), row.getString("username"), row.getString("display_name"),
+        Role.fromWireName(row.getString("role")));
+  }
+
+  private static boolean isUniqueViolation(Throwable error) {
+    return error instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+}

@@ -1,0 +1,21 @@
+package ablak.signaling.config;
+
+/**
+ * The one typed configuration of an Ablak node: every module's settings record, composed.
+ * Defaults live in each record's {@code defaults()}; docs/configuration.md lists them all.
+ * A module adds its settings by adding one component here and one line in {@link #defaults()}.
+ */
+public record AblakSettings(
+    HttpSettings http,
+    StoreSettings stores,
+    AuthSettings auth,
+    ProtocolSettings protocol) {
+
+  public static AblakSettings defaults() {
+    return new AblakSettings(
+        HttpSettings.defaults(),
+        StoreSettings.defaults(),
+        AuthSettings.defaults(),
+        ProtocolSettings.defaults());
+  }
+}

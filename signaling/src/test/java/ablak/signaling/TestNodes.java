@@ -1,0 +1,60 @@
+package ablak.signaling;
+
+import ablak.signaling.config.AblakSettings;
+import ablak.signaling.config.SettingsLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Nodes for tests. Most test classes share one node on embedded stores (started once per test
+ * JVM, stopped at its exit), because starting PostgreSQL takes seconds.
+ */
+final class TestNodes {
+
+  private static AblakServer shared;
+
+  private TestNodes() {}
+
+  static synchronized AblakServer shared() {
+    if (shared == null) {
+      Path dataDir = tempDataDir();
+      shared = AblakServer.start(embeddedSettings(dataDir, Map.of()));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shared.close();
+        delete(dataDir);
+      }));
+    }
+    return shared;
+  }
+
+  /** Default settings except: free port, one event loop, the given data directory and overrides. */
+  static AblakSettings embeddedSettings(Path dataDir, Map<String, String> environment) {
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("ABLAK_HTTP_PORT", "0");
+    env.put("ABLAK_HTTP_EVENT_LOOPS", "1");
+    env.put("ABLAK_HTTP_SHUTDOWN_GRACE_SECONDS", "1");
+    env.put("ABLAK_STORES_DATA_DIR", dataDir.toString());
+    return SettingsLoader.load(null, env);
+  }
+
+  /** Removes a data directory (an embedded PostgreSQL's is tens of megabytes). */
+  static void delete(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path tempDataDir() {
+    try {
+      return Files.createTempDirectory("ablak-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
