@@ -36,6 +36,7 @@ import redis.embedded.RedisServer;
  * raw EVALSHA round trips on the same Redis in the same run. Starts its own embedded Redis unless
  * REDIS_URL is set (then it uses a unique hash tag and deletes nothing outside it).
  * Run: mvn -B -q -pl queue test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=ablak.queue.bench.RoutingBenchmark
+ *      [-Dexec.args="arrivalsPerSecond arrivals"] (default 2000 10000)
  */
 public final class RoutingBenchmark {
   private static final int QUEUES = 50;
@@ -58,7 +59,7 @@ public final class RoutingBenchmark {
     Vertx vertx = Vertx.vertx();
     RedisClient client = RedisClient.create(url);
     try {
-      run(vertx, client);
+      run(vertx, client, args.length > 0 ? Integer.parseInt(args[0]) : 2000, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
     } finally {
       client.shutdown();
       vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -68,7 +69,7 @@ public final class RoutingBenchmark {
     }
   }
 
-  private static void run(Vertx vertx, RedisClient client) throws Exception {
+  private static void run(Vertx vertx, RedisClient client, int rate, int arrivals) throws Exception {
     QueueSettings settings = QueueSettings.defaults().withHashTag("bench-" + UUID.randomUUID());
     List<QueueDefinition> queues = new ArrayList<>();
     List<String> skills = new ArrayList<>();
@@ -131,9 +132,9 @@ public final class RoutingBenchmark {
     }
     double drainSeconds = (System.nanoTime() - start) / 1e9;
 
-    // Latency: contacts arriving at a steady 2,000/s while the 1,000 clerks take them; from the
-    // enqueue call to the OFFER event seen on the stream, as the clerk's node would see it.
-    int arrivals = 10_000;
+    // Latency: contacts arriving at a steady rate (args: rate per second, count) while the 1,000
+    // clerks take them; from the enqueue call to the OFFER event seen on the stream, as the
+    // clerk's node would see it. Above the drain rate this measures the backlog, not routing.
     CountDownLatch offered = new CountDownLatch(arrivals);
     AtomicInteger next = new AtomicInteger();
     events.subscribe(vertx, e -> {
@@ -141,8 +142,8 @@ public final class RoutingBenchmark {
         offered.countDown();
       }
     });
-    long timer = vertx.setPeriodic(1, t -> {
-      for (int k = 0; k < 2 && next.get() < arrivals; k++) {
+    long timer = vertx.setPeriodic(Math.max(1, 1000 / rate), t -> {
+      for (int k = 0; k < Math.max(1, rate / 1000) && next.get() < arrivals; k++) {
         int i = next.getAndIncrement();
         sentAt.put("a" + i, System.nanoTime());
         engine.enqueue(new ContactRequest("a" + i, "q" + (i % QUEUES), "hu", 0, null, null, null));
