@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +74,10 @@ public final class QueueEvents implements AutoCloseable {
         .whenComplete((messages, error) -> {
           if (error != null) {
             if (open) {
-              LOG.warn("reading routing events failed, retrying: {}", error.toString());
+              LOG.warn("reading routing events failed, retrying in a second: {}", error.toString());
+              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::read);
             }
+            return;
           } else {
             for (StreamMessage<String, String> m : messages) {
               lastId = m.getId();
