@@ -38,7 +38,7 @@ public final class Proactive {
     this.vertx = vertx;
     this.settings = settings.validate();
     Templates templates = new Templates();
-    this.registry = new DocumentRegistry(pool, new ReminderPlanner(settings, clock), clock);
+    this.registry = new DocumentRegistry(vertx, pool, new ReminderPlanner(settings, clock), clock);
     this.subscriptions = new Subscriptions(pool, clock);
     this.dispatcher = new Dispatcher(pool, new Mailer(vertx, settings, clock), templates, settings, clock, node, meters);
     this.appointments = new Appointments(pool, templates, settings, clock);

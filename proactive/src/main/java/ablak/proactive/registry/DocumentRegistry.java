@@ -2,6 +2,7 @@ package ablak.proactive.registry;
 
 import ablak.proactive.reminder.ReminderPlanner;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -48,24 +49,29 @@ public final class DocumentRegistry {
 
   private enum Outcome { ADDED, RENEWED, CORRECTED, UPDATED, UNCHANGED }
 
+  private final Vertx vertx;
   private final Pool pool;
   private final ReminderPlanner planner;
   private final Clock clock;
 
-  public DocumentRegistry(Pool pool, ReminderPlanner planner, Clock clock) {
+  public DocumentRegistry(Vertx vertx, Pool pool, ReminderPlanner planner, Clock clock) {
+    this.vertx = vertx;
     this.pool = pool;
     this.planner = planner;
     this.clock = clock;
   }
 
-  /** Imports a CSV file; fails with {@code INVALID_INPUT} only when the file as a whole is unreadable. */
+  /**
+   * Imports a CSV file; fails with {@code INVALID_INPUT} only when the file as a whole is unreadable.
+   * Parsing a national registry's file takes a while: it runs on a worker thread, not the event loop.
+   */
   public Future<ImportReport> importCsv(String text) {
-    return Future.<RegistryRows.Parsed>future(promise -> promise.complete(RegistryRows.csv(text))).compose(this::store);
+    return vertx.executeBlocking(() -> RegistryRows.csv(text), false).compose(this::store);
   }
 
   /** Imports a JSON array of objects with the CSV's column names as keys. */
   public Future<ImportReport> importJson(String text) {
-    return Future.<RegistryRows.Parsed>future(promise -> promise.complete(RegistryRows.json(text))).compose(this::store);
+    return vertx.executeBlocking(() -> RegistryRows.json(text), false).compose(this::store);
   }
 
   public Future<Optional<RegistryRecord>> find(String citizenId, DocumentType type) {
