@@ -55,6 +55,19 @@ public record ProactiveSettings(
         "127.0.0.1", 25, false, "", "", 10_000, 20, 10, 15);
   }
 
+  /** Like the record's own, with the SMTP password masked: settings get logged, secrets must not. */
+  @Override
+  public String toString() {
+    return "ProactiveSettings[zone=" + zone + ", sendHour=" + sendHour + ", batchSize=" + batchSize
+        + ", leaseSeconds=" + leaseSeconds + ", maxAttempts=" + maxAttempts + ", retryBaseSeconds=" + retryBaseSeconds
+        + ", retryMaxSeconds=" + retryMaxSeconds + ", sendsPerSecond=" + sendsPerSecond + ", pollMillis=" + pollMillis
+        + ", bookingUrl=" + bookingUrl + ", mailFrom=" + mailFrom + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
+        + ", smtpStartTls=" + smtpStartTls + ", smtpUser=" + smtpUser
+        + ", smtpPassword=" + (smtpPassword.isEmpty() ? "" : "***") + ", smtpTimeoutMillis=" + smtpTimeoutMillis
+        + ", slotMinutes=" + slotMinutes + ", joinEarlyMinutes=" + joinEarlyMinutes
+        + ", noShowGraceMinutes=" + noShowGraceMinutes + "]";
+  }
+
   public ZoneId zoneId() {
     return ZoneId.of(zone);
   }

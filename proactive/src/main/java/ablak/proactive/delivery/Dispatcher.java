@@ -101,7 +101,9 @@ public final class Dispatcher {
       rateLimiter.giveBack(allowed - rows.size());
       List<Future<Outcome>> outcomes = new ArrayList<>();
       for (Row row : rows) {
-        outcomes.add(deliver(row).compose(outcome -> record(row.getLong("id"), outcome).map(outcome)));
+        // A failure before SMTP (the check's query, rendering) is retried like a temporary SMTP failure.
+        Future<Outcome> outcome = deliver(row).recover(failure -> Future.succeededFuture(failed(row, failure, null, null)));
+        outcomes.add(outcome.compose(done -> record(row.getLong("id"), done).map(done)));
       }
       return Future.join(outcomes).map(all -> summary(outcomes));
     });
@@ -137,16 +139,21 @@ public final class Dispatcher {
   private Future<Outcome> send(Row row, Email email, String language) {
     return mailer.send(email).map(sent -> new Outcome("delivered", null, null, null,
             email.recipient(), language, email.subject(), email.body()))
-        .recover(failure -> {
-          boolean permanent = failure instanceof Mailer.SendFailure sendFailure && sendFailure.permanent();
-          int attempts = row.getInteger("attempts");
-          if (permanent || attempts >= settings.maxAttempts()) {
-            return Future.succeededFuture(new Outcome("permanent_failure", null, failure.getMessage(), null,
-                email.recipient(), language, email.subject(), email.body()));
-          }
-          return Future.succeededFuture(new Outcome("temporary_failure", null, failure.getMessage(),
-              OffsetDateTime.now(clock).plus(backoff(attempts)), email.recipient(), language, email.subject(), email.body()));
-        });
+        .recover(failure -> Future.succeededFuture(failed(row, failure, email, language)));
+  }
+
+  /** 5xx or attempts used up: permanent; anything else: retried after the backoff. */
+  private Outcome failed(Row row, Throwable failure, Email email, String language) {
+    boolean permanent = failure instanceof Mailer.SendFailure sendFailure && sendFailure.permanent();
+    int attempts = row.getInteger("attempts");
+    String recipient = email == null ? null : email.recipient();
+    String subject = email == null ? null : email.subject();
+    String body = email == null ? null : email.body();
+    if (permanent || attempts >= settings.maxAttempts()) {
+      return new Outcome("permanent_failure", null, String.valueOf(failure.getMessage()), null, recipient, language, subject, body);
+    }
+    return new Outcome("temporary_failure", null, String.valueOf(failure.getMessage()),
+        OffsetDateTime.now(clock).plus(backoff(attempts)), recipient, language, subject, body);
   }
 
   /** Exponential backoff: base, 2 x base, 4 x base, ... up to the maximum. */

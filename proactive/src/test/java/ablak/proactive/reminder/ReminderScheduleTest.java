@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ablak.proactive.Await;
 import ablak.proactive.Mailbox;
 import ablak.proactive.Node;
+import ablak.proactive.ProactiveError;
 import ablak.proactive.TestClock;
 import ablak.proactive.TestDatabase;
 import ablak.proactive.delivery.DispatchRun;
@@ -158,6 +159,15 @@ class ReminderScheduleTest {
         .isEqualTo("document_renewed");
     clock.set("2033-02-20T09:00");
     assertThat(runAt()).containsExactly("Your identity card expires on 20 April 2033");
+  }
+
+  @Test
+  void optingInWithIncompleteDataIsRefusedAndRecordsNothing() {
+    Throwable failure = Await.failure(node.proactive.subscriptions().optIn(
+        new Subscription("C9", "Kiss Anna", LocalDate.parse("1980-03-04"), "not-an-address", "de", true)));
+
+    assertThat(((ProactiveError) failure).code()).isEqualTo(ProactiveError.Code.INVALID_INPUT);
+    assertThat(Await.result(node.proactive.subscriptions().find("C9"))).isEmpty();
   }
 
   @Test
