@@ -31,7 +31,7 @@ public final class Proactive {
   private final Dispatcher dispatcher;
   private final Appointments appointments;
   private long timer = -1;
-  private boolean running;
+  private volatile Future<Integer> current = Future.succeededFuture(0);
 
   /** @param node this node's unique name, written into delivery leases */
   public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Clock clock, String node, MeterRegistry meters) {
@@ -63,21 +63,21 @@ public final class Proactive {
   /** Runs the scheduler every {@code pollMillis}: due deliveries, then no-shows. One run at a time per node. */
   public void start() {
     timer = vertx.setPeriodic(settings.pollMillis(), id -> {
-      if (running) {
+      if (!current.isComplete()) {
         return;
       }
-      running = true;
-      dispatcher.runOnce()
+      current = dispatcher.runOnce()
           .compose(run -> appointments.recordNoShows())
-          .onFailure(failure -> LOG.warn("proactive scheduler run failed; the next run retries", failure))
-          .onComplete(done -> running = false);
+          .onFailure(failure -> LOG.warn("proactive scheduler run failed; the next run retries", failure));
     });
   }
 
+  /** Stops the timer; completes when the run in flight (if any) has recorded its outcomes. */
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
-    return Future.succeededFuture();
+    return current.<Void>mapEmpty().otherwiseEmpty();
   }
 }

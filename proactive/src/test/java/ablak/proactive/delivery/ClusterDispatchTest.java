@@ -150,6 +150,20 @@ class ClusterDispatchTest {
     }
   }
 
+  @Test
+  void aStartedServiceSendsDueRemindersOnItsOwn() {
+    dueReminders(3);
+
+    nodeA.proactive.start();
+    try {
+      Await.until(() -> database.count("status = 'delivered'") == 3, "the scheduler timer has sent the due reminders");
+    } finally {
+      Await.result(nodeA.proactive.stop());
+    }
+
+    assertThat(mailbox.messages()).hasSize(3);
+  }
+
   /** Imports {@code count} subscribed identity cards whose first reminder is due now. */
   private void dueReminders(int count) {
     StringBuilder csv = new StringBuilder("citizen_id,name,birth_date,email,document_type,document_number,expiry_date\n");
