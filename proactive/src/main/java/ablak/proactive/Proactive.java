@@ -1,0 +1,83 @@
+package ablak.proactive;
+
+import ablak.proactive.appointment.Appointments;
+import ablak.proactive.delivery.Dispatcher;
+import ablak.proactive.delivery.Mailer;
+import ablak.proactive.delivery.Templates;
+import ablak.proactive.registry.DocumentRegistry;
+import ablak.proactive.reminder.ReminderPlanner;
+import ablak.proactive.subscription.Subscriptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proactive service wired on one node: the registry, subscriptions, the dispatcher and
+ * appointments, over the shared PostgreSQL pool. {@link #start()} runs the scheduler on a timer;
+ * every node of a cluster may run it.
+ */
+public final class Proactive {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Proactive.class);
+
+  private final Vertx vertx;
+  private final ProactiveSettings settings;
+  private final DocumentRegistry registry;
+  private final Subscriptions subscriptions;
+  private final Dispatcher dispatcher;
+  private final Appointments appointments;
+  private long timer = -1;
+  private volatile Future<Integer> current = Future.succeededFuture(0);
+
+  /** @param node this node's unique name, written into delivery leases */
+  public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Clock clock, String node, MeterRegistry meters) {
+    this.vertx = vertx;
+    this.settings = settings.validate();
+    Templates templates = new Templates();
+    this.registry = new DocumentRegistry(vertx, pool, new ReminderPlanner(settings, clock), clock);
+    this.subscriptions = new Subscriptions(pool, clock);
+    this.dispatcher = new Dispatcher(pool, new Mailer(vertx, settings, clock), templates, settings, clock, node, meters);
+    this.appointments = new Appointments(pool, templates, settings, clock);
+  }
+
+  public DocumentRegistry registry() {
+    return registry;
+  }
+
+  public Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public Appointments appointments() {
+    return appointments;
+  }
+
+  /** Runs the scheduler every {@code pollMillis}: due deliveries, then no-shows. One run at a time per node. */
+  public void start() {
+    timer = vertx.setPeriodic(settings.pollMillis(), id -> {
+      if (!current.isComplete()) {
+        return;
+      }
+      current = dispatcher.runOnce()
+          .compose(run -> appointments.recordNoShows())
+          .onFailure(failure -> LOG.warn("proactive scheduler run failed; the next run retries", failure));
+    });
+  }
+
+  /** Stops the timer; completes when the run in flight (if any) has recorded its outcomes. */
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    return current.<Void>mapEmpty().otherwiseEmpty();
+  }
+}

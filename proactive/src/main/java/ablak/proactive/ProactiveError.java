@@ -1,0 +1,29 @@
+package ablak.proactive;
+
+/** A refusal the caller can act on: a stable {@link Code} and a message fit for a user. */
+public final class ProactiveError extends RuntimeException {
+
+  public enum Code {
+    /** The input is malformed or incomplete; nothing was changed. */
+    INVALID_INPUT,
+    SLOT_NOT_FOUND,
+    /** Every place in the slot is taken, or it has already begun. */
+    SLOT_FULL,
+    APPOINTMENT_NOT_FOUND,
+    /** The appointment was cancelled, already missed, or (for rescheduling) already attended. */
+    APPOINTMENT_CLOSED,
+    /** The citizen joined outside the appointment's window. */
+    OUTSIDE_APPOINTMENT_TIME
+  }
+
+  private final Code code;
+
+  public ProactiveError(Code code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  public Code code() {
+    return code;
+  }
+}

@@ -1,0 +1,95 @@
+package ablak.proactive;
+
+import java.time.ZoneId;
+
+/**
+ * Everything the proactive service can be told, with defaults in {@link #defaults()}.
+ *
+ * @param zone time zone in which reminder days and send hours are reckoned
+ * @param sendHour hour of the day (0-23, in {@code zone}) at which a reminder becomes due
+ * @param batchSize deliveries one node claims per scheduler run
+ * @param leaseSeconds how long a claimed delivery stays with its node before another may take it
+ * @param maxAttempts SMTP attempts before a delivery becomes a permanent failure
+ * @param retryBaseSeconds first retry delay; doubled on each further temporary failure
+ * @param retryMaxSeconds longest retry delay
+ * @param sendsPerSecond rate limit of e-mails per node (a token bucket; bursts up to one second's worth)
+ * @param pollMillis how often a started service looks for due deliveries and no-shows
+ * @param bookingUrl where a reminder's "book a video appointment" link points
+ * @param mailFrom the sender address of every e-mail
+ * @param smtpHost SMTP relay host
+ * @param smtpPort SMTP relay port
+ * @param smtpStartTls {@code true} to require STARTTLS (RFC 3207) towards the relay
+ * @param smtpUser SMTP user name, empty for none
+ * @param smtpPassword SMTP password, empty for none; never logged
+ * @param smtpTimeoutMillis connect and read timeout towards the relay
+ * @param slotMinutes length of one appointment slot; clerk shifts must align to it
+ * @param joinEarlyMinutes how early before the slot a citizen's join counts as the appointment
+ * @param noShowGraceMinutes after the slot's start plus this, an unjoined appointment is a no-show
+ */
+public record ProactiveSettings(
+    String zone,
+    int sendHour,
+    int batchSize,
+    int leaseSeconds,
+    int maxAttempts,
+    int retryBaseSeconds,
+    int retryMaxSeconds,
+    double sendsPerSecond,
+    int pollMillis,
+    String bookingUrl,
+    String mailFrom,
+    String smtpHost,
+    int smtpPort,
+    boolean smtpStartTls,
+    String smtpUser,
+    String smtpPassword,
+    int smtpTimeoutMillis,
+    int slotMinutes,
+    int joinEarlyMinutes,
+    int noShowGraceMinutes) {
+
+  public static ProactiveSettings defaults() {
+    return new ProactiveSettings(
+        "Europe/Budapest", 9, 50, 120, 8, 60, 3600, 20.0, 1000,
+        "https://localhost:8443/appointments", "ugyfelkapu-noreply@ablak.localhost",
+        "127.0.0.1", 25, false, "", "", 10_000, 20, 10, 15);
+  }
+
+  /** Like the record's own, with the SMTP password masked: settings get logged, secrets must not. */
+  @Override
+  public String toString() {
+    return "ProactiveSettings[zone=" + zone + ", sendHour=" + sendHour + ", batchSize=" + batchSize
+        + ", leaseSeconds=" + leaseSeconds + ", maxAttempts=" + maxAttempts + ", retryBaseSeconds=" + retryBaseSeconds
+        + ", retryMaxSeconds=" + retryMaxSeconds + ", sendsPerSecond=" + sendsPerSecond + ", pollMillis=" + pollMillis
+        + ", bookingUrl=" + bookingUrl + ", mailFrom=" + mailFrom + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
+        + ", smtpStartTls=" + smtpStartTls + ", smtpUser=" + smtpUser
+        + ", smtpPassword=" + (smtpPassword.isEmpty() ? "" : "***") + ", smtpTimeoutMillis=" + smtpTimeoutMillis
+        + ", slotMinutes=" + slotMinutes + ", joinEarlyMinutes=" + joinEarlyMinutes
+        + ", noShowGraceMinutes=" + noShowGraceMinutes + "]";
+  }
+
+  public ZoneId zoneId() {
+    return ZoneId.of(zone);
+  }
+
+  /** Refuses settings the service cannot run with; the message names the setting. */
+  public ProactiveSettings validate() {
+    zoneId();
+    require(sendHour >= 0 && sendHour <= 23, "sendHour must be 0-23");
+    require(batchSize > 0, "batchSize must be positive");
+    require(leaseSeconds > 0, "leaseSeconds must be positive");
+    require(maxAttempts > 0, "maxAttempts must be positive");
+    require(retryBaseSeconds > 0 && retryMaxSeconds >= retryBaseSeconds, "retryBaseSeconds must be positive and at most retryMaxSeconds");
+    require(sendsPerSecond > 0, "sendsPerSecond must be positive");
+    require(pollMillis > 0, "pollMillis must be positive");
+    require(slotMinutes > 0 && 1440 % slotMinutes == 0, "slotMinutes must divide a day");
+    require(joinEarlyMinutes >= 0 && noShowGraceMinutes >= 0, "joinEarlyMinutes and noShowGraceMinutes must not be negative");
+    return this;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException("proactive." + message);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package ablak.proactive;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/** One node of the proactive service in a test: its own Vert.x, its own pool, the shared database. */
+public final class Node implements AutoCloseable {
+
+  public final Vertx vertx = Vertx.vertx();
+  public final Pool pool;
+  public final Proactive proactive;
+
+  public Node(TestDatabase database, ProactiveSettings settings, TestClock clock, String name) {
+    pool = database.pool(vertx, 8);
+    proactive = new Proactive(vertx, pool, settings, clock, name, new SimpleMeterRegistry());
+  }
+
+  /** Test settings: SMTP on the mailbox, no real rate limit unless a test sets one. */
+  public static ProactiveSettings settings(int smtpPort) {
+    return settings(smtpPort, 1000.0, 3);
+  }
+
+  public static ProactiveSettings settings(int smtpPort, double sendsPerSecond, int maxAttempts) {
+    ProactiveSettings d = ProactiveSettings.defaults();
+    return new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(), maxAttempts, 60, 3600, sendsPerSecond,
+        d.pollMillis(), "https://ablak.test/appointments", d.mailFrom(), "127.0.0.1", smtpPort, false, "", "", 5000,
+        d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes());
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+}
