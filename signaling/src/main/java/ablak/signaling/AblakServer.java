@@ -1,5 +1,6 @@
 package ablak.signaling;
 
+import ablak.media.call.Sfu;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -17,6 +18,7 @@ import ablak.signaling.http.WebAppRoutes;
 import ablak.signaling.http.OperationsRoutes;
 import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
+import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
 import ablak.signaling.protocol.MessageGroup;
@@ -163,6 +165,8 @@ public final class AblakServer implements AutoCloseable {
     VisitTokens visitTokens = new VisitTokens(await(SigningKey.load(pool)), clock, settings.auth().visitTokenTtlSeconds());
     Authenticator authenticator = new Authenticator(sessions, visitTokens);
     RoleGuard guard = new RoleGuard(authenticator);
+    Sfu sfu = WhipRoutes.startSfu(settings.media(), meters);
+    resources.add(0, sfu);
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
 
     // The WebSocket control protocol: every capability's message types.
@@ -179,6 +183,7 @@ public final class AblakServer implements AutoCloseable {
         new OperationsRoutes(vertx, redis, pool, meters, draining),
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
+        new WhipRoutes(vertx, sfu, authenticator),
         new WebAppRoutes());
 
     int port = http.port() == 0 ? freePort() : http.port();
