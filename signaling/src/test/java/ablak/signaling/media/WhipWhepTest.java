@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,8 @@ class WhipWhepTest {
       "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:1", "a=sendonly", "a=rtcp-mux",
       "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=ssrc:2222 cname:x", "");
 
+  /** Kept after the run: what the webrtcbin publisher printed. */
+  private static final Path GSTREAMER_LOG = Path.of("target", "gstreamer-whip-publish.log");
   private static Path dataDir;
   private static AblakServer node;
   private static HttpClient http;
@@ -100,6 +103,34 @@ class WhipWhepTest {
         assertThat(send("DELETE", publishSession, clerk, null, null).statusCode()).as("the session is gone").isEqualTo(404);
       } finally {
         browsers.forEach(Browser::close);
+      }
+    }
+  }
+
+  @Test
+  void gstreamerWebrtcbinPublishesOverWhipAndChromiumDecodesIt() throws Exception {
+    Assumptions.assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/girepository-1.0/Nice-0.1.typelib")),
+        "needs GStreamer's webrtcbin with python3-gi and gir1.2-nice-0.1");
+    Path script = Files.createTempFile("gstreamer_whip_publish", ".py");
+    try (var in = WhipWhepTest.class.getResourceAsStream("gstreamer_whip_publish.py");
+        Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+      Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      List<Browser> browsers = new ArrayList<>();
+      Process gstreamer = new ProcessBuilder("/usr/bin/python3", script.toString(), node.baseUrl() + "/whip/calls/call-gstreamer", clerk, "15")
+          .redirectErrorStream(true).redirectOutput(GSTREAMER_LOG.toFile()).start();
+      try {
+        Page subscriber = page(playwright, browsers);
+        subscriber.evaluate(SUBSCRIBE, List.of(node.baseUrl() + "/whep/calls/call-gstreamer", supervisor));
+
+        await(() -> ((Number) subscriber.evaluate(FRAMES_DECODED)).longValue() > 0, "Chromium decodes webrtcbin's video");
+
+        assertThat(gstreamer.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)).as("the publisher ends its session").isTrue();
+        assertThat(Files.readString(GSTREAMER_LOG)).contains("deleted 200");
+        assertThat(gstreamer.exitValue()).isZero();
+      } finally {
+        gstreamer.destroy();
+        browsers.forEach(Browser::close);
+        Files.delete(script);
       }
     }
   }
