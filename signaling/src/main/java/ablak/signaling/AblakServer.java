@@ -2,6 +2,7 @@ package ablak.signaling;
 
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
+import ablak.media.call.Sfu;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -21,6 +22,7 @@ import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
 import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
+import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
 import ablak.signaling.protocol.MessageGroup;
@@ -168,6 +170,8 @@ public final class AblakServer implements AutoCloseable {
     VisitTokens visitTokens = new VisitTokens(await(SigningKey.load(pool)), clock, settings.auth().visitTokenTtlSeconds());
     Authenticator authenticator = new Authenticator(sessions, visitTokens);
     RoleGuard guard = new RoleGuard(authenticator);
+    Sfu sfu = WhipRoutes.startSfu(settings.media(), meters);
+    resources.add(0, sfu);
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
 
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
@@ -190,6 +194,7 @@ public final class AblakServer implements AutoCloseable {
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
         new CaseRoutes(cases, guard),
+        new WhipRoutes(vertx, sfu, authenticator),
         new WebAppRoutes());
 
     int port = http.port() == 0 ? freePort() : http.port();

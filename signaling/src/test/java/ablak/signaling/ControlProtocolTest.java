@@ -308,7 +308,8 @@ class ControlProtocolTest {
       long limited = replies.stream().filter(r -> "rate_limited".equals(r.getString("code"))).count();
       long served = replies.stream().filter(r -> "pong".equals(r.getString("type"))).count();
       assertThat(limited).isPositive();
-      assertThat(served).isGreaterThanOrEqualTo(40).isEqualTo(100 - limited);
+      // The burst is 40 messages and hello took one of them; refills during the flood add more.
+      assertThat(served).isGreaterThanOrEqualTo(39).isEqualTo(100 - limited);
       assertThat(neighbour.request("ping").getString("type")).isEqualTo("pong");
     }
   }

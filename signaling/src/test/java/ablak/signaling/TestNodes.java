@@ -38,6 +38,7 @@ final class TestNodes {
     env.put("ABLAK_HTTP_EVENT_LOOPS", "1");
     env.put("ABLAK_HTTP_SHUTDOWN_GRACE_SECONDS", "1");
     env.put("ABLAK_STORES_DATA_DIR", dataDir.toString());
+    env.putAll(Map.of("ABLAK_MEDIA_BIND_ADDRESS", "127.0.0.1", "ABLAK_MEDIA_PORT", "0", "ABLAK_MEDIA_ACCEPT_LOOPBACK_ONLY", "true"));
     return SettingsLoader.load(null, env);
   }
 

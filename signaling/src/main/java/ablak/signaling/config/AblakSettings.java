@@ -1,6 +1,7 @@
 package ablak.signaling.config;
 
 import ablak.cases.CasesSettings;
+import ablak.media.MediaSettings;
 
 /**
  * The one typed configuration of an Ablak node: every module's settings record, composed.
@@ -12,7 +13,8 @@ public record AblakSettings(
     StoreSettings stores,
     AuthSettings auth,
     ProtocolSettings protocol,
-    CasesSettings cases) {
+    CasesSettings cases,
+    MediaSettings media) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -20,6 +22,7 @@ public record AblakSettings(
         StoreSettings.defaults(),
         AuthSettings.defaults(),
         ProtocolSettings.defaults(),
-        CasesSettings.defaults());
+        CasesSettings.defaults(),
+        MediaSettings.defaults());
   }
 }

@@ -2,9 +2,11 @@ package ablak.signaling.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -20,7 +22,9 @@ import java.util.Map;
  */
 public final class SettingsLoader {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // Durations (media timeouts) read and write as ISO-8601, e.g. PT10S.
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
   private static final Map<String, String> ALIASES =
       Map.of("REDIS_URL", "ABLAK_STORES_REDIS_URL", "DATABASE_URL", "ABLAK_STORES_DATABASE_URL");
 
