@@ -28,7 +28,7 @@ record Profile(String name, int citizens, double arrivalsPerSecond, int rampSeco
     String name = System.getProperty("profile", "smoke");
     Profile base = switch (name) {
       case "smoke" -> new Profile(name, 60, 0, 10, 0, 4, 2, 0.1, 0.1, 4, 1, 10, 5000);
-      case "full" -> new Profile(name, 10_000, 0, 40, 0, 60, 60, 0.1, 0.05, 50, 5, 30, 50);
+      case "full" -> new Profile(name, 10_000, 0, 20, 0, 60, 60, 0.1, 0.05, 50, 5, 30, 50);
       case "soak" -> new Profile(name, 0, 10, 0, 1800, 540, 0, 0.1, 0.05, 50, 5, 30, 50);
       case "spike" -> new Profile(name, 3000, 5, 6, 60, 60, 30, 0.1, 0.05, 50, 5, 30, 50);
       default -> throw new IllegalArgumentException("unknown -Dprofile=" + name + " (smoke, full, soak, spike)");
