@@ -1,5 +1,7 @@
 package ablak.signaling;
 
+import ablak.cases.Cases;
+import ablak.cases.CasesMigrations;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -13,10 +15,12 @@ import ablak.signaling.config.HttpSettings;
 import ablak.signaling.http.AdminRoutes;
 import ablak.signaling.http.ApiErrors;
 import ablak.signaling.http.AuthRoutes;
-import ablak.signaling.http.LandingPages;
+import ablak.signaling.http.WebAppRoutes;
 import ablak.signaling.http.OperationsRoutes;
 import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
+import ablak.signaling.cases.CaseMessages;
+import ablak.signaling.cases.CaseRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
 import ablak.signaling.protocol.MessageGroup;
@@ -73,7 +77,8 @@ public final class AblakServer implements AutoCloseable {
 
   /** Each module's migrations, run in this order at every start. */
   private static final List<Migration> MIGRATIONS = List.of(
-      AccountsMigrations::migrate);
+      AccountsMigrations::migrate,
+      CasesMigrations::migrate);
 
   @FunctionalInterface
   interface Migration {
@@ -165,12 +170,17 @@ public final class AblakServer implements AutoCloseable {
     RoleGuard guard = new RoleGuard(authenticator);
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
 
+    // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
+    Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
+    resources.add(0, () -> await(cases.close()));
+
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
     Connections connections = new Connections(meters);
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
     List<MessageGroup> messageGroups = List.of(
-        new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock));
+        new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
+        new CaseMessages(cases, connections));
     messageGroups.forEach(group -> group.register(messages));
 
     // REST: every capability's routes.
@@ -179,7 +189,8 @@ public final class AblakServer implements AutoCloseable {
         new OperationsRoutes(vertx, redis, pool, meters, draining),
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
-        new LandingPages());
+        new CaseRoutes(cases, guard),
+        new WebAppRoutes());
 
     int port = http.port() == 0 ? freePort() : http.port();
     HttpServerOptions options = new HttpServerOptions()

@@ -205,6 +205,8 @@ class ControlProtocolTest {
       assertError(client.request("hello", new JsonObject().put("token", forged)), "token_invalid");
       assertError(client.request("hello", new JsonObject().put("token", "not-a-token")), "token_invalid");
       assertError(client.request("test.add", new JsonObject().put("amount", 1)), "unauthenticated");
+      assertThat(client.request("hello", new JsonObject().put("token", token)).getString("type"))
+          .as("a failed hello leaves the connection free to try again").isEqualTo("welcome");
     }
   }
 
@@ -212,6 +214,18 @@ class ControlProtocolTest {
   void aSecondHelloOnTheSameConnectionIsRefused() {
     try (WsClient client = citizen()) {
       assertError(client.request("hello", new JsonObject().put("token", api.visitToken())), "invalid_state");
+    }
+  }
+
+  @Test
+  void twoHellosSentTogetherAuthenticateTheConnectionOnce() {
+    String token = api.visitToken();
+    try (WsClient client = WsClient.connect(vertx, node.baseUrl(), null)) {
+      client.sendText(new JsonObject().put("type", "hello").put("id", "h1").put("token", token).encode());
+      client.sendText(new JsonObject().put("type", "hello").put("id", "h2").put("token", token).encode());
+
+      List<String> types = List.of(client.replyTo("h1").getString("type"), client.replyTo("h2").getString("type"));
+      assertThat(types).containsExactlyInAnyOrder("welcome", "error");
     }
   }
 

@@ -1,5 +1,7 @@
 package ablak.signaling.config;
 
+import ablak.cases.CasesSettings;
+
 /**
  * The one typed configuration of an Ablak node: every module's settings record, composed.
  * Defaults live in each record's {@code defaults()}; docs/configuration.md lists them all.
@@ -9,13 +11,15 @@ public record AblakSettings(
     HttpSettings http,
     StoreSettings stores,
     AuthSettings auth,
-    ProtocolSettings protocol) {
+    ProtocolSettings protocol,
+    CasesSettings cases) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
         HttpSettings.defaults(),
         StoreSettings.defaults(),
         AuthSettings.defaults(),
-        ProtocolSettings.defaults());
+        ProtocolSettings.defaults(),
+        CasesSettings.defaults());
   }
 }

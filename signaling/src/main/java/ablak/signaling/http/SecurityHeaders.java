@@ -1,27 +1,16 @@
 package ablak.signaling.http;
 
+import ablak.desktop.WebApps;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Headers that make the browser enforce what the server intends: a strict Content-Security-Policy
- * (no inline script, no foreign origins; camera and microphone only for this origin), no framing,
- * no MIME sniffing, no referrer, and HSTS when served over TLS (RFC 6797 section 7.2: HSTS is sent
- * only over secure transport).
+ * (the one the web apps are built for: no inline script, no foreign origins; camera and microphone
+ * only for this origin), no framing, no MIME sniffing, no referrer, and HSTS when served over TLS
+ * (RFC 6797 section 7.2: HSTS is sent only over secure transport).
  */
 public final class SecurityHeaders implements Handler<RoutingContext> {
-
-  static final String CONTENT_SECURITY_POLICY = String.join("; ",
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data: blob:",
-      "media-src 'self' blob:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'");
 
   private final boolean tls;
 
@@ -32,12 +21,12 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.response().headers()
-        .add("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .add("Content-Security-Policy", WebApps.CONTENT_SECURITY_POLICY)
         .add("X-Content-Type-Options", "nosniff")
         .add("X-Frame-Options", "DENY")
         .add("Referrer-Policy", "no-referrer")
         .add("Cross-Origin-Opener-Policy", "same-origin")
-        .add("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(), payment=()");
+        .add("Permissions-Policy", WebApps.PERMISSIONS_POLICY);
     if (tls) {
       ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000");
     }

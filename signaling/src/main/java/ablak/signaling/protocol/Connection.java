@@ -18,6 +18,7 @@ public final class Connection {
   private volatile Principal principal;
   private volatile String resumeHash;
   private volatile String sessionHash;
+  private boolean greeted;
   private final long openedNanos;
   private long lastHeardNanos;
   private long rejectionWindowStartNanos;
@@ -55,6 +56,23 @@ public final class Connection {
     this.principal = principal;
     this.resumeHash = resumeHash;
     this.sessionHash = sessionHash;
+  }
+
+  /**
+   * True the first time only: a second {@code hello} or {@code resume}, even one sent before the
+   * first was answered, must not authenticate the connection twice. Event-loop only.
+   */
+  boolean greet() {
+    if (greeted) {
+      return false;
+    }
+    greeted = true;
+    return true;
+  }
+
+  /** Lets the client try again after a failed {@code hello} or {@code resume}. */
+  void greetingFailed() {
+    greeted = false;
   }
 
   String sessionHash() {

@@ -47,13 +47,21 @@ public final class SessionMessages implements MessageGroup {
 
   private Future<Outbound> hello(MessageContext context, Hello hello) {
     Connection connection = context.connection();
-    if (connection.principal() != null) {
-      return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "this connection has already said hello"));
+    if (!connection.greet()) {
+      return Future.failedFuture(alreadyGreeted());
     }
+    return authenticate(connection, hello).onFailure(error -> connection.greetingFailed());
+  }
+
+  private Future<Outbound> authenticate(Connection connection, Hello hello) {
     Future<Principal> principal;
     String sessionHash = null;
     if (hello.token() != null) {
-      principal = Future.succeededFuture(authenticator.visitTokens().verify(hello.token()));
+      try {
+        principal = Future.succeededFuture(authenticator.visitTokens().verify(hello.token()));
+      } catch (ClientError e) {
+        return Future.failedFuture(e);
+      }
     } else if (connection.sessionId() != null) {
       sessionHash = Tokens.hash(connection.sessionId());
       principal = authenticator.sessions().find(connection.sessionId()).compose(found -> found != null
@@ -68,9 +76,13 @@ public final class SessionMessages implements MessageGroup {
 
   private Future<Outbound> resume(MessageContext context, Resume resume) {
     Connection connection = context.connection();
-    if (connection.principal() != null) {
-      return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "this connection has already said hello"));
+    if (!connection.greet()) {
+      return Future.failedFuture(alreadyGreeted());
     }
+    return resume(connection, resume).onFailure(error -> connection.greetingFailed());
+  }
+
+  private Future<Outbound> resume(Connection connection, Resume resume) {
     ClientError failed = new ClientError(ClientError.RESUME_FAILED, 401, "the resume token is unknown, used or expired; send hello");
     return resumeTokens.take(resume.token()).compose(resumable -> {
       if (resumable == null || resumable.principal().expired(clock.instant().getEpochSecond())) {
@@ -83,6 +95,10 @@ public final class SessionMessages implements MessageGroup {
           ? start(connection, resumable.principal(), resumable.sessionHash(), true, resumable.previousConnectionId())
           : Future.failedFuture(failed));
     });
+  }
+
+  private static ClientError alreadyGreeted() {
+    return new ClientError(ClientError.INVALID_STATE, 409, "this connection has already said hello");
   }
 
   private Future<Outbound> start(Connection connection, Principal principal, String sessionHash, boolean resumed, String previousConnectionId) {

@@ -1,0 +1,10 @@
+package ablak.cases.audit;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.time.Instant;
+
+/** One stored row of the audit trail with its place in the hash chain. */
+public record AuditRecord(long seq, @JsonSerialize(using = ToStringSerializer.class) Instant at, AuditEntry entry, String prevHash, String hash) {
+}

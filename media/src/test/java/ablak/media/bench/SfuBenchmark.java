@@ -1,0 +1,351 @@
+package ablak.media.bench;
+
+import ablak.media.MediaSettings;
+import ablak.media.call.Call;
+import ablak.media.call.Participant;
+import ablak.media.call.Role;
+import ablak.media.call.Sfu;
+import ablak.media.peer.PeerMedia;
+import ablak.media.peer.PeerNetwork;
+import ablak.media.peer.SyntheticPeer;
+import ablak.media.rtp.PacketBuffer;
+import ablak.media.rtp.Rtp;
+import ablak.media.srtp.SrtpKeys;
+import ablak.media.srtp.SrtpSession;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Measures the SFU with synthetic DTLS-SRTP participants (no browser), beside a plain UDP relay in the same
+ * run:
+ * <ol>
+ *   <li>saturation: publishers send 1200-byte packets as fast as they can, through the plain relay and then
+ *   through the SFU (1:1 calls); forwarded packets per second and their ratio;</li>
+ *   <li>load steps: 1:1 calls of about 1.5 Mbit/s video plus Opus each, at a growing number of calls;
+ *   forwarded packets/s, loss, CPU of the SFU's threads, added receive-to-send latency p50/p99.</li>
+ * </ol>
+ * Run: {@code mvn -B -q -pl media test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=ablak.media.bench.SfuBenchmark [-Dexec.args="25 50 100 150"]}
+ */
+public final class SfuBenchmark {
+    private static final int SATURATION_PAIRS = 20;
+    private static final Duration SATURATION_TIME = Duration.ofSeconds(5);
+    private static final Duration STEP_TIME = Duration.ofSeconds(6);
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> steps = new ArrayList<>();
+        for (String a : args) {
+            steps.add(Integer.parseInt(a));
+        }
+        if (steps.isEmpty()) {
+            steps = List.of(25, 50, 100, 150);
+        }
+        System.out.printf(Locale.ROOT, "cores: %d, JVM: %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.version"));
+        try (PeerNetwork network = new PeerNetwork()) {
+            double relay = relaySaturation(network);
+            double sfu = sfuSaturation(network);
+            System.out.printf(Locale.ROOT, "saturation, %d 1:1 pairs, 1200-byte packets: plain relay %.0f pkt/s, SFU %.0f pkt/s, ratio %.2f%n",
+                    SATURATION_PAIRS, relay, sfu, sfu / relay);
+            if (steps.get(0) == 0) {
+                System.exit(0);
+            }
+            System.out.println();
+            System.out.println("calls  in-Mbit/s  fwd-pkt/s  loss%   sfu-cpu%  process-cpu%  latency-p50-ms  latency-p99-ms"
+                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio");
+            int best = 0;
+            for (int calls : steps) {
+                double[] relayLoad = relayStep(calls);
+                StepResult r = loadStep(calls);
+                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f%n",
+                        calls, r.inMbps, r.forwardedPps, r.lossPercent, r.sfuCpuPercent, r.processCpuPercent, r.p50Millis,
+                        r.p99Millis, relayLoad[0], relayLoad[1], r.cpuMicrosPerPacket, relayLoad[2],
+                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket);
+                if (r.lossPercent < 1 && r.p99Millis < 5) {
+                    best = calls;
+                }
+            }
+            System.out.printf(Locale.ROOT, "largest load with loss < 1%% and p99 < 5 ms: %d concurrent 1:1 calls%n", best);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Plain channels sending through the relay as fast as two threads can. The senders SRTP-encrypt what
+     * they send exactly as in the SFU run (the relay forwards ciphertext it cannot read, like a TURN server),
+     * so both runs load the shared cores with the same sender work.
+     */
+    private static double relaySaturation(PeerNetwork network) throws Exception {
+        try (PlainRelay relay = new PlainRelay()) {
+            List<DatagramChannel> senders = new ArrayList<>();
+            List<DatagramChannel> all = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            for (int i = 0; i < SATURATION_PAIRS; i++) {
+                DatagramChannel a = plainChannel();
+                // Receivers read and count on the peers' selector thread, as the SFU run's peers do.
+                DatagramChannel b = network.open((data, length, from) -> received.incrementAndGet());
+                relay.pair(a.getLocalAddress(), b.getLocalAddress());
+                senders.add(a);
+                all.add(a);
+                all.add(b);
+            }
+            InetSocketAddress to = relay.address();
+            List<Burst> bursts = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                List<DatagramChannel> mine = senders.subList(t * senders.size() / 2, (t + 1) * senders.size() / 2);
+                byte[] material = new byte[60];
+                new java.security.SecureRandom().nextBytes(material);
+                SrtpSession srtp = SrtpSession.forClient(SrtpKeys.fromKeyingMaterial(material));
+                int[] seq = {0};
+                PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
+                bursts.add(() -> {
+                    for (DatagramChannel s : mine) {
+                        p.getBuffer()[0] = (byte) 0x80;
+                        p.getBuffer()[1] = 96;
+                        Rtp.setSequence(p.getBuffer(), 0, seq[0]++ & 0xFFFF);
+                        Rtp.setSsrc(p.getBuffer(), 0, 1);
+                        p.setLength(1212);
+                        srtp.encryptRtp(p);
+                        s.send(ByteBuffer.wrap(p.getBuffer(), 0, p.getLength()), to);
+                    }
+                });
+            }
+            double pps = blast(relay.forwarded::get, bursts);
+            for (DatagramChannel c : all) {
+                c.close();
+            }
+            return pps;
+        }
+    }
+
+    private static DatagramChannel plainChannel() throws Exception {
+        DatagramChannel c = DatagramChannel.open();
+        c.bind(new InetSocketAddress("127.0.0.1", 0));
+        return c;
+    }
+
+    /** SRTP publishers in 1:1 calls sending through the SFU as fast as two threads can. */
+    private static double sfuSaturation(PeerNetwork network) throws Exception {
+        try (Sfu sfu = Sfu.start(MediaSettings.loopback(), new SimpleMeterRegistry())) {
+            List<SyntheticPeer> peers = connectCalls(sfu, network, SATURATION_PAIRS);
+            peers.forEach(SyntheticPeer::countOnly);
+            List<SyntheticPeer> publishers = new ArrayList<>();
+            for (int i = 0; i < peers.size(); i += 2) {
+                publishers.add(peers.get(i));
+            }
+            for (SyntheticPeer p : publishers) {
+                p.sendVideo(1200, true, true);
+            }
+            Thread.sleep(200);
+            List<Burst> bursts = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                List<SyntheticPeer> mine = publishers.subList(t * publishers.size() / 2, (t + 1) * publishers.size() / 2);
+                bursts.add(() -> {
+                    for (SyntheticPeer p : mine) {
+                        p.sendVideo(1200, false, false);
+                    }
+                });
+            }
+            double pps = blast(sfu.metrics()::forwardedCount, bursts);
+            closeAll(peers);
+            return pps;
+        }
+    }
+
+    interface Burst {
+        void run() throws Exception;
+    }
+
+    /** Runs each burst in a loop on its own thread; returns how fast {@code counter} grew meanwhile. */
+    private static double blast(java.util.function.LongSupplier counter, List<Burst> bursts) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(bursts.size());
+        for (Burst burst : bursts) {
+            threads.submit(() -> {
+                try {
+                    while (running.get()) {
+                        burst.run();
+                    }
+                } catch (Exception e) {
+                    System.out.println("sender stopped: " + e);
+                }
+                return null;
+            });
+        }
+        Thread.sleep(1000);
+        long start = counter.getAsLong();
+        long t0 = System.nanoTime();
+        Thread.sleep(SATURATION_TIME.toMillis());
+        double pps = (counter.getAsLong() - start) * 1e9 / (System.nanoTime() - t0);
+        running.set(false);
+        threads.shutdown();
+        threads.awaitTermination(5, TimeUnit.SECONDS);
+        return pps;
+    }
+
+    record StepResult(double inMbps, double forwardedPps, double lossPercent, double sfuCpuPercent,
+                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket) {
+    }
+
+    /** {@code calls} 1:1 calls, each participant sending 3 x 1200-byte video packets and 1 Opus packet per 20 ms. */
+    private static StepResult loadStep(int calls) throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Sfu sfu = Sfu.start(MediaSettings.loopback(), registry);
+             PeerNetwork network = new PeerNetwork()) {
+            List<SyntheticPeer> peers = connectCalls(sfu, network, calls);
+            network.stopReading();
+            try (PeerMedia media = new PeerMedia(peers, 3, 1200)) {
+                Thread.sleep(1500);
+                long sent0 = peers.stream().mapToLong(p -> p.sent.get()).sum();
+                long forwarded0 = sfu.metrics().forwardedCount();
+                long cpu0 = sfuCpuNanos();
+                double processCpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                Thread.sleep(STEP_TIME.toMillis());
+                long elapsed = System.nanoTime() - t0;
+                long sent = peers.stream().mapToLong(p -> p.sent.get()).sum() - sent0;
+                long forwarded = sfu.metrics().forwardedCount() - forwarded0;
+                double forwardedPps = forwarded * 1e9 / elapsed;
+                long sfuCpuUsed = sfuCpuNanos() - cpu0;
+                double sfuCpu = sfuCpuUsed * 100.0 / elapsed;
+                double processCpu = (processCpuNanos() - processCpu0) * 100.0 / elapsed;
+                double p50 = 0;
+                double p99 = 0;
+                for (ValueAtPercentile v : sfu.metrics().forwardLatency().takeSnapshot().percentileValues()) {
+                    if (v.percentile() == 0.5) {
+                        p50 = v.value(TimeUnit.MILLISECONDS);
+                    } else if (v.percentile() == 0.99) {
+                        p99 = v.value(TimeUnit.MILLISECONDS);
+                    }
+                }
+                double inMbps = sent * 1232.0 * 3 / 4 * 8 / 1e6 / (elapsed / 1e9);
+                // In a 1:1 call every packet sent is forwarded exactly once: what is missing was lost in the SFU.
+                double loss = sent == 0 ? 0 : Math.max(0, 100.0 * (sent - forwarded) / sent);
+                media.close();
+                StringBuilder drops = new StringBuilder();
+                for (ablak.media.stats.DropReason reason : ablak.media.stats.DropReason.values()) {
+                    long n = sfu.metrics().droppedCount(reason);
+                    if (n > 0) {
+                        drops.append(' ').append(reason.tag()).append('=').append(n);
+                    }
+                }
+                if (drops.length() > 0) {
+                    System.out.println("       dropped:" + drops);
+                }
+                closeAll(peers);
+                double perPacket = forwarded == 0 ? 0 : sfuCpuUsed / 1000.0 / forwarded;
+                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket);
+            }
+        }
+    }
+
+    /** The same paced load through the plain relay: forwarded packets/s and loss. */
+    private static double[] relayStep(int calls) throws Exception {
+        try (PlainRelay relay = new PlainRelay(); PeerNetwork network = new PeerNetwork()) {
+            network.stopReading();
+            List<SyntheticPeer> peers = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                SyntheticPeer a = new SyntheticPeer(network);
+                SyntheticPeer b = new SyntheticPeer(network);
+                a.useRelay(relay.address());
+                b.useRelay(relay.address());
+                relay.pair(a.localAddress(), b.localAddress());
+                peers.add(a);
+                peers.add(b);
+            }
+            try (PeerMedia media = new PeerMedia(peers, 3, 1200)) {
+                Thread.sleep(1500);
+                long sent0 = peers.stream().mapToLong(p -> p.sent.get()).sum();
+                long forwarded0 = relay.forwarded.get();
+                long cpu0 = threadCpuNanos("plain-relay");
+                long t0 = System.nanoTime();
+                Thread.sleep(STEP_TIME.toMillis());
+                long elapsed = System.nanoTime() - t0;
+                long sent = peers.stream().mapToLong(p -> p.sent.get()).sum() - sent0;
+                long forwarded = relay.forwarded.get() - forwarded0;
+                double perPacket = forwarded == 0 ? 0 : (threadCpuNanos("plain-relay") - cpu0) / 1000.0 / forwarded;
+                media.close();
+                closeAll(peers);
+                return new double[] {forwarded * 1e9 / elapsed, sent == 0 ? 0 : Math.max(0, 100.0 * (sent - forwarded) / sent),
+                        perPacket};
+            }
+        }
+    }
+
+    static List<SyntheticPeer> connectCalls(Sfu sfu, PeerNetwork network, int calls) throws Exception {
+        ExecutorService connecting = Executors.newFixedThreadPool(8);
+        List<Future<SyntheticPeer>> futures = new ArrayList<>();
+        for (int i = 0; i < calls * 2; i++) {
+            Call call = sfu.call("bench-" + i / 2);
+            String id = (i % 2 == 0 ? "citizen-" : "clerk-") + i / 2;
+            Role role = i % 2 == 0 ? Role.CITIZEN : Role.CLERK;
+            futures.add(connecting.submit(() -> {
+                SyntheticPeer peer = new SyntheticPeer(network);
+                Participant p = call.join(id, role);
+                peer.answer(p.connect(peer.offer()).result());
+                peer.connect(Duration.ofSeconds(20));
+                return peer;
+            }));
+        }
+        List<SyntheticPeer> peers = new ArrayList<>();
+        for (Future<SyntheticPeer> f : futures) {
+            peers.add(f.get());
+        }
+        connecting.shutdown();
+        return peers;
+    }
+
+    private static void closeAll(List<SyntheticPeer> peers) throws Exception {
+        for (SyntheticPeer p : peers) {
+            p.close();
+        }
+    }
+
+    /** CPU time of the SFU's own threads: the media port's receive thread (the packet path) and the RTCP timer. */
+    private static long sfuCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
+                long cpu = mx.getThreadCpuTime(t.getId());
+                total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    private static long threadCpuNanos(String name) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    private static double processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private SfuBenchmark() {
+    }
+
+}

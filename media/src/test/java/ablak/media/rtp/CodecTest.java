@@ -1,0 +1,39 @@
+package ablak.media.rtp;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CodecTest {
+    @Test
+    void vp8KeyframeIsTheStartOfPartitionZeroWithThePBitClear() {
+        assertThat(Codec.VP8.isKeyframeStart(new byte[] {0x10, 0x00}, 0, 2)).isTrue();
+        assertThat(Codec.VP8.isKeyframeStart(new byte[] {0x10, 0x01}, 0, 2)).as("delta frame").isFalse();
+        assertThat(Codec.VP8.isKeyframeStart(new byte[] {0x00, 0x00}, 0, 2)).as("not a frame start").isFalse();
+    }
+
+    @Test
+    void vp8KeyframeIsFoundBehindTheExtendedDescriptor() {
+        // X=1, S=1; extension with I (15-bit picture id), L and T/K bytes, then the VP8 header.
+        byte[] p = {(byte) 0x90, (byte) 0xE0, (byte) 0x81, 0x23, 0x05, 0x20, 0x00};
+        assertThat(Codec.VP8.isKeyframeStart(p, 0, p.length)).isTrue();
+        p[6] = 0x01;
+        assertThat(Codec.VP8.isKeyframeStart(p, 0, p.length)).isFalse();
+        assertThat(Codec.VP8.isKeyframeStart(p, 0, 3)).as("truncated").isFalse();
+    }
+
+    @Test
+    void h264KeyframeIsAnIdrOrSpsAloneInStapAOrStartingAFuA() {
+        assertThat(Codec.H264.isKeyframeStart(new byte[] {0x65}, 0, 1)).isTrue();
+        assertThat(Codec.H264.isKeyframeStart(new byte[] {0x41}, 0, 1)).isFalse();
+        byte[] stapA = {0x18, 0, 2, 0x67, 0x42, 0, 1, 0x68};
+        assertThat(Codec.H264.isKeyframeStart(stapA, 0, stapA.length)).isTrue();
+        assertThat(Codec.H264.isKeyframeStart(new byte[] {0x7C, (byte) 0x85}, 0, 2)).isTrue();
+        assertThat(Codec.H264.isKeyframeStart(new byte[] {0x7C, (byte) 0x05}, 0, 2)).as("FU-A continuation").isFalse();
+    }
+
+    @Test
+    void everyOpusPacketCanStartPlayback() {
+        assertThat(Codec.OPUS.isKeyframeStart(new byte[] {1}, 0, 1)).isTrue();
+    }
+}

@@ -1,0 +1,38 @@
+package ablak.signaling.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ablak.cases.CasesSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CasesSettingsLoadingTest {
+
+  @Test
+  void casesSettingsDefaultAndAreOverriddenFromTheEnvironment() {
+    AblakSettings defaults = SettingsLoader.load(null, Map.of());
+    AblakSettings configured = SettingsLoader.load(null, Map.of(
+        "ABLAK_CASES_BACK_OFFICE_BASE_URL", "http://127.0.0.1:9999",
+        "ABLAK_CASES_RELAY_LEASE", "PT45S",
+        "ABLAK_CASES_MAX_DELIVERY_ATTEMPTS", "20",
+        "ABLAK_CASES_RELAY_ENABLED", "false"));
+
+    assertThat(defaults.cases().relayLease()).isEqualTo(CasesSettings.defaults().relayLease());
+    assertThat(defaults.cases().catalogueDirectory()).isNull();
+    assertThat(configured.cases().backOfficeBaseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
+    assertThat(configured.cases().relayLease()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(configured.cases().maxDeliveryAttempts()).isEqualTo(20);
+    assertThat(configured.cases().relayEnabled()).isFalse();
+  }
+
+  @Test
+  void aMalformedDurationOrAnInconsistentLeaseIsRefused() {
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_CASES_RELAY_LEASE", "30 seconds")))
+        .hasMessageContaining("invalid configuration").hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_CASES_RELAY_LEASE", "PT5S")))
+        .hasMessageContaining("relayLease must exceed deliveryTimeout");
+  }
+}
