@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Citizens, clerks and supervisors on one node, over the real WebSocket protocol and REST API.
@@ -144,7 +145,7 @@ public class ContactCentreSimulation extends Simulation {
 
   private Assertion[] assertions() {
     Assertion noErrors = global().failedRequests().percent().is(0.0);
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(noErrors),
+    return Stream.concat(Stream.of(noErrors),
             ACKNOWLEDGEMENTS.stream().map(name -> details(name).responseTime().percentile(99.0).lt(profile.ackP99Millis())))
         .toArray(Assertion[]::new);
   }
