@@ -203,7 +203,11 @@ public final class AblakServer implements AutoCloseable {
         .setPort(port)
         // Past this hard limit the socket is closed (1009); below it, oversized messages get a typed error.
         .setMaxWebSocketFrameSize(settings.protocol().maxMessageBytes() * 4)
-        .setMaxWebSocketMessageSize(settings.protocol().maxMessageBytes() * 4);
+        .setMaxWebSocketMessageSize(settings.protocol().maxMessageBytes() * 4)
+        // Control messages are a few hundred bytes of JSON: permessage-deflate (RFC 7692) saves little
+        // and cost most of the event loops' time under load (a zlib context set up per message).
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     if (certificate != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertValue(Buffer.buffer(certificate.certificatePem()))
