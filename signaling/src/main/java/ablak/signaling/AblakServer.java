@@ -120,7 +120,8 @@ public final class AblakServer implements AutoCloseable {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       return start(settings, resources);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Also on errors such as a missing class: otherwise embedded Redis and PostgreSQL outlive the failed start.
       closeAll(resources);
       throw e;
     }
