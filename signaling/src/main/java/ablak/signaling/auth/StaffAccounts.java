@@ -3,6 +3,7 @@ package ablak.signaling.auth;
 import ablak.signaling.ClientError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,12 +20,15 @@ public final class StaffAccounts {
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
   public static final int MIN_PASSWORD_LENGTH = 12;
 
-  private final Vertx vertx;
+  private final WorkerExecutor hashing;
   private final Pool pool;
   private final PasswordHasher hasher;
 
   public StaffAccounts(Vertx vertx, Pool pool, PasswordHasher hasher) {
-    this.vertx = vertx;
+    // Argon2id is deliberately expensive: a few sign-ins at once on the shared worker pool took every
+    // core from the event loops. Its own pool of cores - 1 threads always leaves one for them.
+    this.hashing = vertx.createSharedWorkerExecutor("ablak-password-hashing",
+        Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
     this.pool = pool;
     this.hasher = hasher;
   }
@@ -44,7 +48,7 @@ public final class StaffAccounts {
       return Future.failedFuture(ClientError.invalid("password must have at least " + MIN_PASSWORD_LENGTH + " characters"));
     }
     StaffAccount account = new StaffAccount(UUID.randomUUID().toString(), username, name.strip(), role);
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return hashing.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> pool.preparedQuery(
                 "INSERT INTO accounts.staff (id, username, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5)")
             .execute(Tuple.of(UUID.fromString(account.id()), username, account.name(), role.wireName(), hash)))
@@ -60,7 +64,7 @@ public final class StaffAccounts {
         .execute(Tuple.of(username))
         .compose(rows -> {
           Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
-          return vertx.executeBlocking(() -> row == null
+          return hashing.executeBlocking(() -> row == null
                   ? hasher.verifyNobody(password)
                   : hasher.verify(password, row.getString("password_hash")), false)
               .compose(valid -> valid
