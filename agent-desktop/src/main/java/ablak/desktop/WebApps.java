@@ -10,11 +10,11 @@ import java.util.List;
  */
 public final class WebApps {
 
-    /** The folder inside this module's jar: {@code webroot/citizen/}, {@code clerk/}, {@code wallboard/}, {@code shared/}. */
+    /** The folder inside this module's jar: {@code webroot/citizen/}, {@code clerk/}, {@code wallboard/}, {@code appointments/}, {@code shared/}. */
     public static final String CLASSPATH_ROOT = "webroot";
 
     /** The URL paths of the apps, each an index.html with relative links, so any prefix works. */
-    public static final List<String> APPS = List.of("/citizen/", "/clerk/", "/wallboard/");
+    public static final List<String> APPS = List.of("/citizen/", "/clerk/", "/wallboard/", "/appointments/");
 
     /**
      * No inline script or style, no eval, nothing from another host (CSP Level 3). {@code connect-src 'self'}

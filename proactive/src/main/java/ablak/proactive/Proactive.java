@@ -1,6 +1,7 @@
 package ablak.proactive;
 
 import ablak.proactive.appointment.Appointments;
+import ablak.proactive.appointment.ManageTokens;
 import ablak.proactive.delivery.Dispatcher;
 import ablak.proactive.delivery.Mailer;
 import ablak.proactive.delivery.Templates;
@@ -33,15 +34,19 @@ public final class Proactive {
   private long timer = -1;
   private volatile Future<Integer> current = Future.succeededFuture(0);
 
-  /** @param node this node's unique name, written into delivery leases */
-  public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Clock clock, String node, MeterRegistry meters) {
+  /**
+   * @param node this node's unique name, written into delivery leases
+   * @param linkKey the key of the appointment links' tokens ({@link ManageTokens}), the same on every node
+   */
+  public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Clock clock, String node, MeterRegistry meters,
+      byte[] linkKey) {
     this.vertx = vertx;
     this.settings = settings.validate();
     Templates templates = new Templates();
     this.registry = new DocumentRegistry(vertx, pool, new ReminderPlanner(settings, clock), clock);
     this.subscriptions = new Subscriptions(pool, clock);
     this.dispatcher = new Dispatcher(pool, new Mailer(vertx, settings, clock), templates, settings, clock, node, meters);
-    this.appointments = new Appointments(pool, templates, settings, clock);
+    this.appointments = new Appointments(pool, templates, settings, clock, new ManageTokens(linkKey));
   }
 
   public DocumentRegistry registry() {
@@ -60,13 +65,22 @@ public final class Proactive {
     return appointments;
   }
 
-  /** Runs the scheduler every {@code pollMillis}: due deliveries, then no-shows. One run at a time per node. */
+  /**
+   * Runs the scheduler every {@code pollMillis}: due deliveries, then no-shows. One run at a time per
+   * node. Without an SMTP relay ({@link ProactiveSettings#mailEnabled()}) only no-shows are recorded:
+   * e-mails stay in the ledger as {@code created}, never marked as sent.
+   */
   public void start() {
+    boolean sending = settings.mailEnabled();
+    if (!sending) {
+      LOG.info("proactive: no SMTP relay configured (proactive.smtpHost is empty): reminders and appointment "
+          + "e-mails are not sent; they wait in the delivery ledger until a relay is configured");
+    }
     timer = vertx.setPeriodic(settings.pollMillis(), id -> {
       if (!current.isComplete()) {
         return;
       }
-      current = dispatcher.runOnce()
+      current = (sending ? dispatcher.runOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
           .compose(run -> appointments.recordNoShows())
           .onFailure(failure -> LOG.warn("proactive scheduler run failed; the next run retries", failure));
     });

@@ -13,7 +13,10 @@ public final class ProactiveError extends RuntimeException {
     /** The appointment was cancelled, already missed, or (for rescheduling) already attended. */
     APPOINTMENT_CLOSED,
     /** The citizen joined outside the appointment's window. */
-    OUTSIDE_APPOINTMENT_TIME
+    OUTSIDE_APPOINTMENT_TIME,
+    SHIFT_NOT_FOUND,
+    /** Removing the shift would leave a slot with fewer places than bookings. */
+    SHIFT_HAS_BOOKINGS
   }
 
   private final Code code;

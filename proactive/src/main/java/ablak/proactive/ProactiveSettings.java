@@ -14,9 +14,10 @@ import java.time.ZoneId;
  * @param retryMaxSeconds longest retry delay
  * @param sendsPerSecond rate limit of e-mails per node (a token bucket; bursts up to one second's worth)
  * @param pollMillis how often a started service looks for due deliveries and no-shows
- * @param bookingUrl where a reminder's "book a video appointment" link points
+ * @param bookingUrl the booking page, where the links in reminders and confirmations point; empty
+ *     (the default) for the server to fill in its own public URL + {@code /appointments/}
  * @param mailFrom the sender address of every e-mail
- * @param smtpHost SMTP relay host
+ * @param smtpHost SMTP relay host; empty (the default) means no relay: nothing is sent, see {@link #mailEnabled()}
  * @param smtpPort SMTP relay port
  * @param smtpStartTls {@code true} to require STARTTLS (RFC 3207) towards the relay
  * @param smtpUser SMTP user name, empty for none
@@ -51,8 +52,8 @@ public record ProactiveSettings(
   public static ProactiveSettings defaults() {
     return new ProactiveSettings(
         "Europe/Budapest", 9, 50, 120, 8, 60, 3600, 20.0, 1000,
-        "https://localhost:8443/appointments", "ugyfelkapu-noreply@ablak.localhost",
-        "127.0.0.1", 25, false, "", "", 10_000, 20, 10, 15);
+        "", "ugyfelkapu-noreply@ablak.localhost",
+        "", 25, false, "", "", 10_000, 20, 10, 15);
   }
 
   /** Like the record's own, with the SMTP password masked: settings get logged, secrets must not. */
@@ -68,12 +69,29 @@ public record ProactiveSettings(
         + ", noShowGraceMinutes=" + noShowGraceMinutes + "]";
   }
 
+  /** The same settings with the booking page at {@code url}. */
+  public ProactiveSettings withBookingUrl(String url) {
+    return new ProactiveSettings(zone, sendHour, batchSize, leaseSeconds, maxAttempts, retryBaseSeconds, retryMaxSeconds,
+        sendsPerSecond, pollMillis, url, mailFrom, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword,
+        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes);
+  }
+
+  /**
+   * Whether an SMTP relay is configured. Without one the scheduler sends nothing: reminders and
+   * confirmations wait in the delivery ledger as {@code created} until a relay is configured.
+   */
+  public boolean mailEnabled() {
+    return !smtpHost.isBlank();
+  }
+
   public ZoneId zoneId() {
     return ZoneId.of(zone);
   }
 
   /** Refuses settings the service cannot run with; the message names the setting. */
   public ProactiveSettings validate() {
+    require(zone != null && bookingUrl != null && mailFrom != null && smtpHost != null && smtpUser != null && smtpPassword != null,
+        "text settings must not be null (use an empty string)");
     zoneId();
     require(sendHour >= 0 && sendHour <= 23, "sendHour must be 0-23");
     require(batchSize > 0, "batchSize must be positive");
@@ -82,6 +100,10 @@ public record ProactiveSettings(
     require(retryBaseSeconds > 0 && retryMaxSeconds >= retryBaseSeconds, "retryBaseSeconds must be positive and at most retryMaxSeconds");
     require(sendsPerSecond > 0, "sendsPerSecond must be positive");
     require(pollMillis > 0, "pollMillis must be positive");
+    require(smtpPort > 0 && smtpPort <= 65535, "smtpPort must be 1-65535");
+    require(smtpTimeoutMillis > 0, "smtpTimeoutMillis must be positive");
+    require(bookingUrl.isEmpty() || bookingUrl.startsWith("https://") || bookingUrl.startsWith("http://"),
+        "bookingUrl must be empty or an http(s) URL");
     require(slotMinutes > 0 && 1440 % slotMinutes == 0, "slotMinutes must divide a day");
     require(joinEarlyMinutes >= 0 && noShowGraceMinutes >= 0, "joinEarlyMinutes and noShowGraceMinutes must not be negative");
     return this;

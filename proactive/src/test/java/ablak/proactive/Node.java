@@ -11,9 +11,12 @@ public final class Node implements AutoCloseable {
   public final Pool pool;
   public final Proactive proactive;
 
+  /** Every node of a test shares this link key, as the nodes of a cluster share theirs. */
+  public static final byte[] LINK_KEY = "a test key for appointment links, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   public Node(TestDatabase database, ProactiveSettings settings, TestClock clock, String name) {
     pool = database.pool(vertx, 8);
-    proactive = new Proactive(vertx, pool, settings, clock, name, new SimpleMeterRegistry());
+    proactive = new Proactive(vertx, pool, settings, clock, name, new SimpleMeterRegistry(), LINK_KEY);
   }
 
   /** Test settings: SMTP on the mailbox, no real rate limit unless a test sets one. */

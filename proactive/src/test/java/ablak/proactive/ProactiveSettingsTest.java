@@ -13,6 +13,12 @@ class ProactiveSettingsTest {
   }
 
   @Test
+  void withoutAnSmtpHostNothingIsSent() {
+    assertThat(ProactiveSettings.defaults().smtpHost()).isEmpty();
+    assertThat(ProactiveSettings.defaults().mailEnabled()).isFalse();
+  }
+
+  @Test
   void theSmtpPasswordNeverAppearsInTheSettingsText() {
     ProactiveSettings d = ProactiveSettings.defaults();
     ProactiveSettings withPassword = new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(),

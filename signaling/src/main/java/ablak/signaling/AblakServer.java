@@ -3,6 +3,9 @@ package ablak.signaling;
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
 import ablak.media.call.Sfu;
+import ablak.proactive.Proactive;
+import ablak.proactive.ProactiveMigrations;
+import ablak.proactive.ProactiveSettings;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -23,6 +26,7 @@ import ablak.signaling.http.RouteGroup;
 import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
 import ablak.signaling.media.WhipRoutes;
+import ablak.signaling.proactive.ProactiveRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
 import ablak.signaling.protocol.MessageGroup;
@@ -80,7 +84,8 @@ public final class AblakServer implements AutoCloseable {
   /** Each module's migrations, run in this order at every start. */
   private static final List<Migration> MIGRATIONS = List.of(
       AccountsMigrations::migrate,
-      CasesMigrations::migrate);
+      CasesMigrations::migrate,
+      ProactiveMigrations::migrate);
 
   @FunctionalInterface
   interface Migration {
@@ -168,7 +173,8 @@ public final class AblakServer implements AutoCloseable {
     // Accounts and authentication.
     StaffAccounts accounts = new StaffAccounts(vertx, pool, new PasswordHasher());
     Sessions sessions = new Sessions(vertx, redis, keys, clock, settings.auth().sessionTtlSeconds());
-    VisitTokens visitTokens = new VisitTokens(await(SigningKey.load(pool)), clock, settings.auth().visitTokenTtlSeconds());
+    byte[] signingKey = await(SigningKey.load(pool));
+    VisitTokens visitTokens = new VisitTokens(signingKey, clock, settings.auth().visitTokenTtlSeconds());
     Authenticator authenticator = new Authenticator(sessions, visitTokens);
     RoleGuard guard = new RoleGuard(authenticator);
     Sfu sfu = WhipRoutes.startSfu(settings.media(), meters);
@@ -178,6 +184,21 @@ public final class AblakServer implements AutoCloseable {
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
     Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
     resources.add(0, () -> await(cases.close()));
+
+    // Where users reach this node: the links in e-mails point here unless configured otherwise.
+    int port = http.port() == 0 ? freePort() : http.port();
+    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank()
+        ? http.publicUrl().replaceAll("/+$", "")
+        : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
+
+    // Proactive service: reminders, appointments; its scheduler runs on every node.
+    ProactiveSettings proactiveSettings = settings.proactive().bookingUrl().isEmpty()
+        ? settings.proactive().withBookingUrl(baseUrl + "/appointments/")
+        : settings.proactive();
+    Proactive proactive = new Proactive(vertx, pool, proactiveSettings, clock, "node-" + UUID.randomUUID(), meters,
+        SigningKey.derive(signingKey, "appointment links"));
+    proactive.start();
+    resources.add(0, () -> await(proactive.stop()));
 
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
@@ -196,9 +217,10 @@ public final class AblakServer implements AutoCloseable {
         new AdminRoutes(accounts, guard),
         new CaseRoutes(cases, guard),
         new WhipRoutes(vertx, sfu, authenticator),
+        new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
+            clock),
         new WebAppRoutes());
 
-    int port = http.port() == 0 ? freePort() : http.port();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.host())
         .setPort(port)
@@ -221,9 +243,6 @@ public final class AblakServer implements AutoCloseable {
         () -> new HttpVerticle(options, routeGroups, controlSocket, errors, certificate != null, http.shutdownGraceSeconds()),
         new DeploymentOptions().setInstances(instances)));
 
-    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank()
-        ? http.publicUrl().replaceAll("/+$", "")
-        : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
     LOG.atInfo().addKeyValue("url", baseUrl).addKeyValue("embeddedStores", stores.embedded()).log("ablak node started");
     return new AblakServer(settings, resources, vertx, deploymentId, draining, connections, messages, meters, baseUrl,
         certificate == null ? null : certificate.fingerprint(), demoCredentials);

@@ -67,6 +67,7 @@ public final class Main {
     out.println("  Citizen app    " + url + "/citizen/");
     out.println("  Clerk desktop  " + url + "/clerk/");
     out.println("  Wallboard      " + url + "/wallboard/");
+    out.println("  Appointments   " + url + "/appointments/?caseType=passport-renewal");
     out.println("  Health         " + url + "/health/ready    Metrics " + url + "/metrics");
     if (server.tlsFingerprint() != null) {
       out.println("  TLS certificate SHA-256 fingerprint: " + server.tlsFingerprint());

@@ -80,6 +80,36 @@ public final class Appointments {
        WHERE a.slot_id = s.id AND a.status = 'booked' AND s.starts_at <= $2
       RETURNING a.id""";
 
+  private static final String SLOT = "SELECT id, case_type, language, starts_at, ends_at, capacity, booked FROM proactive.slot WHERE id = $1";
+
+  private static final String LIST = """
+      SELECT a.id, a.slot_id, a.citizen_id, a.name, a.email, a.language, s.case_type, s.starts_at, s.ends_at,
+             a.status, a.sequence
+        FROM proactive.appointment a JOIN proactive.slot s ON s.id = a.slot_id
+       WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ($3::text IS NULL OR a.status = $3)
+       ORDER BY s.starts_at, a.created_at""";
+
+  private static final String SHIFT_COLUMNS = "id, clerk_id, case_type, language, starts_at, ends_at";
+
+  private static final String SHIFTS = "SELECT " + SHIFT_COLUMNS + " FROM proactive.clerk_shift"
+      + " WHERE starts_at >= $1 AND starts_at < $2 ORDER BY starts_at, clerk_id, case_type, language";
+
+  private static final String FIND_SHIFT = "SELECT " + SHIFT_COLUMNS + " FROM proactive.clerk_shift"
+      + " WHERE clerk_id = $1 AND case_type = $2 AND language = $3 AND starts_at = $4";
+
+  private static final String LOCK_SHIFT = "SELECT " + SHIFT_COLUMNS + " FROM proactive.clerk_shift WHERE id = $1 FOR UPDATE";
+
+  private static final String LOCK_COVERED_SLOTS = """
+      SELECT id, booked, capacity FROM proactive.slot
+       WHERE case_type = $1 AND language = $2 AND starts_at >= $3 AND starts_at < $4
+         FOR UPDATE""";
+
+  private static final String REMOVE_CAPACITY = """
+      UPDATE proactive.slot SET capacity = capacity - 1
+       WHERE case_type = $1 AND language = $2 AND starts_at >= $3 AND starts_at < $4""";
+
+  private static final String DELETE_SHIFT = "DELETE FROM proactive.clerk_shift WHERE id = $1";
+
   private static final String CONFIRMATION = """
       INSERT INTO proactive.delivery (kind, citizen_id, recipient, language, subject, body, calendar, status,
                                       next_attempt_at, created_at, updated_at)
@@ -90,13 +120,15 @@ public final class Appointments {
   private final ProactiveSettings settings;
   private final Clock clock;
   private final ZoneId zone;
+  private final ManageTokens tokens;
 
-  public Appointments(Pool pool, Templates templates, ProactiveSettings settings, Clock clock) {
+  public Appointments(Pool pool, Templates templates, ProactiveSettings settings, Clock clock, ManageTokens tokens) {
     this.pool = pool;
     this.templates = templates;
     this.settings = settings;
     this.clock = clock;
     this.zone = settings.zoneId();
+    this.tokens = tokens;
   }
 
   /**
@@ -124,6 +156,84 @@ public final class Appointments {
           }
           return connection.preparedQuery(ADD_CAPACITY).executeBatch(slots).map(slots.size());
         }));
+  }
+
+  /** The stored shift with this clerk, case type, language and start, if any. */
+  public Future<Optional<Shift>> findShift(ClerkShift shift) {
+    return pool.preparedQuery(FIND_SHIFT)
+        .execute(Tuple.of(shift.clerkId(), shift.caseType(), shift.language(), utc(shift.startsAt())))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(shift(rows.iterator().next())));
+  }
+
+  /** Shifts starting within [from, to). */
+  public Future<List<Shift>> shifts(Instant from, Instant to) {
+    return pool.preparedQuery(SHIFTS).execute(Tuple.of(utc(from), utc(to))).map(rows -> {
+      List<Shift> shifts = new ArrayList<>();
+      rows.forEach(row -> shifts.add(shift(row)));
+      return shifts;
+    });
+  }
+
+  /**
+   * Removes a shift: each slot it covers loses one place. Refused with SHIFT_HAS_BOOKINGS, changing
+   * nothing, when a covered slot has no free place to give up (its bookings must be moved first).
+   * The covered slots are row-locked first, so a booking racing the removal either lands before it
+   * (and the removal is refused) or sees the smaller capacity.
+   */
+  public Future<Void> removeShift(long id) {
+    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_SHIFT).execute(Tuple.of(id)).compose(found -> {
+      if (found.size() == 0) {
+        return Future.failedFuture(new ProactiveError(Code.SHIFT_NOT_FOUND, "no shift " + id));
+      }
+      Shift shift = shift(found.iterator().next());
+      Tuple covered = Tuple.of(shift.caseType(), shift.language(), utc(shift.startsAt()), utc(shift.endsAt()));
+      return connection.preparedQuery(LOCK_COVERED_SLOTS).execute(covered).compose(slots -> {
+        for (Row slot : slots) {
+          if (slot.getInteger("booked") >= slot.getInteger("capacity")) {
+            return Future.failedFuture(new ProactiveError(Code.SHIFT_HAS_BOOKINGS,
+                "a slot of this shift is fully booked; move or cancel its appointments first"));
+          }
+        }
+        return connection.preparedQuery(REMOVE_CAPACITY).execute(covered)
+            .compose(removed -> connection.preparedQuery(DELETE_SHIFT).execute(Tuple.of(id)))
+            .mapEmpty();
+      });
+    }));
+  }
+
+  public Future<Optional<Slot>> slot(long id) {
+    return pool.preparedQuery(SLOT).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(slot(rows.iterator().next())));
+  }
+
+  /** Appointments whose slot starts within [from, to), of one status or (null) all. */
+  public Future<List<Appointment>> list(Instant from, Instant to, String status) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(utc(from), utc(to), status)).map(rows -> {
+      List<Appointment> appointments = new ArrayList<>();
+      rows.forEach(row -> appointments.add(appointment(row)));
+      return appointments;
+    });
+  }
+
+  /**
+   * The appointment, if the token is the one from its confirmation; else APPOINTMENT_NOT_FOUND, the
+   * same answer as for an unknown id, so a wrong token tells nothing about which ids exist.
+   */
+  public Future<Appointment> authorize(UUID id, String token) {
+    if (!tokens.matches(id, token)) {
+      return Future.failedFuture(new ProactiveError(Code.APPOINTMENT_NOT_FOUND, "no such appointment for this link"));
+    }
+    return find(id).map(found -> found.orElseThrow(
+        () -> new ProactiveError(Code.APPOINTMENT_NOT_FOUND, "no such appointment for this link")));
+  }
+
+  /** The booking page's link to read, move or cancel this appointment; also in every e-mail about it. */
+  public String manageUrl(UUID id) {
+    return settings.bookingUrl() + "?appointment=" + id + "&token=" + tokens.token(id);
+  }
+
+  public String manageToken(UUID id) {
+    return tokens.token(id);
   }
 
   /** Slots with a free place, starting after now, within [from, to). */
@@ -255,7 +365,7 @@ public final class Appointments {
     String language = appointment.language();
     DateTimeFormatter when = DateTimeFormatter.ofPattern("hu".equals(language) ? "yyyy. MM. dd. HH:mm" : "d MMMM yyyy, HH:mm",
         "hu".equals(language) ? Locale.forLanguageTag("hu") : Locale.UK).withZone(zone);
-    String link = settings.bookingUrl() + "?appointment=" + appointment.id();
+    String link = manageUrl(appointment.id());
     Templates.Rendered rendered = templates.render("CANCEL".equals(method) ? "appointment_cancelled" : "appointment_booked",
         language, Map.of(
             "name", appointment.name(),
@@ -281,6 +391,11 @@ public final class Appointments {
     return new Slot(row.getLong("id"), row.getString("case_type"), row.getString("language"),
         row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
         row.getInteger("capacity"), row.getInteger("booked"));
+  }
+
+  private static Shift shift(Row row) {
+    return new Shift(row.getLong("id"), row.getString("clerk_id"), row.getString("case_type"), row.getString("language"),
+        row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant());
   }
 
   private static Appointment appointment(Row row) {

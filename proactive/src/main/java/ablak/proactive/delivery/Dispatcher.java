@@ -189,8 +189,8 @@ public final class Dispatcher {
   }
 
   private String bookingLink(DocumentType type, String language) {
-    return settings.bookingUrl() + "?case_type=" + URLEncoder.encode(type.renewalCaseType(), StandardCharsets.UTF_8)
-        + "&language=" + language;
+    return settings.bookingUrl() + "?caseType=" + URLEncoder.encode(type.renewalCaseType(), StandardCharsets.UTF_8)
+        + "&lang=" + language;
   }
 
   static String date(LocalDate date, String language) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class AppointmentsTest {
 
   private static final Instant NINE = Instant.parse("2027-03-01T08:00:00Z");
-  private static final String CASE = "renew_identity_card";
+  private static final String CASE = "id-card-replacement";
 
   private static TestDatabase database;
   private static Mailbox mailbox;
@@ -182,6 +182,56 @@ class AppointmentsTest {
     assertThat(((ProactiveError) misaligned).code()).isEqualTo(ProactiveError.Code.INVALID_INPUT);
     assertThat(((ProactiveError) unknownSlot).code()).isEqualTo(ProactiveError.Code.SLOT_NOT_FOUND);
     assertThat(database.value("SELECT count(*) FROM proactive.slot")).isEqualTo("0");
+  }
+
+  @Test
+  void removingAShiftGivesUpItsPlacesButNeverABookedOne() {
+    shift("clerk-1", NINE, NINE.plus(Duration.ofMinutes(40)));
+    shift("clerk-2", NINE, NINE.plus(Duration.ofMinutes(20)));
+    List<Shift> shifts = Await.result(appointments().shifts(NINE, NINE.plus(Duration.ofDays(1))));
+    Shift first = shifts.stream().filter(s -> s.clerkId().equals("clerk-1")).findFirst().orElseThrow();
+    Shift second = shifts.stream().filter(s -> s.clerkId().equals("clerk-2")).findFirst().orElseThrow();
+    book("C1");
+    book("C2");
+
+    Throwable refused = Await.failure(appointments().removeShift(second.id()));
+    assertThat(((ProactiveError) refused).code()).isEqualTo(ProactiveError.Code.SHIFT_HAS_BOOKINGS);
+    assertThat(Await.result(appointments().shifts(NINE, NINE.plus(Duration.ofDays(1))))).hasSize(2);
+    assertThat(database.value("SELECT capacity FROM proactive.slot WHERE starts_at = '2027-03-01T08:00:00Z'")).isEqualTo("2");
+
+    Appointment oneOfThem = Await.result(appointments().list(NINE, NINE.plus(Duration.ofDays(1)), "booked")).get(0);
+    Await.result(appointments().cancel(oneOfThem.id()));
+    Await.result(appointments().removeShift(second.id()));
+
+    assertThat(Await.result(appointments().shifts(NINE, NINE.plus(Duration.ofDays(1))))).containsExactly(first);
+    assertThat(database.value("SELECT capacity FROM proactive.slot WHERE starts_at = '2027-03-01T08:00:00Z'")).isEqualTo("1");
+    assertThat(((ProactiveError) Await.failure(appointments().removeShift(second.id()))).code())
+        .isEqualTo(ProactiveError.Code.SHIFT_NOT_FOUND);
+  }
+
+  @Test
+  void theLinkInTheConfirmationManagesOnlyItsOwnAppointment() throws Exception {
+    shift("clerk-1", NINE, NINE.plus(Duration.ofMinutes(40)));
+    Appointment mine = book("C1");
+    Appointment theirs = book("C2");
+    String token = appointments().manageToken(mine.id());
+
+    Await.result(node.proactive.dispatcher().runOnce());
+
+    assertThat(mailbox.messages()).anySatisfy(message -> assertThat(textOf(message))
+        .contains("https://ablak.test/appointments?appointment=" + mine.id() + "&token=" + token));
+    assertThat(Await.result(appointments().authorize(mine.id(), token)).id()).isEqualTo(mine.id());
+    assertThat(((ProactiveError) Await.failure(appointments().authorize(theirs.id(), token))).code())
+        .isEqualTo(ProactiveError.Code.APPOINTMENT_NOT_FOUND);
+    assertThat(((ProactiveError) Await.failure(appointments().authorize(mine.id(), token.substring(1)))).code())
+        .isEqualTo(ProactiveError.Code.APPOINTMENT_NOT_FOUND);
+    assertThat(((ProactiveError) Await.failure(appointments().authorize(mine.id(), null))).code())
+        .isEqualTo(ProactiveError.Code.APPOINTMENT_NOT_FOUND);
+  }
+
+  private static String textOf(MimeMessage message) throws Exception {
+    MimeMultipart parts = (MimeMultipart) message.getContent();
+    return ((String) parts.getBodyPart(0).getContent()).replace("\r\n", "\n");
   }
 
   private Appointment book(String citizenId) {

@@ -93,7 +93,7 @@ class ReminderScheduleTest {
     String body = ((String) message.getContent()).replace("\r\n", "\n");
     assertThat(message.getAllRecipients()[0].toString()).isEqualTo("anna@example.hu");
     assertThat(body).contains("Kedves Kiss Anna!", "vezetői engedélye (száma: DL998877)",
-        "https://ablak.test/appointments?case_type=renew_driving_licence&language=hu");
+        "https://ablak.test/appointments?caseType=driving-licence-renewal&lang=hu");
   }
 
   @Test

@@ -107,6 +107,12 @@ public final class SettingsLoader {
     require(protocol.rateLimitPerSecond() > 0 && protocol.rateLimitBurst() > 0, "protocol rate limits must be positive");
     require(protocol.resumeTtlSeconds() > protocol.heartbeatSeconds(), "protocol.resumeTtlSeconds must exceed protocol.heartbeatSeconds");
     require(protocol.outboundQueueBytes() >= protocol.maxMessageBytes(), "protocol.outboundQueueBytes must be at least protocol.maxMessageBytes");
+    try {
+      settings.proactive().validate();
+    } catch (java.time.DateTimeException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid configuration: " + (e.getMessage().startsWith("proactive.") ? e.getMessage()
+          : "proactive.zone: " + e.getMessage()), e);
+    }
     return settings;
   }
 

@@ -71,4 +71,48 @@ class SettingsLoaderTest {
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_HTTP_PORT", "eighty")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
   }
+
+  @Test
+  void everyProactiveSettingIsReadFromTheEnvironmentWhateverItsType() {
+    AblakSettings settings = SettingsLoader.load(null, Map.ofEntries(
+        Map.entry("ABLAK_PROACTIVE_ZONE", "Europe/Vienna"),
+        Map.entry("ABLAK_PROACTIVE_SEND_HOUR", "7"),
+        Map.entry("ABLAK_PROACTIVE_BATCH_SIZE", "10"),
+        Map.entry("ABLAK_PROACTIVE_LEASE_SECONDS", "30"),
+        Map.entry("ABLAK_PROACTIVE_MAX_ATTEMPTS", "3"),
+        Map.entry("ABLAK_PROACTIVE_RETRY_BASE_SECONDS", "5"),
+        Map.entry("ABLAK_PROACTIVE_RETRY_MAX_SECONDS", "50"),
+        Map.entry("ABLAK_PROACTIVE_SENDS_PER_SECOND", "2.5"),
+        Map.entry("ABLAK_PROACTIVE_POLL_MILLIS", "250"),
+        Map.entry("ABLAK_PROACTIVE_BOOKING_URL", "https://ablak.example/appointments/"),
+        Map.entry("ABLAK_PROACTIVE_MAIL_FROM", "noreply@ablak.example"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_HOST", "relay.internal"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_PORT", "587"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_START_TLS", "true"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_USER", "ablak"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_PASSWORD", "relay-secret-value"),
+        Map.entry("ABLAK_PROACTIVE_SMTP_TIMEOUT_MILLIS", "2000"),
+        Map.entry("ABLAK_PROACTIVE_SLOT_MINUTES", "30"),
+        Map.entry("ABLAK_PROACTIVE_JOIN_EARLY_MINUTES", "5"),
+        Map.entry("ABLAK_PROACTIVE_NO_SHOW_GRACE_MINUTES", "20")));
+
+    assertThat(settings.proactive()).isEqualTo(new ablak.proactive.ProactiveSettings("Europe/Vienna", 7, 10, 30, 3, 5, 50, 2.5, 250,
+        "https://ablak.example/appointments/", "noreply@ablak.example", "relay.internal", 587, true, "ablak", "relay-secret-value",
+        2000, 30, 5, 20));
+    assertThat(settings.proactive().mailEnabled()).isTrue();
+    assertThat(settings.toString()).doesNotContain("relay-secret-value");
+  }
+
+  @Test
+  void withoutAnSmtpHostNoMailIsSentAndBadProactiveValuesAreRefused() {
+    assertThat(SettingsLoader.load(null, Map.of()).proactive().mailEnabled()).isFalse();
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SLOT_MINUTES", "7")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proactive.slotMinutes");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_ZONE", "Mars/Olympus")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proactive.zone");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SMTP_START_TLS", "perhaps")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SENDS_PER_SECOND", "fast")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
+  }
 }
