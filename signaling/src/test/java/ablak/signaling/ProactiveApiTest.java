@@ -271,6 +271,60 @@ class ProactiveApiTest {
     assertError(node.asStaff(HttpMethod.GET, "/api/appointments?status=lost", node.supervisor, null), 400, "invalid_message");
   }
 
+  @Test
+  void aCitizenWhoComesForTheirAppointmentGoesAheadOfWalkInsAndTheAppointmentIsJoined() {
+    // A shift from the next full hour, so its first slot is bookable now and joinable (join early: 120 minutes).
+    java.time.ZonedDateTime nextHour = java.time.ZonedDateTime.now(ProactiveNode.ZONE).truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusHours(1);
+    node.shift(CASE, "en", nextHour.toLocalDate(), nextHour.getHour());
+    HttpResponse<Buffer> open = node.asCitizen(HttpMethod.GET, "/api/appointments/slots?caseType=" + CASE + "&lang=en&from="
+        + nextHour.toLocalDate() + "&to=" + nextHour.toLocalDate(), null);
+    JsonObject booked = node.asCitizen(HttpMethod.POST, "/api/appointments",
+        booking(open.bodyAsJsonArray().getJsonObject(0).getLong("id"), CASE, "en")).bodyAsJsonObject();
+    String appointmentId = booked.getJsonObject("appointment").getString("id");
+    String token = booked.getString("manageToken");
+
+    Citizen walkInVisit = citizen();
+    WsClient walkIn = walkInVisit.ws();
+    assertThat(walkIn.request("queue.join", draftToJoin(walkInVisit)).getInteger("position")).isEqualTo(1);
+
+    Citizen appointmentVisit = citizen();
+    WsClient withAppointment = appointmentVisit.ws();
+    JsonObject join = draftToJoin(appointmentVisit).put("appointmentId", appointmentId);
+    assertThat(withAppointment.request("queue.join", join).getString("code")).as("no token").isEqualTo("unknown_appointment");
+    assertThat(withAppointment.request("queue.join", join.copy().put("appointmentToken", "forged")).getString("code"))
+        .isEqualTo("unknown_appointment");
+    assertThat(node.withToken(HttpMethod.GET, "/api/appointments/" + appointmentId, token, null).bodyAsJsonObject().getString("status"))
+        .as("refused joins leave the appointment as it was").isEqualTo("booked");
+
+    JsonObject joined = withAppointment.request("queue.join", join.copy().put("appointmentToken", token));
+    assertThat(joined.getString("type")).as(joined.encode()).isEqualTo("queue.joined");
+    assertThat(joined.getInteger("position")).as("the appointment goes ahead of the walk-in who came first").isEqualTo(1);
+    assertThat(node.withToken(HttpMethod.GET, "/api/appointments/" + appointmentId, token, null).bodyAsJsonObject().getString("status"))
+        .isEqualTo("joined");
+    assertThat(walkIn.push("queue.position", p -> p.getInteger("position") == 2)).as("the walk-in is told they are now second").isNotNull();
+    walkIn.close();
+    withAppointment.close();
+  }
+
+  /** A citizen's visit connected over the control protocol. */
+  private record Citizen(WsClient ws, String visitToken) {}
+
+  private Citizen citizen() {
+    Citizen citizen = new Citizen(WsClient.connect(node.vertx, node.server.baseUrl(), null), node.api.visitToken());
+    citizen.ws().request("hello", new JsonObject().put("token", citizen.visitToken()));
+    return citizen;
+  }
+
+  /** A draft of a passport renewal opened by this citizen's visit, as the join that carries it. */
+  private JsonObject draftToJoin(Citizen citizen) {
+    HttpResponse<Buffer> created = node.api.postAuthorized("/api/cases", "Bearer " + citizen.visitToken(),
+        new JsonObject().put("caseType", CASE).put("language", "en").put("answers", new JsonObject()));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return new JsonObject().put("caseTypeId", CASE).put("language", "en")
+        .put("caseId", created.bodyAsJsonObject().getJsonObject("caseView").getString("id"))
+        .put("caseToken", created.bodyAsJsonObject().getString("citizenToken"));
+  }
+
   private JsonArray slots(String caseType, String language) {
     HttpResponse<Buffer> response = node.asCitizen(HttpMethod.GET,
         "/api/appointments/slots?caseType=" + caseType + "&lang=" + language + "&from=" + tomorrow + "&to=" + tomorrow, null);

@@ -53,7 +53,9 @@ final class ProactiveNode implements AutoCloseable {
     server = AblakServer.start(TestNodes.embeddedSettings(dataDir, stores.environment(Map.of(
         "ABLAK_PROACTIVE_SMTP_HOST", "127.0.0.1",
         "ABLAK_PROACTIVE_SMTP_PORT", String.valueOf(smtpPort),
-        "ABLAK_PROACTIVE_POLL_MILLIS", "100"))));
+        "ABLAK_PROACTIVE_POLL_MILLIS", "100",
+        // Wide enough that a slot in the next hour can be joined now.
+        "ABLAK_PROACTIVE_JOIN_EARLY_MINUTES", "120"))));
     api = new Api(vertx, server.baseUrl());
     supervisor = api.login("supervisor", password("supervisor"));
     admin = api.login("admin", password("admin"));
