@@ -274,7 +274,7 @@ public final class AblakServer implements AutoCloseable {
     List<RouteGroup> routeGroups = List.of(
         new OperationsRoutes(vertx, redis, pool, meters, draining),
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
-        new AdminRoutes(accounts, guard),
+        new AdminRoutes(accounts, queueDefinitions, guard),
         new CaseRoutes(cases, guard),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),

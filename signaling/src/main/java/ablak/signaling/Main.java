@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * {@code java -jar ablak.jar [serve] [--config FILE]} runs a node;
- * {@code java -jar ablak.jar create-staff --username U --name N --role R [--config FILE]} creates a
+ * {@code java -jar ablak.jar create-staff --username U --name N --role R [--team T] [--config FILE]} creates a
  * staff account and prints its generated password.
  */
 public final class Main {
@@ -96,7 +96,7 @@ public final class Main {
       AccountsMigrations.migrate(database.jdbcUrl(), database.user(), database.password());
       Pool pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
       StaffAccount account = AblakServer.await(
-          new StaffAccounts(vertx, pool, new PasswordHasher()).create(options.get("username"), options.get("name"), role, password));
+          new StaffAccounts(vertx, pool, new PasswordHasher()).create(options.get("username"), options.get("name"), role, options.get("team"), password));
       AblakServer.await(pool.close());
       System.out.println("created " + account.role().wireName() + " " + account.username() + " with password " + password);
     } catch (ClientError e) {
@@ -120,7 +120,7 @@ public final class Main {
 
   private static void usage(PrintStream out) {
     out.println("usage: java -jar ablak.jar [serve] [--config FILE]");
-    out.println("       java -jar ablak.jar create-staff --username U --name \"Full Name\" --role clerk|supervisor|auditor|admin [--config FILE]");
+    out.println("       java -jar ablak.jar create-staff --username U --name \"Full Name\" --role clerk|supervisor|auditor|admin [--team T] [--config FILE]");
     out.println("Settings come from the file and from environment variables; see docs/configuration.md.");
   }
 }

@@ -132,6 +132,40 @@ class AccountsAndRolesTest {
   }
 
   @Test
+  void anAdminGivesAClerkSkillsLanguagesAndCapacityAndBadProfilesChangeNothing() {
+    String admin = api.login("admin", password("admin"));
+    JsonObject clerk = api.post("/api/admin/staff", admin,
+        new JsonObject().put("username", uniqueName()).put("name", "New Clerk").put("role", "clerk")).bodyAsJsonObject();
+    String routing = "/api/admin/staff/" + clerk.getString("id") + "/routing";
+    assertThat(clerk.getString("team")).isEqualTo("default");
+    assertThat(api.get(routing, admin).bodyAsJsonObject().getJsonObject("skills").isEmpty()).as("a new clerk is offered nothing").isTrue();
+
+    JsonObject profile = new JsonObject().put("skills", new JsonObject().put("registry", 4).put("passports", 2))
+        .put("languages", new io.vertx.core.json.JsonArray().add("hu").add("en")).put("capacity", 1);
+    HttpResponse<Buffer> saved = api.send(io.vertx.core.http.HttpMethod.PUT, routing, admin, profile);
+    assertThat(saved.statusCode()).as(saved.bodyAsString()).isEqualTo(200);
+    assertThat(api.get(routing, admin).bodyAsJsonObject().getJsonObject("skills").getInteger("registry")).isEqualTo(4);
+
+    for (JsonObject bad : java.util.List.of(
+        profile.copy().put("skills", new JsonObject().put("dragons", 3)),
+        profile.copy().put("skills", new JsonObject().put("registry", 7)),
+        profile.copy().put("languages", new io.vertx.core.json.JsonArray().add("tlh")),
+        profile.copy().put("capacity", 0),
+        profile.copy().put("skills", "registry"))) {
+      HttpResponse<Buffer> refused = api.send(io.vertx.core.http.HttpMethod.PUT, routing, admin, bad);
+      assertThat(refused.statusCode()).as(bad.encode()).isEqualTo(400);
+    }
+    assertThat(api.get(routing, admin).bodyAsJsonObject().getJsonObject("skills").getInteger("registry")).isEqualTo(4);
+    assertThat(api.send(io.vertx.core.http.HttpMethod.PUT, "/api/admin/staff/not-a-uuid/routing", admin, profile).statusCode()).isEqualTo(400);
+    assertThat(api.send(io.vertx.core.http.HttpMethod.PUT, "/api/admin/staff/" + UUID.randomUUID() + "/routing", admin, profile).statusCode())
+        .isEqualTo(404);
+    assertThat(api.send(io.vertx.core.http.HttpMethod.PUT, routing, api.login("supervisor", password("supervisor")), profile).statusCode())
+        .isEqualTo(403);
+    assertThat(api.send(io.vertx.core.http.HttpMethod.PUT, "/api/admin/staff/" + clerk.getString("id") + "/team", admin,
+        new JsonObject().put("team", "Bad Team!")).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void aCitizenVisitTokenIdentifiesACitizenWhoMayNotAdminister() {
     String token = api.visitToken();
     HttpResponse<Buffer> me = send("/api/auth/me", "Bearer " + token);

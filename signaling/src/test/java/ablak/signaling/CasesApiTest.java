@@ -109,6 +109,46 @@ class CasesApiTest {
     return created.bodyAsJsonObject();
   }
 
+  @Test
+  void aSupervisorReadsTheCasesTheirTeamHandledAndNoOthers() {
+    String admin = api.login("admin", password("admin"));
+    String team = "north-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    String northClerk = staff(admin, "clerk", team);
+    String northSupervisor = staff(admin, "supervisor", team);
+    JsonObject southSupervisorAccount = api.post("/api/admin/staff", admin, new JsonObject().put("username", unique())
+        .put("name", "South Supervisor").put("role", "supervisor").put("team", "south").put("password", "south-password-1")).bodyAsJsonObject();
+    String southSupervisor = api.login(southSupervisorAccount.getString("username"), "south-password-1");
+
+    HttpResponse<Buffer> created = call(HttpMethod.POST, "/api/cases", northClerk, null,
+        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String caseId = created.bodyAsJsonObject().getJsonObject("caseView").getString("id");
+
+    assertThat(call(HttpMethod.GET, "/api/cases/" + caseId, northSupervisor, "quality check", null).statusCode()).isEqualTo(200);
+    assertThat(call(HttpMethod.GET, "/api/cases/" + caseId, southSupervisor, "quality check", null).statusCode()).isEqualTo(403);
+    assertThat(call(HttpMethod.GET, "/api/cases?limit=200", southSupervisor, "quality check", null).bodyAsString()).doesNotContain(caseId);
+    assertThat(call(HttpMethod.GET, "/api/cases?limit=200", northSupervisor, "quality check", null).bodyAsString()).contains(caseId);
+
+    // A move to another team counts from the next sign-in.
+    assertThat(api.send(HttpMethod.PUT, "/api/admin/staff/" + southSupervisorAccount.getString("id") + "/team", admin,
+        new JsonObject().put("team", team)).statusCode()).isEqualTo(200);
+    String movedSupervisor = api.login(southSupervisorAccount.getString("username"), "south-password-1");
+    assertThat(call(HttpMethod.GET, "/api/cases/" + caseId, movedSupervisor, "quality check", null).statusCode()).isEqualTo(200);
+  }
+
+  private String staff(String admin, String role, String team) {
+    String username = unique();
+    HttpResponse<Buffer> created = api.post("/api/admin/staff", admin, new JsonObject().put("username", username)
+        .put("name", "Team " + role).put("role", role).put("team", team).put("password", "team-password-1"));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    assertThat(created.bodyAsJsonObject().getString("team")).isEqualTo(team);
+    return api.login(username, "team-password-1");
+  }
+
+  private static String unique() {
+    return "t" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   private HttpResponse<Buffer> submit(String caseId, String key) {
     return Await.result(web.postAbs(node.baseUrl() + "/api/cases/" + caseId + "/submission")
         .putHeader("Cookie", clerk).putHeader("Access-Reason", "call 1").putHeader("Idempotency-Key", key).send());

@@ -38,7 +38,7 @@ public final class DemoAccounts {
     for (Demo demo : DEMOS) {
       chain = chain.compose(previous -> {
         String password = Tokens.random().substring(0, 20);
-        return accounts.create(demo.username(), demo.name(), demo.role(), password)
+        return accounts.create(demo.username(), demo.name(), demo.role(), null, password)
             .compose(account -> demo.role() == Role.CLERK
                 ? accounts.setClerkProfile(new ClerkProfile(account.id(), skills, Set.of("hu", "en"), 1))
                 : Future.<Void>succeededFuture())

@@ -32,11 +32,12 @@ public final class Sessions {
 
   public Future<Created> create(StaffAccount account) {
     String sessionId = Tokens.random();
-    Principal principal = new Principal(account.id(), account.name(), account.role(), clock.instant().getEpochSecond() + ttlSeconds);
+    Principal principal = new Principal(account.id(), account.name(), account.role(), account.team(), clock.instant().getEpochSecond() + ttlSeconds);
     JsonObject stored = new JsonObject()
         .put("userId", principal.userId())
         .put("name", principal.name())
         .put("role", principal.role().wireName())
+        .put("team", principal.team())
         .put("expiresAt", principal.credentialExpiresAt());
     return Future.fromCompletionStage(redis.set(keys.session(Tokens.hash(sessionId)), stored.encode(), SetArgs.Builder.ex(ttlSeconds)),
             vertx.getOrCreateContext())
@@ -52,7 +53,7 @@ public final class Sessions {
           }
           JsonObject stored = new JsonObject(value);
           return new Principal(stored.getString("userId"), stored.getString("name"), Role.fromWireName(stored.getString("role")),
-              stored.getLong("expiresAt"));
+              stored.getString("team"), stored.getLong("expiresAt"));
         });
   }
 

@@ -23,6 +23,8 @@ public final class StaffAccounts {
 
   /** Mirrors the CHECK constraint in V1__staff_accounts.sql, to answer with a clear message. */
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,62}");
+  /** Mirrors the CHECK constraint in V3__staff_teams.sql. */
+  private static final Pattern TEAM = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   public static final int MIN_PASSWORD_LENGTH = 12;
 
   private final WorkerExecutor hashing;
@@ -38,8 +40,11 @@ public final class StaffAccounts {
     this.hasher = hasher;
   }
 
-  /** Fails with {@code invalid_message} for bad fields and {@code conflict} for a taken username. */
-  public Future<StaffAccount> create(String username, String name, Role role, String password) {
+  /**
+   * Fails with {@code invalid_message} for bad fields and {@code conflict} for a taken username;
+   * a null team is {@link StaffAccount#DEFAULT_TEAM}.
+   */
+  public Future<StaffAccount> create(String username, String name, Role role, String team, String password) {
     if (username == null || !USERNAME.matcher(username).matches()) {
       return Future.failedFuture(ClientError.invalid("username must be 2-63 of a-z 0-9 . _ - starting with a letter or digit"));
     }
@@ -49,14 +54,18 @@ public final class StaffAccounts {
     if (role == null || !Role.STAFF.contains(role)) {
       return Future.failedFuture(ClientError.invalid("role must be one of clerk, supervisor, auditor, admin"));
     }
+    String teamName = team == null ? StaffAccount.DEFAULT_TEAM : team;
+    if (!TEAM.matcher(teamName).matches()) {
+      return Future.failedFuture(ClientError.invalid("team must be 1-63 of a-z 0-9 . _ - starting with a letter or digit"));
+    }
     if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
       return Future.failedFuture(ClientError.invalid("password must have at least " + MIN_PASSWORD_LENGTH + " characters"));
     }
-    StaffAccount account = new StaffAccount(UUID.randomUUID().toString(), username, name.strip(), role);
+    StaffAccount account = new StaffAccount(UUID.randomUUID().toString(), username, name.strip(), role, teamName);
     return hashing.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> pool.preparedQuery(
-                "INSERT INTO accounts.staff (id, username, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5)")
-            .execute(Tuple.of(UUID.fromString(account.id()), username, account.name(), role.wireName(), hash)))
+                "INSERT INTO accounts.staff (id, username, display_name, role, team, password_hash) VALUES ($1, $2, $3, $4, $5, $6)")
+            .execute(Tuple.of(UUID.fromString(account.id()), username, account.name(), role.wireName(), teamName, hash)))
         .recover(error -> Future.failedFuture(isUniqueViolation(error)
             ? new ClientError(ClientError.CONFLICT, 409, "username " + username + " is taken")
             : error))
@@ -65,7 +74,7 @@ public final class StaffAccounts {
 
   /** The account whose password this is, or a failed future with {@code invalid_credentials}. */
   public Future<StaffAccount> authenticate(String username, String password) {
-    return pool.preparedQuery("SELECT id, username, display_name, role, password_hash FROM accounts.staff WHERE username = $1")
+    return pool.preparedQuery("SELECT id, username, display_name, role, team, password_hash FROM accounts.staff WHERE username = $1")
         .execute(Tuple.of(username))
         .compose(rows -> {
           Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
@@ -108,13 +117,24 @@ public final class StaffAccounts {
             : Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "no staff account " + profile.clerkId())));
   }
 
+  /** Moves an account to another team; a supervisor's or clerk's new team applies from their next sign-in. */
+  public Future<StaffAccount> setTeam(String id, String team) {
+    if (team == null || !TEAM.matcher(team).matches()) {
+      return Future.failedFuture(ClientError.invalid("team must be 1-63 of a-z 0-9 . _ - starting with a letter or digit"));
+    }
+    return pool.preparedQuery("UPDATE accounts.staff SET team = $2 WHERE id = $1 RETURNING id, username, display_name, role, team")
+        .execute(Tuple.of(UUID.fromString(id), team))
+        .compose(rows -> rows.iterator().hasNext() ? Future.succeededFuture(account(rows.iterator().next()))
+            : Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "no staff account " + id)));
+  }
+
   /** Every account of one role, by username. */
   public Future<List<StaffAccount>> list(Role role) {
     return list().map(all -> all.stream().filter(account -> account.role() == role).toList());
   }
 
   public Future<List<StaffAccount>> list() {
-    return pool.query("SELECT id, username, display_name, role FROM accounts.staff ORDER BY username")
+    return pool.query("SELECT id, username, display_name, role, team FROM accounts.staff ORDER BY username")
         .execute()
         .map(rows -> {
           List<StaffAccount> accounts = new ArrayList<>();
@@ -125,7 +145,7 @@ public final class StaffAccounts {
 
   private static StaffAccount account(Row row) {
     return new StaffAccount(row.getUUID("id").toString(), row.getString("username"), row.getString("display_name"),
-        Role.fromWireName(row.getString("role")));
+        Role.fromWireName(row.getString("role")), row.getString("team"));
   }
 
   private static boolean isUniqueViolation(Throwable error) {

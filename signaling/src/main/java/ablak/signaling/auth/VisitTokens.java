@@ -60,7 +60,7 @@ public final class VisitTokens {
       if (clock.instant().getEpochSecond() >= expiresAt) {
         throw new ClientError(ClientError.TOKEN_EXPIRED, 401, "the visit token has expired; request a new one");
       }
-      return new Principal("visit:" + visitId, "citizen", Role.CITIZEN, expiresAt);
+      return new Principal("visit:" + visitId, "citizen", Role.CITIZEN, null, expiresAt);
     } catch (IllegalArgumentException | DecodeException | ClassCastException | NullPointerException e) {
       throw invalid();
     }

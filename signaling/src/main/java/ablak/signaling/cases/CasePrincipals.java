@@ -4,14 +4,12 @@ import ablak.cases.access.Principal;
 import ablak.signaling.ClientError;
 
 /**
- * Turns the server's authenticated user into the cases module's principal. Staff accounts carry
- * no team yet, so every clerk and supervisor belongs to one team, {@link #TEAM}: supervisors see
- * every clerk's cases until accounts gain teams. A citizen is known to the cases module only by
- * the case token handed out when their draft started.
+ * Turns the server's authenticated user into the cases module's principal. Clerks and supervisors
+ * carry the team of their account as it was when they signed in: a supervisor reads the cases that
+ * clerks of their team handled. A citizen is known to the cases module only by the case token
+ * handed out when their draft started.
  */
 public final class CasePrincipals {
-
-  public static final String TEAM = "all-staff";
 
   private CasePrincipals() {}
 
@@ -24,10 +22,14 @@ public final class CasePrincipals {
         }
         yield Principal.citizen(caseToken, lang);
       }
-      case CLERK -> Principal.clerk(user.userId(), TEAM, lang);
-      case SUPERVISOR -> Principal.supervisor(user.userId(), TEAM, lang);
+      case CLERK -> Principal.clerk(user.userId(), teamOf(user), lang);
+      case SUPERVISOR -> Principal.supervisor(user.userId(), teamOf(user), lang);
       case AUDITOR -> Principal.auditor(user.userId(), lang);
       case ADMIN -> Principal.operator(user.userId(), lang);
     };
+  }
+
+  private static String teamOf(ablak.signaling.auth.Principal user) {
+    return user.team() == null ? ablak.signaling.auth.StaffAccount.DEFAULT_TEAM : user.team();
   }
 }

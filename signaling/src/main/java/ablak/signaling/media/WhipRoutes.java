@@ -213,7 +213,7 @@ public final class WhipRoutes implements RouteGroup {
     try {
       if (MediaTokens.looksLikeOne(token)) {
         MediaTokens.Grant grant = mediaTokens.verify(token);
-        return Future.succeededFuture(new Caller(new Principal(grant.userId(), grant.role().wireName(), grant.role(), grant.expiresAt()),
+        return Future.succeededFuture(new Caller(new Principal(grant.userId(), grant.role().wireName(), grant.role(), null, grant.expiresAt()),
             grant.callId()));
       }
       if (token.startsWith("v1.")) {

@@ -42,6 +42,7 @@ public final class ResumeTokens {
         .put("userId", principal.userId())
         .put("name", principal.name())
         .put("role", principal.role().wireName())
+        .put("team", principal.team())
         .put("expiresAt", principal.credentialExpiresAt())
         .put("sessionHash", resumable.sessionHash())
         .put("connectionId", resumable.previousConnectionId());
@@ -58,7 +59,7 @@ public final class ResumeTokens {
           }
           JsonObject stored = new JsonObject(value);
           Principal principal = new Principal(stored.getString("userId"), stored.getString("name"),
-              Role.fromWireName(stored.getString("role")), stored.getLong("expiresAt"));
+              Role.fromWireName(stored.getString("role")), stored.getString("team"), stored.getLong("expiresAt"));
           return new Resumable(principal, stored.getString("sessionHash"), stored.getString("connectionId"));
         });
   }
