@@ -374,7 +374,7 @@ async function joinQueue(): Promise<void> {
 /** The booking app for this service, in this language (/appointments/?caseType=&lang=). */
 function appointmentLink(): HTMLElement {
   const query = new URLSearchParams({ ...(visit.caseType ? { caseType: visit.caseType.id } : {}), lang: language() });
-  return h('a', { class: 'button button--secondary', id: 'book-appointment', href: `${Rest.appointments}?${query}` }, t('closed.book'));
+  return h('a', { class: `button ${visit.screen === 'closed' ? 'button--primary' : 'button--secondary'}`, href: `${Rest.appointments}?${query}` }, t('closed.book'));
 }
 
 function closedScreen(): HTMLElement {

@@ -235,7 +235,8 @@ export class Connection {
   private resetSilenceTimer(): void {
     window.clearTimeout(this.silenceTimer);
     if (this.state !== 'open') return;
-    this.silenceTimer = window.setTimeout(() => this.socket?.close(4002, 'heartbeat timeout'), this.heartbeatSeconds * 2500);
+    // 4000, not 4002: the close event echoes the code, and 4002 means the session ended (sign in again).
+    this.silenceTimer = window.setTimeout(() => this.socket?.close(4000, 'heartbeat timeout'), this.heartbeatSeconds * 2500);
   }
 
   private scheduleReconnect(): void {

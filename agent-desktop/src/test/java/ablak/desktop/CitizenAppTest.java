@@ -81,7 +81,11 @@ class CitizenAppTest extends BrowserTest {
         assertThat(join.path("consent").path("recording").asBoolean()).isTrue();
         assertThat(join.path("kiosk").asBoolean()).isFalse();
         assertThat(page.locator("#queue-position")).hasText("4");
-        control.push(message("queue.position").put("position", 2).put("estimatedWaitSeconds", 240));
+        assertThat(page.locator("#long-wait")).isHidden();
+        control.push(message("queue.position").put("contactId", "contact-1").put("position", 9).put("estimatedWaitSeconds", 2400));
+        assertThat(page.locator("#long-wait").getByRole(AriaRole.LINK)).hasAttribute("href", "/appointments/?caseType=address-registration&lang=hu");
+        control.push(message("queue.position").put("contactId", "contact-1").put("position", 2).put("estimatedWaitSeconds", 240));
+        assertThat(page.locator("#long-wait")).isHidden();
         assertThat(page.locator("#queue-position")).hasText("2");
         assertThat(page.locator("#queue-wait")).hasText("kb. 4 perc");
         check(page, "citizen-06-waiting");
