@@ -2,6 +2,7 @@ package ablak.signaling.config;
 
 import ablak.cases.CasesSettings;
 import ablak.media.MediaSettings;
+import ablak.queue.QueueSettings;
 
 /**
  * The one typed configuration of an Ablak node: every module's settings record, composed.
@@ -14,7 +15,9 @@ public record AblakSettings(
     AuthSettings auth,
     ProtocolSettings protocol,
     CasesSettings cases,
-    MediaSettings media) {
+    MediaSettings media,
+    QueueSettings queue,
+    CallSettings calls) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -23,6 +26,8 @@ public record AblakSettings(
         AuthSettings.defaults(),
         ProtocolSettings.defaults(),
         CasesSettings.defaults(),
-        MediaSettings.defaults());
+        MediaSettings.defaults(),
+        QueueSettings.defaults(),
+        CallSettings.defaults());
   }
 }
