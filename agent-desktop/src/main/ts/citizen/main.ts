@@ -401,7 +401,7 @@ function callScreen(): HTMLElement {
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId)) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
@@ -505,6 +505,11 @@ connection.on(Message.callStarted, (message) => {
   playChime();
   announce(t('call.started'), true);
 });
+/** A fresh grant to publish again after the network failed: the first one may have expired. */
+async function renewMedia(callId: string): Promise<CallMediaGrant> {
+  return (await connection.request(Message.callMedia, { callId })).media as CallMediaGrant;
+}
+
 /** Follows the case live: case.changed brings the case number when the clerk submits. */
 async function watchCase(): Promise<void> {
   const started = visit.started;

@@ -202,7 +202,8 @@ function callView(current: Call): HTMLElement {
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   self.srcObject = camera;
   media?.close();
-  media = camera ? new CallMedia(current.media, camera, remote, current.iceServers) : null;
+  media = camera ? new CallMedia(current.media, camera, remote, current.iceServers,
+    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant) : null;
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));

@@ -97,9 +97,12 @@ export class Connection {
     });
   }
 
-  /** Sends a message that expects no reply (real-time text, ICE candidates). */
+  /**
+   * Sends a request whose reply nobody waits for (real-time text as it is typed): every request needs
+   * an id, but a lost keystroke is not worth a retry or an error on screen.
+   */
   notify(type: string, fields: Record<string, unknown> = {}): void {
-    if (this.state === 'open') this.send({ ...fields, type });
+    if (this.state === 'open') this.send({ ...fields, type, id: `c-${this.nextId++}` });
   }
 
   private whenOpen(): Promise<void> {

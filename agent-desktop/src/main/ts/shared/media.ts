@@ -107,8 +107,9 @@ export class CallMedia {
   private qualityTimer = 0;
   private lastPackets = { received: 0, lost: 0 };
 
-  constructor(private readonly grant: CallMediaGrant, private local: MediaStream,
-    private readonly remoteVideo: HTMLVideoElement, private readonly iceServers: RTCIceServer[] = []) {}
+  /** renew: a fresh grant for a reconnect, as the call's media token is short-lived. */
+  constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
+    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>) {}
 
   /** One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back. */
   async start(): Promise<void> {
@@ -142,6 +143,7 @@ export class CallMedia {
   async reconnect(): Promise<void> {
     this.endSession();
     this.peer?.close();
+    this.grant = await this.renew();
     await this.start();
   }
 
@@ -198,6 +200,7 @@ export class CallMedia {
   private endSession(): void {
     const session = this.session;
     this.session = null;
-    if (session) void fetch(session, { method: 'DELETE', headers: { Authorization: `Bearer ${this.grant.token}` }, keepalive: true }).catch(() => undefined);
+    const token = this.grant.token;
+    if (session) void fetch(session, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
   }
 }

@@ -55,6 +55,7 @@ export const Message = {
   callEnded: 'call.ended', // ← {callId, reason, wrapUpSeconds?}
   callEnd: 'call.end', // → {callId}
   callRecording: 'call.recording', // → {callId, recording} (clerk); ← {callId, recording}
+  callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again
   callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language}: a third party joins
   callTransfer: 'call.transfer', // → {callId, queueId}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed

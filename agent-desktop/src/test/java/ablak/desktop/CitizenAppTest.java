@@ -107,7 +107,7 @@ class CitizenAppTest extends BrowserTest {
         control.push(message("chat.text").put("callId", "call-1").put("text", "Jó napot kívánok! Kovács Anna vagyok.").put("final", true));
         page.getByLabel("Az Ön üzenete").pressSequentially("Jó napot");
         page.waitForCondition(() -> control.received.stream().anyMatch(m -> "chat.text".equals(m.path("type").asText()) && !m.path("final").asBoolean()));
-        check(page, "citizen-07-call");
+        verify(page, "citizen-07-call");
 
         page.route("**/api/cases/case-1/summary?lang=hu", route -> {
             boolean authorized = "Bearer v1.visit.token".equals(route.request().headers().get("authorization"))
@@ -126,7 +126,7 @@ class CitizenAppTest extends BrowserTest {
         control.push(message("case.review").put("caseId", "case-1").put("version", 3));
         Locator summary = page.locator("#case-summary");
         assertThat(summary).isVisible();
-        check(page, "citizen-08-summary");
+        verify(page, "citizen-08-summary");
         summary.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Igen, helyesek")).click();
         page.waitForCondition(() -> control.hasReceived("case.confirm"));
         JsonNode confirm = control.last("case.confirm");
@@ -142,7 +142,7 @@ class CitizenAppTest extends BrowserTest {
         assertThat(page.locator("#case-number")).hasText("KAB-2026-004211");
         page.waitForCondition(() -> clerk.received("DELETE"));
         assertThat(clerk.requests.get(1)).containsEntry("path", FarSide.SESSION).containsEntry("authorization", "Bearer media-token-1");
-        check(page, "citizen-09-case-number");
+        verify(page, "citizen-09-case-number");
     }
 
     @Test

@@ -112,7 +112,7 @@ class ClerkDesktopTest extends BrowserTest {
         assertThat(save.path("expectedVersion").asInt()).isEqualTo(version[0] - 1);
         assertThat(save.path("reason").asText()).isNotBlank();
         page.locator(".desk-call__case").evaluate("panel => panel.scrollTop = 0");
-        check(page, "clerk-04-call-with-case-form");
+        verify(page, "clerk-04-call-with-case-form");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jóváhagyás kérése az ügyféltől")).click();
         page.waitForCondition(() -> control.hasReceived("case.review"));
@@ -130,7 +130,7 @@ class ClerkDesktopTest extends BrowserTest {
         control.push(message("clerk.state").put("state", "wrapup").put("since", System.currentTimeMillis()));
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
         assertThat(page.getByRole(AriaRole.TIMER)).isVisible();
-        check(page, "clerk-05-wrap-up");
+        verify(page, "clerk-05-wrap-up");
 
         page.getByLabel("Hogyan zárult a hívás?").selectOption("resolved");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Készen állok a következő hívásra")).click();
