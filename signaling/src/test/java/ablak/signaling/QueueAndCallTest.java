@@ -160,6 +160,7 @@ class QueueAndCallTest {
     JsonObject chat = clerkOnB.push("chat.text");
     assertThat(chat.getString("text")).isEqualTo("Jó napot");
     assertThat(chat.getString("from")).isEqualTo("citizen");
+    assertThat(chat.getBoolean("final")).isTrue();
     clerkOnB.request("case.review", new JsonObject().put("callId", callId).put("caseId", citizenCall.getString("caseId")).put("version", 1));
     assertThat(citizen.push("case.review").getInteger("version")).isEqualTo(1);
     assertThat(clerkOnB.request("call.recording", new JsonObject().put("callId", callId).put("recording", true)).getString("code"))
@@ -177,6 +178,92 @@ class QueueAndCallTest {
     assertThat(clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "resolved")).getString("code")).isEqualTo("invalid_state");
     assertThat(citizen.request("call.end", new JsonObject().put("callId", callId)).getString("code")).isEqualTo("unknown_call");
     citizen.close();
+  }
+
+  @Test
+  void everyBadRequestIsRefusedWithATypedErrorAndChangesNothing() {
+    WsClient citizen = citizen(nodeA);
+    JsonObject draft = draft(apiA, citizenToken);
+    JsonObject join = join(draft);
+
+    assertThat(citizen.request("queue.join", join.copy().put("caseTypeId", "dragon-licence")).getString("code")).isEqualTo("unknown_case_type");
+    assertThat(citizen.request("queue.join", join.copy().put("caseId", "not-a-uuid")).getString("code")).isEqualTo("invalid_message");
+    assertThat(citizen.request("queue.join", join.copy().put("language", 7)).getString("code")).isEqualTo("invalid_message");
+    assertThat(citizen.request("queue.join", join.copy().put("language", "de")).getString("code"))
+        .as("address registration is not served in German").isEqualTo("invalid_message");
+    assertThat(citizen.request("queue.join", join.copy().put("caseToken", "someone-elses")).getString("code")).isEqualTo("forbidden");
+    assertThat(citizen.request("queue.join", join.copy().put("caseTypeId", "passport-renewal")).getString("code"))
+        .as("the case is of another type").isEqualTo("invalid_message");
+    assertThat(citizen.request("queue.join", join.copy().put("appointmentId", "a-1")).getString("code")).isEqualTo("unknown_appointment");
+    assertThat(clerkOnB.request("queue.join", join).getString("code")).isEqualTo("forbidden");
+    assertThat(citizen.request("clerk.state", new JsonObject().put("state", "available")).getString("code")).isEqualTo("forbidden");
+    assertThat(clerkOnB.request("clerk.state", new JsonObject().put("state", "dancing")).getString("code")).isEqualTo("invalid_message");
+    assertThat(clerkOnB.request("queue.offer.accept", new JsonObject().put("offerId", "x.1")).getString("code")).isEqualTo("invalid_message");
+    assertThat(clerkOnB.request("wallboard.subscribe").getString("code")).isEqualTo("forbidden");
+    assertThat(citizen.request("queue.leave").getString("code")).as("none of the above joined").isEqualTo("invalid_state");
+
+    assertThat(citizen.request("queue.join", join).getString("type")).isEqualTo("queue.joined");
+    assertThat(citizen.request("queue.join", join).getString("code")).isEqualTo("already_queued");
+    String contactId = citizen.request("queue.leave").getString("contactId");
+    assertThat(citizen.request("queue.leave").getString("code")).isEqualTo("invalid_state");
+    Await.until(() -> logged("ABANDON", contactId), "leaving is logged as an abandon");
+    assertThat(clerkOnB.request("clerk.state", new JsonObject().put("state", "available")).getString("state"))
+        .as("the citizen who left is offered to nobody").isEqualTo("available");
+    citizen.close();
+  }
+
+  @Test
+  void theWallboardIsPushedWhenAClerkChangesStateOnAnotherNode() {
+    WsClient supervisor = WsClient.connect(vertx, nodeA.baseUrl(), apiA.login("supervisor", password("supervisor")));
+    supervisor.request("hello");
+
+    JsonObject snapshot = supervisor.request("wallboard.subscribe");
+
+    assertThat(snapshot.getString("type")).isEqualTo("wallboard.snapshot");
+    assertThat(snapshot.getJsonArray("queues")).hasSize(7);
+    JsonObject queue = snapshot.getJsonArray("queues").getJsonObject(0);
+    assertThat(queue.getJsonObject("name").getString("en")).isEqualTo("Address registration");
+    assertThat(queue.fieldNames()).contains("waiting", "longestWaitSeconds", "estimatedWaitSeconds", "serviceLevel", "abandonedToday");
+    assertThat(snapshot.getJsonArray("clerks")).hasSize(2);
+    clerkOnB.request("clerk.state", new JsonObject().put("state", "break").put("reason", "lunch"));
+    JsonObject pushed = supervisor.push("wallboard.snapshot", board -> board.getJsonArray("clerks").stream()
+        .map(JsonObject.class::cast).anyMatch(row -> row.getString("state").equals("break")));
+    JsonObject row = pushed.getJsonArray("clerks").stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("state").equals("break")).findFirst().orElseThrow();
+    assertThat(row.getString("name")).isEqualTo("Demo Clerk");
+    assertThat(row.getString("reason")).isEqualTo("lunch");
+    supervisor.close();
+  }
+
+  @Test
+  void aCitizenWhoseConnectionStaysLostIsAbandonedAndMayJoinAgain() {
+    WsClient citizen = citizen(nodeA);
+    JsonObject join = join(draft(apiA, citizenToken));
+    String contactId = citizen.request("queue.join", join).getString("contactId");
+
+    citizen.close();
+
+    Await.until(() -> logged("ABANDON", contactId), "the lost contact is abandoned after the resume time");
+    WsClient back = WsClient.connect(vertx, nodeB.baseUrl(), null);
+    back.request("hello", new JsonObject().put("token", citizenToken));
+    assertThat(back.request("queue.join", join).getString("type")).isEqualTo("queue.joined");
+    assertThat(back.request("queue.leave").getString("type")).isEqualTo("queue.left");
+    back.close();
+  }
+
+  /** Whether the routing event reached the queue log in PostgreSQL. */
+  private static boolean logged(String event, String contactId) {
+    try (java.sql.Connection db = stores.jdbc();
+        java.sql.PreparedStatement query = db.prepareStatement("SELECT count(*) FROM queue.queue_log WHERE event = ? AND contact_id = ?")) {
+      query.setString(1, event);
+      query.setString(2, contactId);
+      try (java.sql.ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getInt(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private String citizenToken;
