@@ -300,15 +300,19 @@ function waitingScreen(): HTMLElement {
   cleanup.push(connection.on(Message.queuePosition, (message) => {
     const before = visit.position;
     visit.position = Number(message.position);
-    visit.estimatedWaitSeconds = Number(message.estimatedWaitSeconds);
+    visit.estimatedWaitSeconds = waitSeconds(message.estimatedWaitSeconds);
     update();
-    if (before !== visit.position) announce(t('waiting.announce', { position: visit.position, minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) }));
+    if (before !== visit.position) {
+      announce(visit.estimatedWaitSeconds === null
+        ? t('waiting.announcePosition', { position: visit.position })
+        : t('waiting.announce', { position: visit.position, minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) }));
+    }
   }));
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   const longWait = h('div', { class: 'inset', id: 'long-wait', hidden: true }, text('p', 'waiting.longWait'), appointmentLink());
   const update = () => {
     position.textContent = visit.position === null ? '–' : String(visit.position);
-    wait.textContent = visit.estimatedWaitSeconds === null ? '–' : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
+    wait.textContent = visit.estimatedWaitSeconds === null ? t('waiting.unknown') : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
     longWait.hidden = (visit.estimatedWaitSeconds ?? 0) < LONG_WAIT_SECONDS;
   };
   update();
@@ -334,7 +338,7 @@ function waitingScreen(): HTMLElement {
     button('waiting.callbackConfirm', () => {
       if (!/^\+?[0-9 ()-]{8,20}$/.test(phone.value.trim())) { phoneField.setError(t('waiting.callbackInvalid')); phone.focus(); return; }
       void connection.request(Message.queueLeave, { callback: { phone: phone.value.trim() } }).then(() => { callback.close(); go('callback'); })
-        .catch(() => phoneField.setError(t('waiting.callbackFailed')));
+        .catch((error: ProtocolError) => phoneField.setError(t(error.code === 'callback_unavailable' ? 'waiting.callbackUnavailable' : 'waiting.callbackFailed')));
     }), button('waiting.stay', () => callback.close(), 'secondary')));
   cleanup.push(() => { leave.element.remove(); callback.element.remove(); });
 
@@ -364,11 +368,16 @@ async function joinQueue(): Promise<void> {
       kiosk, consent: { recording: true },
     });
     visit.position = Number(joined.position);
-    visit.estimatedWaitSeconds = Number(joined.estimatedWaitSeconds ?? 0);
+    visit.estimatedWaitSeconds = waitSeconds(joined.estimatedWaitSeconds);
   } catch (error) {
     // After a reload of this screen the place is still ours; the next queue.position tells where.
     if (!(error instanceof ProtocolError && error.code === ErrorCode.alreadyQueued)) throw error;
   }
+}
+
+/** The server sends null while no clerk of the queue is signed in: then nobody can say how long. */
+function waitSeconds(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /** The booking app for this service, in this language (/appointments/?caseType=&lang=). */

@@ -437,6 +437,8 @@ connection.on(Message.offer, showOffer);
 connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });
 connection.on(Message.callStarted, (message) => { closeOffer(); void startCall(message); });
 connection.on(Message.callEnded, (message) => {
+  // The end may arrive as a reply and as a push: the first one ends the call, the rest change nothing.
+  if (!call || call.callId !== message.callId) return;
   window.dispatchEvent(new Event('ablak:call-ended'));
   media?.close();
   media = null;

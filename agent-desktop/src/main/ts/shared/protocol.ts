@@ -114,7 +114,8 @@ export interface QueueFigures {
   name: string | Record<string, string>;
   waiting: number;
   longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
+  /** null while nobody who could take the queue is signed in. */
+  estimatedWaitSeconds: number | null;
   /** 0..1: answered within the target over answered plus abandoned after the grace time. */
   serviceLevel: number | null;
   abandonedToday: number;

@@ -37,7 +37,7 @@ function tile(queue: QueueFigures): HTMLElement {
     h('dl', { class: 'tile__figures' },
       figure('wallboard.waiting', String(queue.waiting), 'waiting'),
       figure('wallboard.longestWait', formatDuration(queue.longestWaitSeconds), 'longest'),
-      figure('wallboard.estimatedWait', formatDuration(queue.estimatedWaitSeconds), 'estimated'),
+      figure('wallboard.estimatedWait', queue.estimatedWaitSeconds === null ? '–' : formatDuration(queue.estimatedWaitSeconds), 'estimated'),
       figure('wallboard.serviceLevel', queue.serviceLevel === null ? '–' : `${Math.round(queue.serviceLevel * 100)}%`, 'service-level'),
       figure('wallboard.abandoned', String(queue.abandonedToday), 'abandoned')));
 }
