@@ -161,6 +161,28 @@ class CitizenAppTest extends BrowserTest {
     }
 
     @Test
+    void anUnknownWaitAndARefusedCallBackAreSaidPlainlyAndThePlaceIsKept() {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "passport-renewal")
+                        .put("position", 3).putNull("estimatedWaitSeconds"))
+                .reply("queue.leave", request -> message("error").put("code", "callback_unavailable").put("message", "callbacks cannot be booked yet"));
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+        assertThat(page.locator("#queue-position")).hasText("3");
+        assertThat(page.locator("#queue-wait")).hasText("még nem ismert");
+
+        CitizenSteps.click(page, "Inkább hívjanak vissza");
+        page.getByLabel("Telefonszám").fill("+36 30 123 4567");
+        CitizenSteps.click(page, "Visszahívást kérek");
+
+        assertThat(page.getByText("Visszahívást most még nem tudunk vállalni. Foglaljon inkább videós időpontot.")).isVisible();
+        assertThat(control.last("queue.leave").path("callback").path("phone").asText()).isEqualTo("+36 30 123 4567");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void questionsReportEveryMissingOrWrongAnswerBesideItsFieldAndClearItWhenFixed() throws Exception {
         Page page = newPage(true);
         page.navigate(server.url("/citizen/?lang=en"));
