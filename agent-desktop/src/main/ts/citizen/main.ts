@@ -6,10 +6,11 @@ import { byId, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
 import { initI18n, language, loadLanguages, onLanguageChange, setLanguage, t } from '../shared/i18n.js';
 import { CaseType, Catalogue, LifeEvent, loadCatalogue, loadForm, searchLifeEvents } from '../shared/catalogue.js';
-import { FormView, renderForm, RenderedForm, SummaryLine } from '../shared/forms.js';
+import { FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { CallMedia, deviceProblem, listenToMicrophone, openCamera, playChime, stopStream } from '../shared/media.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
-import { ErrorCode, Message, Rest } from '../shared/protocol.js';
+import { CallMediaGrant, CaseView, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
+import { loadSummary, startCase, StartedCase } from '../shared/cases.js';
 import { realTimeText } from '../shared/chat.js';
 import { KioskGuard } from './kiosk.js';
 
@@ -23,19 +24,24 @@ interface Visit {
   answers: Record<string, unknown>;
   query: string;
   stream: MediaStream | null;
+  /** The draft started from the answers, and the case token that proves it is this visitor's. */
+  started: StartedCase | null;
   position: number | null;
   estimatedWaitSeconds: number | null;
-  callId: string | null;
+  nextOpening: string | null;
+  call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[] } | null;
   recording: boolean;
   caseNumber: string | null;
 }
 
 const kiosk = new URLSearchParams(location.search).get('kiosk') === '1';
 const STEPS: Screen[] = ['events', 'questions', 'devices', 'consent', 'waiting'];
+/** From this estimated wait on, the waiting screen offers an appointment instead. */
+const LONG_WAIT_SECONDS = 30 * 60;
 
 const fresh = (): Visit => ({
   screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
-  stream: null, position: null, estimatedWaitSeconds: null, callId: null, recording: false, caseNumber: null,
+  stream: null, started: null, position: null, estimatedWaitSeconds: null, nextOpening: null, call: null, recording: false, caseNumber: null,
 });
 
 let visit = fresh();
@@ -43,15 +49,16 @@ let catalogue: Catalogue | null = null;
 let cleanup: Array<() => void> = [];
 let token: string | null = null;
 
-const connection = new Connection({
-  language,
-  token: async () => {
-    if (token) return token;
-    const response = await fetch(Rest.visits, { method: 'POST', headers: { Accept: 'application/json' } });
-    token = response.status === 201 ? String(((await response.json()) as { token: string }).token) : null;
-    return token;
-  },
-});
+/** The visit token: authenticates the WebSocket hello and the citizen's REST calls. */
+async function visitToken(): Promise<string> {
+  if (token) return token;
+  const response = await fetch(Rest.visits, { method: 'POST', headers: { Accept: 'application/json' } });
+  if (response.status !== 201) throw new Error(`visit: HTTP ${response.status}`);
+  token = String(((await response.json()) as { token: string }).token);
+  return token;
+}
+
+const connection = new Connection({ language, token: visitToken });
 
 const main = () => byId('main');
 
@@ -177,7 +184,7 @@ async function questionsScreen(): Promise<HTMLElement> {
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   let form: RenderedForm | null = null;
   try {
-    if (visit.form?.language !== language()) visit.form = await loadForm(caseType.id, language());
+    if (visit.form?.language !== language()) visit.form = await loadForm(caseType.id, caseType.formVersion, language());
     const precall = new Set(caseType.precallInputs);
     if (precall.size) {
       const rendered = renderForm(visit.form, { idPrefix: 'question', include: (element) => precall.has(element.field) });
@@ -193,6 +200,7 @@ async function questionsScreen(): Promise<HTMLElement> {
     event.preventDefault();
     if (form && form.validate().length > 0) return;
     visit.answers = form?.data() ?? {};
+    visit.started = null; // changed answers start a new draft
     go('devices');
   };
   return h('section', { class: 'screen screen--with-aside' },
@@ -289,29 +297,34 @@ function consentScreen(): HTMLElement {
 function waitingScreen(): HTMLElement {
   const position = h('p', { class: 'waiting__figure', id: 'queue-position' }, '–');
   const wait = h('p', { class: 'waiting__figure', id: 'queue-wait' }, '–');
-  const update = () => {
-    position.textContent = visit.position === null ? '–' : String(visit.position);
-    wait.textContent = visit.estimatedWaitSeconds === null ? '–' : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
-  };
-  update();
   cleanup.push(connection.on(Message.queuePosition, (message) => {
     const before = visit.position;
     visit.position = Number(message.position);
-    visit.estimatedWaitSeconds = Number(message.estimatedWaitSeconds);
+    visit.estimatedWaitSeconds = waitSeconds(message.estimatedWaitSeconds);
     update();
-    if (before !== visit.position) announce(t('waiting.announce', { position: visit.position, minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) }));
+    if (before !== visit.position) {
+      announce(visit.estimatedWaitSeconds === null
+        ? t('waiting.announcePosition', { position: visit.position })
+        : t('waiting.announce', { position: visit.position, minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) }));
+    }
   }));
-  connection.start();
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
-  void connection.request(Message.queueJoin, { caseTypeId: visit.caseType?.id, language: language(), answers: visit.answers, kiosk })
-    .then((joined) => {
-      if (typeof joined.position === 'number') { visit.position = joined.position; visit.estimatedWaitSeconds = Number(joined.estimatedWaitSeconds ?? 0); update(); }
-    })
-    .catch((error: ProtocolError) => {
-      if (error.code === ErrorCode.queueClosed) { go('closed'); return; }
-      problem.replaceChildren(h('p', {}, t('waiting.joinFailed')));
-      problem.hidden = false;
-    });
+  const longWait = h('div', { class: 'inset', id: 'long-wait', hidden: true }, text('p', 'waiting.longWait'), appointmentLink());
+  const update = () => {
+    position.textContent = visit.position === null ? '–' : String(visit.position);
+    wait.textContent = visit.estimatedWaitSeconds === null ? t('waiting.unknown') : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
+    longWait.hidden = (visit.estimatedWaitSeconds ?? 0) < LONG_WAIT_SECONDS;
+  };
+  update();
+  void joinQueue().then(update).catch((error: unknown) => {
+    if (error instanceof ProtocolError && error.code === ErrorCode.queueClosed) {
+      visit.nextOpening = typeof error.details.nextOpening === 'string' ? error.details.nextOpening : null;
+      go('closed');
+      return;
+    }
+    problem.replaceChildren(h('p', {}, t('waiting.joinFailed')));
+    problem.hidden = false;
+  });
 
   const leave = dialog('waiting.leaveTitle', { onCancel: () => leave.close() });
   leave.body.append(text('p', 'waiting.leaveBody'), h('div', { class: 'actions' },
@@ -325,7 +338,7 @@ function waitingScreen(): HTMLElement {
     button('waiting.callbackConfirm', () => {
       if (!/^\+?[0-9 ()-]{8,20}$/.test(phone.value.trim())) { phoneField.setError(t('waiting.callbackInvalid')); phone.focus(); return; }
       void connection.request(Message.queueLeave, { callback: { phone: phone.value.trim() } }).then(() => { callback.close(); go('callback'); })
-        .catch(() => phoneField.setError(t('waiting.callbackFailed')));
+        .catch((error: ProtocolError) => phoneField.setError(t(error.code === 'callback_unavailable' ? 'waiting.callbackUnavailable' : 'waiting.callbackFailed')));
     }), button('waiting.stay', () => callback.close(), 'secondary')));
   cleanup.push(() => { leave.element.remove(); callback.element.remove(); });
 
@@ -338,15 +351,50 @@ function waitingScreen(): HTMLElement {
       h('div', { class: 'waiting__card' }, text('h2', 'waiting.position', { class: 'waiting__label' }), position),
       h('div', { class: 'waiting__card' }, text('h2', 'waiting.estimate', { class: 'waiting__label' }), wait)),
     h('p', { class: 'hint' }, t('waiting.keepOpen')),
+    longWait,
     h('div', { class: 'actions' },
       button('waiting.callback', () => callback.open(), 'secondary'),
       button('waiting.leave', () => leave.open(), 'quiet')));
 }
 
+/** Starts the draft from the answers (once per set of answers), then takes a place in the queue. */
+async function joinQueue(): Promise<void> {
+  const caseType = visit.caseType!;
+  visit.started ??= await startCase(await visitToken(), caseType.id, language(), visit.answers);
+  connection.start();
+  try {
+    const joined = await connection.request(Message.queueJoin, {
+      caseTypeId: caseType.id, language: language(), caseId: visit.started.caseId, caseToken: visit.started.caseToken,
+      kiosk, consent: { recording: true },
+    });
+    visit.position = Number(joined.position);
+    visit.estimatedWaitSeconds = waitSeconds(joined.estimatedWaitSeconds);
+  } catch (error) {
+    // After a reload of this screen the place is still ours; the next queue.position tells where.
+    if (!(error instanceof ProtocolError && error.code === ErrorCode.alreadyQueued)) throw error;
+  }
+}
+
+/** The server sends null while no clerk of the queue is signed in: then nobody can say how long. */
+function waitSeconds(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The booking app for this service, in this language (/appointments/?caseType=&lang=). */
+function appointmentLink(): HTMLElement {
+  const query = new URLSearchParams({ ...(visit.caseType ? { caseType: visit.caseType.id } : {}), lang: language() });
+  return h('a', { class: `button ${visit.screen === 'closed' ? 'button--primary' : 'button--secondary'}`, href: `${Rest.appointments}?${query}` }, t('closed.book'));
+}
+
 function closedScreen(): HTMLElement {
+  const opening = visit.nextOpening ? new Date(visit.nextOpening) : null;
   return h('section', { class: 'screen screen--narrow' },
-    heading('closed.title'), text('p', 'closed.body', { class: 'lead' }), text('p', 'closed.appointment'),
-    h('div', { class: 'actions' }, button('closed.restart', () => resetVisit(), 'secondary')));
+    heading('closed.title'), text('p', 'closed.body', { class: 'lead' }),
+    opening && !Number.isNaN(opening.getTime())
+      ? h('p', { id: 'next-opening' }, t('closed.nextOpening', { time: opening.toLocaleString(language(), { weekday: 'long', hour: '2-digit', minute: '2-digit' }) }))
+      : null,
+    text('p', 'closed.appointment'),
+    h('div', { class: 'actions' }, appointmentLink(), button('closed.restart', () => resetVisit(), 'quiet')));
 }
 
 function callbackScreen(): HTMLElement {
@@ -356,13 +404,13 @@ function callbackScreen(): HTMLElement {
 }
 
 function callScreen(): HTMLElement {
-  const callId = visit.callId!;
+  const { callId, media: grant, iceServers } = visit.call!;
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(connection, callId, visit.stream, remote) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId)) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
@@ -374,25 +422,50 @@ function callScreen(): HTMLElement {
     recording.hidden = !visit.recording;
     announce(t(visit.recording ? 'call.recordingStarted' : 'call.recordingStopped'));
   }));
-  cleanup.push(connection.on(Message.caseSummary, (message) => {
-    const caseId = String(message.caseId);
-    const lines = (message.lines as SummaryLine[] | undefined) ?? [];
+  const showSummary = async (version: number) => {
+    const started = visit.started!;
+    const read = await loadSummary(await visitToken(), started, language());
+    const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
     summary.replaceChildren(
       text('h2', 'summary.title', { class: 'heading-m' }), text('p', 'summary.lead'),
-      h('dl', { class: 'summary-list' }, ...lines.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)])),
+      h('dl', { class: 'summary-list' }, ...read.lines.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)])),
+      problem,
       h('div', { class: 'actions' },
         button('summary.confirm', () => {
-          void connection.request(Message.caseConfirm, { caseId }).then(() => {
-            summary.replaceChildren(h('p', { class: 'panel panel--success' }, t('summary.confirmed')));
-            announce(t('summary.confirmed'));
-          });
+          void connection.request(Message.caseConfirm, { caseId: started.caseId, caseToken: started.caseToken, version: read.version ?? version, lang: language() })
+            .then(() => {
+              summary.replaceChildren(h('p', { class: 'panel panel--success' }, t('summary.confirmed')));
+              announce(t('summary.confirmed'));
+            })
+            .catch((error: ProtocolError) => {
+              // The clerk changed something after asking: the next case.review brings the new summary.
+              problem.replaceChildren(h('p', {}, t(error.code === ErrorCode.versionConflict ? 'summary.changed' : 'summary.failed')));
+              problem.hidden = false;
+            });
         }),
         button('summary.wrong', () => { summary.hidden = true; connection.notify(Message.chatText, { callId, text: t('summary.wrongMessage'), final: true }); }, 'secondary')));
     summary.hidden = false;
     announce(t('summary.title'), true);
     summary.querySelector<HTMLElement>('h2')?.setAttribute('tabindex', '-1');
     summary.querySelector<HTMLElement>('h2')?.focus();
+  };
+  cleanup.push(connection.on(Message.caseReview, (message) => {
+    if (message.caseId !== visit.started?.caseId) return;
+    void showSummary(Number(message.version)).catch(() => announce(t('summary.failed'), true));
   }));
+  const submitted = () => {
+    if (!visit.caseNumber) return;
+    summary.replaceChildren(h('div', { class: 'panel panel--success confirmation confirmation--compact' },
+      text('h2', 'done.title', { class: 'heading-m' }),
+      text('p', 'done.caseNumberLabel', { class: 'confirmation__label' }),
+      h('p', { class: 'confirmation__number', id: 'call-case-number' }, visit.caseNumber)));
+    summary.hidden = false;
+  };
+  cleanup.push(connection.on(Message.caseChanged, submitted));
+  // Watching ends with the connection: a resumed one watches again.
+  const watch = () => { void watchCase().then(submitted).catch(() => undefined); };
+  watch();
+  cleanup.push(connection.on(Message.resumed, watch));
 
   const leave = dialog('call.leaveTitle', { onCancel: () => leave.close() });
   leave.body.append(text('p', 'call.leaveBody'), h('div', { class: 'actions' },
@@ -432,16 +505,37 @@ function doneScreen(): HTMLElement {
 // --- visit lifecycle -----------------------------------------------------------------------
 
 connection.on(Message.callStarted, (message) => {
-  visit.callId = String(message.callId);
+  visit.call = {
+    callId: String(message.callId), media: message.media as CallMediaGrant,
+    iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
+  };
   visit.recording = message.recording === true;
   go('call');
   playChime();
   announce(t('call.started'), true);
 });
-connection.on(Message.caseSubmitted, (message) => {
-  visit.caseNumber = String(message.caseNumber);
-  if (visit.screen !== 'call') go('done');
-});
+/** A fresh grant to publish again after the network failed: the first one may have expired. */
+async function renewMedia(callId: string): Promise<CallMediaGrant> {
+  return (await connection.request(Message.callMedia, { callId })).media as CallMediaGrant;
+}
+
+/** Follows the case live: case.changed brings the case number when the clerk submits. */
+async function watchCase(): Promise<void> {
+  const started = visit.started;
+  if (!started) return;
+  const state = await connection.request(Message.caseWatch, { caseId: started.caseId, caseToken: started.caseToken, lang: language() });
+  caseChanged(state);
+}
+
+function caseChanged(message: Envelope): void {
+  const view = message as unknown as CaseView;
+  if (view.id !== visit.started?.caseId || view.status !== 'SUBMITTED' || !view.caseNumber) return;
+  const first = visit.caseNumber === null;
+  visit.caseNumber = view.caseNumber;
+  if (first) announce(t('done.submittedAnnounce', { number: view.caseNumber }), true);
+  if (visit.screen === 'done') render();
+}
+connection.on(Message.caseChanged, caseChanged);
 connection.on(Message.callEnded, () => { if (visit.screen === 'call') go('done'); });
 
 /** Forgets everything about the visitor: answers, media, queue place, language choice on a kiosk. */

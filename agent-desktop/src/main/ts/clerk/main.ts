@@ -5,14 +5,30 @@ import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
 import { initI18n, language, languageName, onLanguageChange, t } from '../shared/i18n.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
-import { ClerkStateName, Envelope, Message } from '../shared/protocol.js';
-import { FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
+import { CallMediaGrant, CaseView, ClerkStateName, Envelope, ErrorCode, Message } from '../shared/protocol.js';
+import { Data, FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
+import { loadForm } from '../shared/catalogue.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
 
 interface Offer { offerId: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
-interface Call { callId: string; caseId: string; answers: Record<string, unknown>; form: FormView | null; videoIdentification: boolean; recording: boolean }
+interface Call {
+  callId: string;
+  caseId: string;
+  caseTypeId: string;
+  formVersion: number;
+  language: string;
+  citizenName: string | null;
+  media: CallMediaGrant;
+  iceServers: RTCIceServer[];
+  videoIdentification: boolean;
+  recording: boolean;
+  form: FormView | null;
+  /** The case as the server last told it (case.state, case.saved, case.changed). */
+  case: CaseView | null;
+  problem: string | null;
+}
 
 const connection = new Connection({ language, token: async () => null });
 let user: StaffUser | null = null;
@@ -147,17 +163,33 @@ function respond(type: string): void {
 // --- call ----------------------------------------------------------------------------------
 
 async function startCall(message: Envelope): Promise<void> {
-  call = {
+  const current: Call = {
     callId: String(message.callId), caseId: String(message.caseId ?? ''),
-    answers: (message.answers as Record<string, unknown>) ?? {},
-    form: (message.form as FormView) ?? null, videoIdentification: message.videoIdentification === true, recording: message.recording === true,
+    caseTypeId: String(message.caseTypeId ?? ''), formVersion: Number(message.formVersion ?? 1), language: String(message.language ?? 'hu'),
+    citizenName: typeof message.citizenName === 'string' ? message.citizenName : null,
+    media: message.media as CallMediaGrant, iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
+    videoIdentification: message.videoIdentification === true, recording: message.recording === true,
+    form: null, case: null, problem: null,
   };
+  call = current;
+  // The form and the case (with the citizen's pre-call answers) load while the camera starts.
+  const loading = Promise.all([
+    loadForm(current.caseTypeId, current.formVersion, language()),
+    connection.request(Message.caseWatch, { caseId: current.caseId, reason: accessReason(current), lang: language() }),
+  ]).then(([form, state]) => { current.form = form; current.case = state as unknown as CaseView; })
+    .catch((error: unknown) => { current.problem = error instanceof ProtocolError ? error.code : String(error); });
   try {
     camera ??= await openCamera();
   } catch (error) {
     announce(t(`${deviceProblem(error)}.title`), true);
   }
-  render();
+  await loading;
+  if (call === current) render();
+}
+
+/** What the audit trail records for every read and write of the case during the call. */
+function accessReason(current: Call): string {
+  return `video call ${current.callId}`;
 }
 
 function endCall(): void {
@@ -170,7 +202,8 @@ function callView(current: Call): HTMLElement {
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   self.srcObject = camera;
   media?.close();
-  media = camera ? new CallMedia(connection, current.callId, camera, remote) : null;
+  media = camera ? new CallMedia(current.media, camera, remote, current.iceServers,
+    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant) : null;
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
@@ -178,45 +211,73 @@ function callView(current: Call): HTMLElement {
   const chat = realTimeText(connection, current.callId, 'chat.me', 'chat.citizen');
 
   caseForm = current.form ? renderForm(current.form, { idPrefix: 'case' }) : null;
-  caseForm?.setData(current.answers);
+  caseForm?.setData(current.case?.data ?? {});
   // What the citizen answered before the call, as they said it, beside the form the clerk completes.
   const precall = new Set(current.form?.ui.groups.flatMap((g) => g.elements.filter((e) => e.precall).map((e) => e.field)) ?? []);
   const answered = caseForm?.describe().filter((line) => precall.has(line.field)) ?? [];
-  let saveTimer = 0;
-  caseForm?.onChange((data) => {
-    window.clearTimeout(saveTimer);
-    saveTimer = window.setTimeout(() => connection.notify(Message.caseUpdate, { caseId: current.caseId, data }), 600);
-  });
   const caseStatus = h('div', { class: 'case-status', role: 'status', id: 'case-status' });
+  const saveStatus = h('p', { class: 'hint', id: 'case-save-status', 'aria-live': 'off' });
+  const problem = (key: string, params: Record<string, string> = {}) =>
+    caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t(key, params)));
+  const refused = (error: ProtocolError) => {
+    const errors = Array.isArray(error.details.errors) ? (error.details.errors as FieldError[]) : [];
+    if (errors.length) caseForm?.showErrors(errors);
+    if (error.code === ErrorCode.invalidFormData) problem('case.invalid', { message: error.message });
+    else problem('case.submitFailed', { code: error.code });
+  };
+  const saves = autosave(current, saveStatus, refused);
+  if (current.problem) problem('case.submitFailed', { code: current.problem });
+
+  let submitKey: string | null = null;
   const submit = button('case.submit', () => {
-    if (!caseForm || caseForm.validate().length) return;
-    void connection.request(Message.caseSubmit, { caseId: current.caseId, data: caseForm.data() })
-      .then((reply) => { caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.submitted', { number: String(reply.caseNumber) }))); })
-      .catch((error: ProtocolError) => {
-        if (error.details?.errors) caseForm?.showErrors(error.details.errors as FieldError[]);
-        caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code })));
-      });
+    if (!current.case) return;
+    // One key per confirmed version: a retried click after a lost reply submits nothing twice.
+    submitKey ??= crypto.randomUUID();
+    void connection.request(Message.caseSubmit, { caseId: current.caseId, idempotencyKey: submitKey, reason: accessReason(current), lang: language() })
+      .then((reply) => {
+        const view = reply.caseView as CaseView;
+        current.case = view;
+        submit.disabled = true;
+        review.disabled = true;
+        caseForm?.setReadOnly(true);
+        caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.submitted', { number: String(view.caseNumber) })));
+        announce(t('case.submitted', { number: String(view.caseNumber) }));
+      })
+      .catch(refused);
   }, 'primary', { disabled: true, id: 'case-submit' });
   const review = button('case.review', () => {
     if (!caseForm || caseForm.validate().length) return;
-    void connection.request(Message.caseReview, { caseId: current.caseId, data: caseForm.data() })
+    void saves.flush()
+      .then((view) => connection.request(Message.caseReview, { callId: current.callId, caseId: current.caseId, version: view.version }))
       .then(() => caseStatus.replaceChildren(h('p', {}, t('case.waitingForCitizen'))))
-      .catch((error: ProtocolError) => caseStatus.replaceChildren(h('p', { class: 'notice notice--error' }, t('case.submitFailed', { code: error.code }))));
+      .catch(refused);
   }, 'secondary');
-  const offConfirmed = connection.on(Message.caseConfirmed, (message) => {
-    if (message.caseId !== current.caseId) return;
-    submit.disabled = false;
-    caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.citizenConfirmed')));
-    announce(t('case.citizenConfirmed'));
+  const offChanged = connection.on(Message.caseChanged, (message) => {
+    const view = message as unknown as CaseView;
+    if (view.id !== current.caseId) return;
+    if (!current.case || view.version >= current.case.version) current.case = view;
+    const confirmed = view.status === 'CONFIRMED' && view.confirmedVersion === view.version;
+    if (confirmed && submit.disabled && view.status !== 'SUBMITTED') {
+      submit.disabled = false;
+      caseStatus.replaceChildren(h('p', { class: 'notice notice--success' }, t('case.citizenConfirmed')));
+      announce(t('case.citizenConfirmed'));
+    } else if (view.status === 'DRAFT') {
+      submit.disabled = true;
+      submitKey = null;
+    }
+  });
+  caseForm?.onChange((data) => {
+    submit.disabled = true; // saving a confirmed case returns it to DRAFT: the citizen confirms again
+    saves.change(data);
   });
   const offRecording = connection.on(Message.callRecording, (message) => { recording.hidden = message.recording !== true; });
-  window.addEventListener('ablak:call-ended', () => { offConfirmed(); offRecording(); chat.close(); }, { once: true });
+  window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); chat.close(); saves.stop(); }, { once: true });
 
   const invite = dialog('call.inviteTitle', { onCancel: () => invite.close() });
   const kind = h('select', { id: 'invite-kind', class: 'select' },
     h('option', { value: 'sign-language' }, t('call.inviteSignLanguage')), h('option', { value: 'interpreter' }, t('call.inviteInterpreter')));
   invite.body.append(field(kind, t('call.inviteKind')).element, h('div', { class: 'actions' },
-    button('call.inviteSend', () => { void connection.request(Message.callInvite, { callId: current.callId, kind: kind.value, language: current.answers.language ?? language() }).then(() => announce(t('call.inviteSent'))).catch((e: ProtocolError) => announce(t('offer.failed', { code: e.code }), true)); invite.close(); }),
+    button('call.inviteSend', () => { void connection.request(Message.callInvite, { callId: current.callId, kind: kind.value, language: current.language }).then(() => announce(t('call.inviteSent'))).catch((e: ProtocolError) => announce(t('offer.failed', { code: e.code }), true)); invite.close(); }),
     button('dialog.close', () => invite.close(), 'secondary')));
   const transfer = dialog('call.transferTitle', { onCancel: () => transfer.close() });
   const queue = h('input', { id: 'transfer-queue', class: 'input' });
@@ -240,6 +301,7 @@ function callView(current: Call): HTMLElement {
       chat.element),
     h('section', { class: 'desk-call__case', 'aria-labelledby': 'case-title' },
       h('h2', { class: 'heading-l', id: 'case-title' }, t('case.title')),
+      current.citizenName ? h('p', { class: 'caption', id: 'citizen-name' }, current.citizenName) : null,
       h('details', { class: 'panel panel--tinted', open: true },
         text('summary', 'case.answers'),
         answered.length
@@ -250,8 +312,66 @@ function callView(current: Call): HTMLElement {
           text('h3', 'identification.title', { class: 'heading-m', id: 'identification-title' }), text('p', 'identification.pending'))
         : null,
       caseForm?.element ?? text('p', 'case.noForm'),
+      saveStatus,
       caseStatus,
       h('div', { class: 'actions' }, review, submit)));
+}
+
+interface Autosave {
+  change(data: Data): void;
+  /** Saves what is pending now and resolves with the case as saved. */
+  flush(): Promise<CaseView>;
+  stop(): void;
+}
+
+/**
+ * Autosave with case.save, 600 ms after the last change, one save at a time, always from the version
+ * last seen. When someone else saved first (version_conflict) the clerk's whole form is saved again
+ * on top of the case's current version: the clerk is the one editing during the call.
+ */
+function autosave(current: Call, status: HTMLElement, refused: (error: ProtocolError) => void): Autosave {
+  let pending: Data | null = null;
+  let timer = 0;
+  let running: Promise<CaseView> | null = null;
+  const save = async (data: Data): Promise<CaseView> => {
+    const request = () => connection.request(Message.caseSave, {
+      caseId: current.caseId, expectedVersion: current.case?.version ?? 0, data, reason: accessReason(current), lang: language(),
+    });
+    let reply: Envelope;
+    try {
+      reply = await request();
+    } catch (error) {
+      if (!(error instanceof ProtocolError && error.code === ErrorCode.versionConflict)) throw error;
+      const latest = await connection.request(Message.caseWatch, { caseId: current.caseId, reason: accessReason(current), lang: language() });
+      current.case = latest as unknown as CaseView;
+      announce(t('case.versionConflict'));
+      reply = await request();
+    }
+    current.case = reply as unknown as CaseView;
+    status.textContent = t('case.saved', { time: new Date().toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }) });
+    return current.case;
+  };
+  const run = (): Promise<CaseView> => {
+    window.clearTimeout(timer);
+    const previous = running ?? Promise.resolve(current.case!);
+    running = previous.catch(() => current.case!).then(() => {
+      if (pending === null) return current.case!;
+      const data = pending;
+      pending = null;
+      return save(data);
+    });
+    running.catch(refused);
+    return running;
+  };
+  return {
+    change(data) {
+      pending = data;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => { void run(); }, 600);
+    },
+    flush: run,
+    stop() { window.clearTimeout(timer); },
+  };
 }
 
 function wrapUpView(): HTMLElement {
@@ -317,6 +437,8 @@ connection.on(Message.offer, showOffer);
 connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });
 connection.on(Message.callStarted, (message) => { closeOffer(); void startCall(message); });
 connection.on(Message.callEnded, (message) => {
+  // The end may arrive as a reply and as a push: the first one ends the call, the rest change nothing.
+  if (!call || call.callId !== message.callId) return;
   window.dispatchEvent(new Event('ablak:call-ended'));
   media?.close();
   media = null;

@@ -28,8 +28,8 @@ export interface LifeEvent { id: string; name: string; description: string; case
 
 export interface Catalogue { language: string; lifeEvents: LifeEvent[] }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+export async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(url, { headers: { Accept: 'application/json', ...headers } });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return (await response.json()) as T;
 }
@@ -38,8 +38,9 @@ export function loadCatalogue(language: string): Promise<Catalogue> {
   return getJson(`${Rest.catalogue}?lang=${encodeURIComponent(language)}`);
 }
 
-export function loadForm(caseTypeId: string, language: string): Promise<FormView> {
-  return getJson(`${Rest.caseTypeForm(caseTypeId)}?lang=${encodeURIComponent(language)}`);
+/** One version of a case type's form: the catalogue's current one before the call, the case's own during it. */
+export function loadForm(caseTypeId: string, version: number, language: string): Promise<FormView> {
+  return getJson(`${Rest.form(caseTypeId, version)}?lang=${encodeURIComponent(language)}`);
 }
 
 /** Case- and accent-insensitive search over names, descriptions, services and documents. */

@@ -97,9 +97,12 @@ export class Connection {
     });
   }
 
-  /** Sends a message that expects no reply (real-time text, ICE candidates). */
+  /**
+   * Sends a request whose reply nobody waits for (real-time text as it is typed): every request needs
+   * an id, but a lost keystroke is not worth a retry or an error on screen.
+   */
   notify(type: string, fields: Record<string, unknown> = {}): void {
-    if (this.state === 'open') this.send({ ...fields, type });
+    if (this.state === 'open') this.send({ ...fields, type, id: `c-${this.nextId++}` });
   }
 
   private whenOpen(): Promise<void> {
@@ -235,7 +238,8 @@ export class Connection {
   private resetSilenceTimer(): void {
     window.clearTimeout(this.silenceTimer);
     if (this.state !== 'open') return;
-    this.silenceTimer = window.setTimeout(() => this.socket?.close(4002, 'heartbeat timeout'), this.heartbeatSeconds * 2500);
+    // 4000, not 4002: the close event echoes the code, and 4002 means the session ended (sign in again).
+    this.silenceTimer = window.setTimeout(() => this.socket?.close(4000, 'heartbeat timeout'), this.heartbeatSeconds * 2500);
   }
 
   private scheduleReconnect(): void {

@@ -1,8 +1,8 @@
-// Camera, microphone and speaker access, and the call's one PeerConnection negotiated over the
-// control connection (media.offer / media.answer / media.candidate, docs/protocol.md).
+// Camera, microphone and speaker access, and the call's one PeerConnection, published to the SFU
+// with WHIP (RFC 9725): the complete offer is POSTed once ICE gathering is done, the answer comes
+// back in the 201 with the session's Location, DELETE ends it (docs/media.md).
 
-import { Connection } from './connection.js';
-import { Message } from './protocol.js';
+import { CallMediaGrant } from './protocol.js';
 
 /** The translation key of the fix-it message for a getUserMedia failure (Media Capture and Streams §9.2). */
 export function deviceProblem(error: unknown): string {
@@ -86,33 +86,65 @@ export function classifyQuality(roundTripSeconds: number | null, lossFraction: n
   return 'good';
 }
 
+/** Waits for every candidate to be in the local description: the SFU takes no trickled ones from us. */
+function gatheringComplete(peer: RTCPeerConnection): Promise<void> {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (peer.iceGatheringState !== 'complete') return;
+      peer.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    peer.addEventListener('icegatheringstatechange', check);
+  });
+}
+
 /** The call's media: publishes the local camera and microphone, shows what the far side sends. */
 export class CallMedia {
-  private readonly peer: RTCPeerConnection;
+  private peer: RTCPeerConnection | null = null;
+  private session: string | null = null;
+  private closed = false;
   private qualityTimer = 0;
   private lastPackets = { received: 0, lost: 0 };
-  private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly connection: Connection, private readonly callId: string, private local: MediaStream,
-    private readonly remoteVideo: HTMLVideoElement, iceServers: RTCIceServer[] = []) {
-    this.peer = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
-    local.getTracks().forEach((track) => this.peer.addTrack(track, local));
-    this.peer.addEventListener('track', (event) => {
-      if (this.remoteVideo.srcObject !== event.streams[0]) this.remoteVideo.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+  /** renew: a fresh grant for a reconnect, as the call's media token is short-lived. */
+  constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
+    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>) {}
+
+  /** One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back. */
+  async start(): Promise<void> {
+    const peer = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.peer = peer;
+    this.local.getTracks().forEach((track) => peer.addTransceiver(track, { direction: 'sendrecv', streams: [this.local] }));
+    const remote = new MediaStream();
+    peer.addEventListener('track', (event) => {
+      remote.addTrack(event.track);
+      if (this.remoteVideo.srcObject !== remote) this.remoteVideo.srcObject = remote;
     });
-    this.peer.addEventListener('icecandidate', (event) => {
-      if (event.candidate) this.connection.notify(Message.mediaCandidate, { callId, candidate: event.candidate.toJSON() });
+    // A lost network cannot be repaired with an ICE restart here: a new session (POST) replaces the old one.
+    peer.addEventListener('connectionstatechange', () => {
+      if (peer.connectionState === 'failed' && this.peer === peer && !this.closed) void this.reconnect();
     });
-    this.unsubscribe.push(connection.on(Message.mediaCandidate, (message) => {
-      if (message.callId === callId && message.candidate) void this.peer.addIceCandidate(message.candidate as RTCIceCandidateInit).catch(() => undefined);
-    }));
+    await peer.setLocalDescription(await peer.createOffer());
+    await gatheringComplete(peer);
+    const response = await fetch(this.grant.whipUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.grant.token}` },
+      body: peer.localDescription!.sdp,
+    });
+    if (response.status !== 201) throw new Error(`WHIP: HTTP ${response.status}`);
+    const location = response.headers.get('Location');
+    this.session = location ? new URL(location, this.grant.whipUrl).href : null;
+    const answer = await response.text();
+    if (this.closed || this.peer !== peer) { this.endSession(); return; }
+    await peer.setRemoteDescription({ type: 'answer', sdp: answer });
   }
 
-  async start(): Promise<void> {
-    const offer = await this.peer.createOffer();
-    await this.peer.setLocalDescription(offer);
-    const answer = await this.connection.request(Message.mediaOffer, { callId: this.callId, sdp: offer.sdp });
-    await this.peer.setRemoteDescription({ type: 'answer', sdp: String(answer.sdp) });
+  async reconnect(): Promise<void> {
+    this.endSession();
+    this.peer?.close();
+    this.grant = await this.renew();
+    await this.start();
   }
 
   setMuted(muted: boolean): void {
@@ -131,7 +163,7 @@ export class CallMedia {
     if (!next || next.deviceId === current) return this.local;
     const stream = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: next.deviceId } } });
     const track = stream.getVideoTracks()[0]!;
-    const sender = this.peer.getSenders().find((s) => s.track?.kind === 'video');
+    const sender = this.peer?.getSenders().find((s) => s.track?.kind === 'video');
     await sender?.replaceTrack(track);
     this.local.getVideoTracks().forEach((old) => { old.stop(); this.local.removeTrack(old); });
     this.local.addTrack(track);
@@ -143,6 +175,7 @@ export class CallMedia {
       let rtt: number | null = null;
       let received = 0;
       let lost = 0;
+      if (!this.peer) return;
       (await this.peer.getStats()).forEach((report) => {
         if (report.type === 'candidate-pair' && report.state === 'succeeded' && typeof report.currentRoundTripTime === 'number') rtt = report.currentRoundTripTime;
         if (report.type === 'inbound-rtp') { received += report.packetsReceived ?? 0; lost += report.packetsLost ?? 0; }
@@ -156,8 +189,18 @@ export class CallMedia {
   }
 
   close(): void {
+    this.closed = true;
     window.clearInterval(this.qualityTimer);
-    this.unsubscribe.forEach((u) => u());
-    this.peer.close();
+    this.endSession();
+    this.peer?.close();
+    this.peer = null;
+  }
+
+  /** Hangs up at the SFU (RFC 9725 4.3): DELETE on the session resource, best effort. */
+  private endSession(): void {
+    const session = this.session;
+    this.session = null;
+    const token = this.grant.token;
+    if (session) void fetch(session, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
   }
 }

@@ -1,8 +1,7 @@
-// Every name the apps use to talk to the server, in one place so they can be aligned with
-// docs/protocol.md (WebSocket control protocol) and docs/openapi.yaml (REST). The session messages
-// (hello, welcome, resume, resumed, ping, pong, error) and the REST paths below follow those
-// documents; the queue, call and case messages follow the protocol document's naming and will be
-// aligned here as the modules publish theirs.
+// Every name the apps use to talk to the server, in one place. The session messages follow
+// docs/protocol.md, the case messages its "Message types of cases", the queue, clerk, call and
+// wallboard messages the contract the server implements (docs/protocol.md once published), the
+// REST paths docs/openapi.yaml and docs/openapi-cases.yaml, and the media WHIP (RFC 9725, docs/media.md).
 // Envelope: {"type": "...", "id": "c-1", ...fields}; replies carry "ref": <id>; failures are
 // {"type": "error", "code": "...", "message": "...", "ref": "<id>"}.
 
@@ -19,8 +18,14 @@ export const Rest = {
   me: '/api/auth/me',
   /** GET ?lang=xx → CatalogueView of the cases module (life events → case types). */
   catalogue: '/api/catalogue',
-  /** GET ?lang=xx → FormView of the case type's current form version (schema, ui, texts, inputMasks). */
-  caseTypeForm: (caseTypeId: string) => `/api/case-types/${encodeURIComponent(caseTypeId)}/form`,
+  /** GET ?lang=xx → FormView of one form version (schema, ui, texts, inputMasks); 410 when withdrawn. */
+  form: (caseTypeId: string, version: number) => `/api/forms/${encodeURIComponent(caseTypeId)}/${version}`,
+  /** POST {caseType, language, answers} (Authorization: Bearer <visit token>) → 201 {caseView, citizenToken}. */
+  cases: '/api/cases',
+  /** GET (Bearer visit token + Case-Token, or staff cookie + Access-Reason) → Summary {caseId, version, status, caseTypeName, lines}. */
+  caseSummary: (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}/summary`,
+  /** The booking page for a video appointment (?caseType=&lang=). */
+  appointments: '/appointments/',
 } as const;
 
 export const Message = {
@@ -33,36 +38,38 @@ export const Message = {
   pong: 'pong',
   error: 'error',
   // citizen in the queue
-  queueJoin: 'queue.join', // → {caseTypeId, language, answers, kiosk}; reply queue.joined {contactId}
-  queueJoined: 'queue.joined',
-  queueLeave: 'queue.leave', // → {callback?: {phone}}
-  queuePosition: 'queue.position', // ← {position, estimatedWaitSeconds}
+  queueJoin: 'queue.join', // → {caseTypeId, language, caseId, caseToken, kiosk, consent:{recording}, appointmentId?}; reply queue.joined
+  queueJoined: 'queue.joined', // ← {contactId, queueId, position, estimatedWaitSeconds}
+  queueLeave: 'queue.leave', // → {callback?: {phone}}; reply queue.left
+  queueLeft: 'queue.left',
+  queuePosition: 'queue.position', // ← {contactId, position, estimatedWaitSeconds}
   // clerk
   clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
   offer: 'queue.offer', // ← {offerId, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds}
-  offerAccept: 'queue.offer.accept', // → {offerId}
-  offerDecline: 'queue.offer.decline', // → {offerId}
-  offerRevoked: 'queue.offer.revoked', // ← {offerId, reason}
-  wrapUpDone: 'wrapup.done', // → {disposition}
+  offerAccept: 'queue.offer.accept', // → {offerId}; reply queue.offer.accepted
+  offerDecline: 'queue.offer.decline', // → {offerId}; reply queue.offer.declined
+  offerRevoked: 'queue.offer.revoked', // ← {offerId, reason: timeout | abandoned | taken}
+  wrapUpDone: 'wrapup.done', // → {disposition}; reply clerk.state
   // the call (both sides)
-  callStarted: 'call.started', // ← {callId, caseId, recording, videoIdentification, iceServers?}; to the clerk also {form: FormView, answers}
-  callEnded: 'call.ended', // ← {callId, reason}
+  callStarted: 'call.started', // ← {callId, caseId, role, videoIdentification, recording, media:{whipUrl, token}, iceServers}; to the clerk also caseTypeId, formVersion, language, citizenName?
+  callEnded: 'call.ended', // ← {callId, reason, wrapUpSeconds?}
   callEnd: 'call.end', // → {callId}
-  callRecording: 'call.recording', // ← {callId, recording}
+  callRecording: 'call.recording', // → {callId, recording} (clerk); ← {callId, recording}
+  callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again
   callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language}: a third party joins
   callTransfer: 'call.transfer', // → {callId, queueId}
-  mediaOffer: 'media.offer', // → {callId, sdp}; reply media.answer {sdp}
-  mediaAnswer: 'media.answer',
-  mediaCandidate: 'media.candidate', // ↔ {callId, candidate}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
-  // the case
-  caseUpdate: 'case.update', // → {caseId, data} (clerk autosave); ← {caseId, data, version}
-  caseReview: 'case.review', // → {caseId, data}: clerk asks the citizen to confirm; the server sends case.summary
-  caseSummary: 'case.summary', // ← {caseId, lines:[SummaryLine {group, field, label, value}]}: ask the citizen to confirm
-  caseConfirm: 'case.confirm', // → {caseId}
-  caseConfirmed: 'case.confirmed', // ← {caseId}
-  caseSubmit: 'case.submit', // → {caseId, data}; reply case.submitted, or error code "case.invalid" with errors:[{path, message}]
-  caseSubmitted: 'case.submitted', // ← {caseId, caseNumber}
+  // the case (docs/protocol.md "Message types of cases"; citizens add caseToken, staff reason)
+  caseWatch: 'case.watch', // → {caseId, caseToken | reason, lang}; reply case.state with the Case, then case.changed pushes
+  caseState: 'case.state',
+  caseChanged: 'case.changed', // ← the Case {id, status, version, data, confirmedVersion, caseNumber, ...}
+  caseSave: 'case.save', // → {caseId, expectedVersion, data, caseToken | reason, lang}; reply case.saved with the Case
+  caseSaved: 'case.saved',
+  caseReview: 'case.review', // → {callId, caseId, version} (clerk); ← {caseId, version}: the citizen reads the summary and confirms
+  caseConfirm: 'case.confirm', // → {caseId, caseToken, version, lang}; reply case.confirmed with the Case
+  caseConfirmed: 'case.confirmed',
+  caseSubmit: 'case.submit', // → {caseId, idempotencyKey, reason, lang}; reply case.submitted {caseView, replayed}
+  caseSubmitted: 'case.submitted',
   // supervisor
   wallboardSubscribe: 'wallboard.subscribe', // → {}; reply wallboard.snapshot
   wallboardSnapshot: 'wallboard.snapshot', // ← {queues:[QueueFigures], clerks:[ClerkRow]}
@@ -72,8 +79,11 @@ export const Message = {
 export const ErrorCode = {
   resumeFailed: 'resume_failed',
   queueClosed: 'queue_closed',
+  alreadyQueued: 'already_queued',
   unauthenticated: 'unauthenticated',
   tokenExpired: 'token_expired',
+  versionConflict: 'version_conflict',
+  invalidFormData: 'invalid_form_data',
 } as const;
 
 /** WebSocket close codes with a meaning for the client (docs/protocol.md "Close codes"). */
@@ -104,7 +114,8 @@ export interface QueueFigures {
   name: string | Record<string, string>;
   waiting: number;
   longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
+  /** null while nobody who could take the queue is signed in. */
+  estimatedWaitSeconds: number | null;
   /** 0..1: answered within the target over answered plus abandoned after the grace time. */
   serviceLevel: number | null;
   abandonedToday: number;
@@ -119,4 +130,22 @@ export interface ClerkRow {
   reason?: string;
   sinceEpochMillis: number;
   queue?: string;
+}
+
+/** The media part of call.started: where and with what this participant publishes over WHIP. */
+export interface CallMediaGrant { whipUrl: string; token: string }
+
+export type CaseStatus = 'DRAFT' | 'CONFIRMED' | 'SUBMITTED';
+
+/** A case as replies and case.changed carry it (Case of docs/openapi-cases.yaml). */
+export interface CaseView {
+  id: string;
+  caseType: string;
+  formVersion: number;
+  language: string;
+  status: CaseStatus;
+  version: number;
+  data: Record<string, unknown>;
+  confirmedVersion: number | null;
+  caseNumber: string | null;
 }

@@ -37,7 +37,7 @@ function tile(queue: QueueFigures): HTMLElement {
     h('dl', { class: 'tile__figures' },
       figure('wallboard.waiting', String(queue.waiting), 'waiting'),
       figure('wallboard.longestWait', formatDuration(queue.longestWaitSeconds), 'longest'),
-      figure('wallboard.estimatedWait', formatDuration(queue.estimatedWaitSeconds), 'estimated'),
+      figure('wallboard.estimatedWait', queue.estimatedWaitSeconds === null ? '–' : formatDuration(queue.estimatedWaitSeconds), 'estimated'),
       figure('wallboard.serviceLevel', queue.serviceLevel === null ? '–' : `${Math.round(queue.serviceLevel * 100)}%`, 'service-level'),
       figure('wallboard.abandoned', String(queue.abandonedToday), 'abandoned')));
 }
@@ -56,8 +56,17 @@ function clerkTable(): HTMLElement {
       h('tbody', {}, ...rows.map((clerk) => h('tr', { 'data-clerk': clerk.clerkId },
         h('th', { scope: 'row' }, clerk.name),
         h('td', {}, h('span', { class: 'state-badge', 'data-state': clerk.state }, t(`state.${clerk.state}`) + (clerk.reason ? ` · ${t(clerk.reason)}` : ''))),
-        h('td', { class: 'numeric', 'data-since': clerk.sinceEpochMillis }, formatDuration((now - clerk.sinceEpochMillis) / 1000)),
-        h('td', {}, clerk.queue ?? ''))))));
+        // A clerk who never signed in has no time in state (since 0): a dash, not 56 years.
+        clerk.sinceEpochMillis > 0
+          ? h('td', { class: 'numeric', 'data-since': clerk.sinceEpochMillis }, formatDuration((now - clerk.sinceEpochMillis) / 1000))
+          : h('td', { class: 'numeric' }, '–'),
+        h('td', {}, queueName(clerk.queue)))))));
+}
+
+/** The server names a clerk's queue by its id; the tiles know its name in the board's language. */
+function queueName(queueId: string | undefined): string {
+  const queue = queues.find((q) => q.queueId === queueId);
+  return queue ? localized(queue.name) : queueId ?? '';
 }
 
 function render(): void {

@@ -3,6 +3,7 @@ package ablak.desktop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +18,12 @@ class CitizenAppTest extends BrowserTest {
     void citizenGoesFromLifeEventThroughQueueAndCallToCaseNumber() throws Exception {
         Page page = newPage(true);
         ScriptedControlServer control = new ScriptedControlServer().install(page)
-                .reply("media.offer", request -> null)
-                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("position", 4).put("estimatedWaitSeconds", 600));
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "address")
+                        .put("position", 4).put("estimatedWaitSeconds", 600))
+                .reply("case.watch", request -> parse("""
+                        {"type":"case.state","id":"case-1","caseType":"address-registration","formVersion":1,"status":"DRAFT","version":1,
+                         "data":{},"confirmedVersion":null,"caseNumber":null}"""))
+                .reply("case.confirm", request -> message("case.confirmed").put("id", "case-1").put("status", "CONFIRMED").put("version", 3));
         page.navigate(server.url("/citizen/"));
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Válasszon nyelvet"))).isVisible();
@@ -60,33 +65,55 @@ class CitizenAppTest extends BrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Elfogadom, beállok a sorba")).click();
 
         page.waitForCondition(() -> control.hasReceived("queue.join"));
+        JsonNode draft = parse(server.lastCaseRequest);
+        assertThat(server.lastCaseAuthorization).isEqualTo("Bearer v1.visit.token");
+        assertThat(draft.path("caseType").asText()).isEqualTo("address-registration");
+        assertThat(draft.path("language").asText()).isEqualTo("hu");
+        assertThat(draft.path("answers").path("applicant").path("personalId").asText()).isEqualTo("18503121232");
+        assertThat(draft.path("answers").path("newAddress").path("postcode").asText()).isEqualTo("1051");
+        assertThat(draft.path("answers").path("addressType").asText()).isEqualTo("temporary");
+        assertThat(draft.path("answers").has("door")).isFalse();
         JsonNode join = control.last("queue.join");
         assertThat(join.path("caseTypeId").asText()).isEqualTo("address-registration");
-        assertThat(join.path("answers").path("applicant").path("personalId").asText()).isEqualTo("18503121232");
-        assertThat(join.path("answers").path("newAddress").path("postcode").asText()).isEqualTo("1051");
-        assertThat(join.path("answers").path("addressType").asText()).isEqualTo("temporary");
-        assertThat(join.path("answers").has("door")).isFalse();
+        assertThat(join.path("language").asText()).isEqualTo("hu");
+        assertThat(join.path("caseId").asText()).isEqualTo("case-1");
+        assertThat(join.path("caseToken").asText()).isEqualTo("case-token-1");
+        assertThat(join.path("consent").path("recording").asBoolean()).isTrue();
+        assertThat(join.path("kiosk").asBoolean()).isFalse();
         assertThat(page.locator("#queue-position")).hasText("4");
-        control.push(message("queue.position").put("position", 2).put("estimatedWaitSeconds", 240));
+        assertThat(page.locator("#long-wait")).isHidden();
+        control.push(message("queue.position").put("contactId", "contact-1").put("position", 9).put("estimatedWaitSeconds", 2400));
+        assertThat(page.locator("#long-wait").getByRole(AriaRole.LINK)).hasAttribute("href", "/appointments/?caseType=address-registration&lang=hu");
+        control.push(message("queue.position").put("contactId", "contact-1").put("position", 2).put("estimatedWaitSeconds", 240));
+        assertThat(page.locator("#long-wait")).isHidden();
         assertThat(page.locator("#queue-position")).hasText("2");
         assertThat(page.locator("#queue-wait")).hasText("kb. 4 perc");
         check(page, "citizen-06-waiting");
 
-        FarSide clerk = new FarSide(newPage(true), server.url("/"));
-        control.push(message("call.started").put("callId", "call-1").put("recording", true));
-        clerk.connect(control, page);
-        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote').videoWidth > 0"),
+        FarSide clerk = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"citizen","recording":true,"videoIdentification":false,
+                 "media":{"whipUrl":"%s","token":"media-token-1"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
                 new Page.WaitForConditionOptions().setTimeout(15_000));
         page.waitForCondition(() -> clerk.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(clerk.requests).hasSize(1);
+        assertThat(clerk.requests.get(0)).containsEntry("path", "/whip/calls/call-1").containsEntry("authorization", "Bearer media-token-1")
+                .containsEntry("contentType", "application/sdp");
         assertThat(page.getByText("Felvétel", new Page.GetByTextOptions().setExact(true))).isVisible();
+        assertThat(control.last("case.watch").path("caseId").asText()).isEqualTo("case-1");
+        assertThat(control.last("case.watch").path("caseToken").asText()).isEqualTo("case-token-1");
 
         control.push(message("chat.text").put("callId", "call-1").put("text", "Jó napot kívánok! Kovács Anna vagyok.").put("final", true));
         page.getByLabel("Az Ön üzenete").pressSequentially("Jó napot");
         page.waitForCondition(() -> control.received.stream().anyMatch(m -> "chat.text".equals(m.path("type").asText()) && !m.path("final").asBoolean()));
-        check(page, "citizen-07-call");
+        verify(page, "citizen-07-call");
 
-        control.push(parse("""
-                {"type":"case.summary","caseId":"case-1","lines":[
+        page.route("**/api/cases/case-1/summary?lang=hu", route -> {
+            boolean authorized = "Bearer v1.visit.token".equals(route.request().headers().get("authorization"))
+                    && "case-token-1".equals(route.request().headers().get("case-token"));
+            route.fulfill(new Route.FulfillOptions().setStatus(authorized ? 200 : 403).setContentType("application/json").setBody("""
+                {"caseId":"case-1","version":3,"status":"DRAFT","caseTypeName":"Lakcímbejelentés","lines":[
                   {"group":"Kérelmező","field":"/applicant/familyName","label":"Családi név","value":"Kiss"},
                   {"group":"Kérelmező","field":"/applicant/givenNames","label":"Utónév","value":"Júlia"},
                   {"group":"Új lakcím","field":"/newAddress/postcode","label":"Irányítószám","value":"1051"},
@@ -95,17 +122,64 @@ class CitizenAppTest extends BrowserTest {
                   {"group":"Új lakcím","field":"/newAddress/houseNumber","label":"Házszám","value":"11"},
                   {"group":"Új lakcím","field":"/addressType","label":"Lakcím fajtája","value":"tartózkodási hely"},
                   {"group":"Új lakcím","field":"/moveInDate","label":"Beköltözés napja","value":"2026-11-30"}]}"""));
+        });
+        control.push(message("case.review").put("caseId", "case-1").put("version", 3));
         Locator summary = page.locator("#case-summary");
         assertThat(summary).isVisible();
-        check(page, "citizen-08-summary");
+        verify(page, "citizen-08-summary");
         summary.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Igen, helyesek")).click();
         page.waitForCondition(() -> control.hasReceived("case.confirm"));
-        assertThat(control.last("case.confirm").path("caseId").asText()).isEqualTo("case-1");
+        JsonNode confirm = control.last("case.confirm");
+        assertThat(confirm.path("caseId").asText()).isEqualTo("case-1");
+        assertThat(confirm.path("caseToken").asText()).isEqualTo("case-token-1");
+        assertThat(confirm.path("version").asInt()).isEqualTo(3);
+        assertThat(summary).containsText("Köszönjük");
 
-        control.push(message("case.submitted").put("caseId", "case-1").put("caseNumber", "KAB-2026-004211"));
+        control.push(parse("""
+                {"type":"case.changed","id":"case-1","status":"SUBMITTED","version":4,"confirmedVersion":3,"caseNumber":"KAB-2026-004211","data":{}}"""));
+        assertThat(page.locator("#call-case-number")).hasText("KAB-2026-004211");
         control.push(message("call.ended").put("callId", "call-1").put("reason", "completed"));
         assertThat(page.locator("#case-number")).hasText("KAB-2026-004211");
-        check(page, "citizen-09-case-number");
+        page.waitForCondition(() -> clerk.received("DELETE"));
+        assertThat(clerk.requests.get(1)).containsEntry("path", FarSide.SESSION).containsEntry("authorization", "Bearer media-token-1");
+        verify(page, "citizen-09-case-number");
+    }
+
+    @Test
+    void aClosedQueueOffersAnAppointmentForTheSameServiceAndLanguage() throws Exception {
+        Page page = newPage(true);
+        new ScriptedControlServer().install(page).reply("queue.join", request -> message("error").put("code", "queue_closed")
+                .put("message", "the queue is closed").put("nextOpening", "2026-12-02T07:00:00Z"));
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A videós ügyintézés most zárva van"))).isVisible();
+        assertThat(page.locator("#next-opening")).isVisible();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Videós időpont foglalása")))
+                .hasAttribute("href", "/appointments/?caseType=passport-renewal&lang=hu");
+        check(page, "citizen-06b-closed");
+    }
+
+    @Test
+    void anUnknownWaitAndARefusedCallBackAreSaidPlainlyAndThePlaceIsKept() {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "passport-renewal")
+                        .put("position", 3).putNull("estimatedWaitSeconds"))
+                .reply("queue.leave", request -> message("error").put("code", "callback_unavailable").put("message", "callbacks cannot be booked yet"));
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+        assertThat(page.locator("#queue-position")).hasText("3");
+        assertThat(page.locator("#queue-wait")).hasText("még nem ismert");
+
+        CitizenSteps.click(page, "Inkább hívjanak vissza");
+        page.getByLabel("Telefonszám").fill("+36 30 123 4567");
+        CitizenSteps.click(page, "Visszahívást kérek");
+
+        assertThat(page.getByText("Visszahívást most még nem tudunk vállalni. Foglaljon inkább videós időpontot.")).isVisible();
+        assertThat(control.last("queue.leave").path("callback").path("phone").asText()).isEqualTo("+36 30 123 4567");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
+        assertNoConsoleErrors();
     }
 
     @Test

@@ -1,13 +1,11 @@
 package ablak.desktop;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static ablak.desktop.ScriptedControlServer.message;
 import static ablak.desktop.ScriptedControlServer.parse;
@@ -29,14 +27,33 @@ class ClerkDesktopTest extends BrowserTest {
                 .setContentType("application/json").setBody(signedIn[0] ? user : "{\"code\":\"unauthenticated\",\"message\":\"sign in\"}")));
     }
 
+    /** A case as the server's replies and pushes carry it, flat beside the type. */
+    static ObjectNode caseView(String type, int version, String status, ObjectNode data) {
+        ObjectNode view = message(type).put("id", "case-1").put("caseType", "address-registration").put("formVersion", 2)
+                .put("language", "hu").put("status", status).put("version", version);
+        view.set("data", data);
+        return view;
+    }
+
     @Test
     void clerkSignsInGoesAvailableAnswersTheRingingOfferAndSubmitsTheCase() throws Exception {
         Page page = newPage(true, 1440, 900);
         staffSession(page, "Kovács Anna", "clerk");
+        int[] version = {1};
         ScriptedControlServer control = new ScriptedControlServer().install(page)
-                .reply("media.offer", request -> null)
                 .reply("clerk.state", request -> message("clerk.state").put("state", request.path("state").asText()).put("since", System.currentTimeMillis()))
-                .reply("case.submit", request -> message("case.submitted").put("caseId", "case-1").put("caseNumber", "KAB-2026-004211"));
+                .reply("case.watch", request -> caseView("case.state", version[0], "DRAFT", parse("""
+                        {"applicant":{"personalId":"18503121232","familyName":"Kiss","givenNames":"Júlia"},
+                         "newAddress":{"postcode":"1051","city":"Budapest","street":"Nádor utca","houseNumber":"11"},"addressType":"temporary"}""")))
+                .reply("case.save", request -> request.path("expectedVersion").asInt() == version[0]
+                        ? caseView("case.saved", ++version[0], "DRAFT", (ObjectNode) request.path("data"))
+                        : message("error").put("code", "version_conflict").put("message", "someone saved first"))
+                .reply("case.review", request -> message("case.review"))
+                .reply("case.submit", request -> {
+                    ObjectNode submitted = message("case.submitted").put("replayed", false);
+                    submitted.set("caseView", caseView("case", version[0], "SUBMITTED", parse("{}")).put("caseNumber", "KAB-2026-004211"));
+                    return submitted;
+                });
         page.navigate(server.url("/clerk/"));
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Bejelentkezés"))).isVisible();
@@ -66,18 +83,19 @@ class ClerkDesktopTest extends BrowserTest {
         page.waitForCondition(() -> control.hasReceived("queue.offer.accept"));
         assertThat(control.last("queue.offer.accept").path("offerId").asText()).isEqualTo("offer-1");
 
-        ObjectNode started = message("call.started").put("callId", "call-1").put("caseId", "case-1").put("recording", true).put("videoIdentification", true);
-        started.set("form", parse(Files.readString(Path.of("src/test/resources/fixtures/forms/address-registration.hu.json"))));
-        started.set("answers", parse("""
-                {"applicant":{"personalId":"18503121232","familyName":"Kiss","givenNames":"Júlia"},
-                 "newAddress":{"postcode":"1051","city":"Budapest","street":"Nádor utca","houseNumber":"11"},"addressType":"temporary"}"""));
-        FarSide citizen = new FarSide(newPage(true), server.url("/"));
-        control.push(started);
+        FarSide citizen = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"clerk","recording":true,"videoIdentification":true,
+                 "caseTypeId":"address-registration","formVersion":2,"language":"hu","citizenName":"Kiss Júlia",
+                 "media":{"whipUrl":"%s","token":"media-token-clerk"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
         control.push(message("clerk.state").put("state", "busy").put("since", System.currentTimeMillis()));
-        citizen.connect(control, page);
-        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote').videoWidth > 0"),
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
                 new Page.WaitForConditionOptions().setTimeout(15_000));
         page.waitForCondition(() -> citizen.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(citizen.requests.get(0)).containsEntry("authorization", "Bearer media-token-clerk");
+        assertThat(control.last("case.watch").path("caseId").asText()).isEqualTo("case-1");
+        assertThat(control.last("case.watch").path("reason").asText()).isNotBlank();
+        assertThat(page.locator("#citizen-name")).hasText("Kiss Júlia");
         assertThat(page.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
         assertThat(page.locator("#identification-panel")).isVisible();
         assertThat(page.locator(".desk-call__case details")).containsText("tartózkodási hely");
@@ -86,19 +104,25 @@ class ClerkDesktopTest extends BrowserTest {
         page.getByLabel("Beköltözés napja").fill("2026-11-30");
         page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Ön a lakás tulajdonosa?")).getByLabel("nem").check();
         page.getByLabel("A tulajdonos neve (szállásadó)").fill("Szabó Béla");
-        page.waitForCondition(() -> control.hasReceived("case.update")
-                && "Szabó Béla".equals(control.last("case.update").path("data").path("ownerName").asText()));
-        assertThat(control.last("case.update").path("data").path("moveInDate").asText()).isEqualTo("2026-11-30");
-        assertThat(control.last("case.update").path("data").path("ownsProperty").asBoolean(true)).isFalse();
+        page.waitForCondition(() -> control.hasReceived("case.save")
+                && "Szabó Béla".equals(control.last("case.save").path("data").path("ownerName").asText()));
+        JsonNode save = control.last("case.save");
+        assertThat(save.path("data").path("moveInDate").asText()).isEqualTo("2026-11-30");
+        assertThat(save.path("data").path("ownsProperty").asBoolean(true)).isFalse();
+        assertThat(save.path("expectedVersion").asInt()).isEqualTo(version[0] - 1);
+        assertThat(save.path("reason").asText()).isNotBlank();
         page.locator(".desk-call__case").evaluate("panel => panel.scrollTop = 0");
-        check(page, "clerk-04-call-with-case-form");
+        verify(page, "clerk-04-call-with-case-form");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Jóváhagyás kérése az ügyféltől")).click();
         page.waitForCondition(() -> control.hasReceived("case.review"));
+        assertThat(control.last("case.review").path("version").asInt()).isEqualTo(version[0]);
+        assertThat(control.last("case.review").path("callId").asText()).isEqualTo("call-1");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Ügy beküldése"))).isDisabled();
-        control.push(message("case.confirmed").put("caseId", "case-1"));
+        control.push(caseView("case.changed", version[0], "CONFIRMED", parse("{}")).put("confirmedVersion", version[0]));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Ügy beküldése")).click();
         assertThat(page.locator("#case-status")).containsText("KAB-2026-004211");
+        assertThat(control.last("case.submit").path("idempotencyKey").asText()).hasSizeGreaterThan(8);
 
         page.keyboard().press("Alt+E");
         page.waitForCondition(() -> control.hasReceived("call.end"));
@@ -106,7 +130,7 @@ class ClerkDesktopTest extends BrowserTest {
         control.push(message("clerk.state").put("state", "wrapup").put("since", System.currentTimeMillis()));
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
         assertThat(page.getByRole(AriaRole.TIMER)).isVisible();
-        check(page, "clerk-05-wrap-up");
+        verify(page, "clerk-05-wrap-up");
 
         page.getByLabel("Hogyan zárult a hívás?").selectOption("resolved");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Készen állok a következő hívásra")).click();

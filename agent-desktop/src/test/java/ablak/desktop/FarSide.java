@@ -1,22 +1,52 @@
 package ablak.desktop;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The other end of a call for tests that have no SFU: a plain RTCPeerConnection in its own page (with the fake
- * camera) that answers the app's offer, so the app shows real decoded video and the far side decodes the app's.
+ * camera) that plays the WHIP endpoint the app publishes to, so the app shows real decoded video and the far side
+ * decodes the app's.
  */
 final class FarSide {
 
+    static final String SESSION = "/whip/sessions/far-side-1";
+
     private final Page page;
+    /** Every WHIP request the app made: method, path, Authorization and Content-Type. */
+    final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
 
     FarSide(Page page, String origin) {
         this.page = page;
         page.navigate(origin);
     }
 
-    /** Answers an SDP offer with every candidate gathered (no trickle needed from this side). */
+    /**
+     * Answers the app's WHIP requests: a POST of an offer gets 201 with this page's complete answer and the
+     * session's Location, a DELETE of the session 200.
+     */
+    FarSide serveWhip(Page app) {
+        app.route("**/whip/**", route -> {
+            String method = route.request().method();
+            String path = route.request().url().replaceFirst("^https?://[^/]+", "");
+            requests.add(Map.of("method", method, "path", path,
+                    "authorization", route.request().headers().getOrDefault("authorization", ""),
+                    "contentType", route.request().headers().getOrDefault("content-type", "")));
+            if ("POST".equals(method)) {
+                route.fulfill(new Route.FulfillOptions().setStatus(201).setContentType("application/sdp")
+                        .setHeaders(Map.of("Location", SESSION)).setBody(answer(route.request().postData())));
+            } else {
+                route.fulfill(new Route.FulfillOptions().setStatus(200));
+            }
+        });
+        return this;
+    }
+
+    /** Answers an SDP offer with every candidate gathered, as the SFU does (no trickle). */
     String answer(String offerSdp) {
         return (String) page.evaluate("""
                 async (offer) => {
@@ -33,10 +63,6 @@ final class FarSide {
                 }""", offerSdp);
     }
 
-    void addCandidate(JsonNode candidate) {
-        page.evaluate("(c) => window.farSide.addIceCandidate(JSON.parse(c)).catch(() => undefined)", candidate.toString());
-    }
-
     /** Video frames the far side has decoded from the app, read from getStats as a media engineer would. */
     long framesDecoded() {
         Object frames = page.evaluate("""
@@ -48,12 +74,7 @@ final class FarSide {
         return ((Number) frames).longValue();
     }
 
-    /** Plays the media part of the server: answers the app's offer and passes on its candidates. */
-    void connect(ScriptedControlServer control, Page app) {
-        app.waitForCondition(() -> control.hasReceived("media.offer"));
-        JsonNode offer = control.last("media.offer");
-        control.respond(offer, ScriptedControlServer.message("media.answer").put("sdp", answer(offer.path("sdp").asText())));
-        control.received.stream().filter(m -> "media.candidate".equals(m.path("type").asText()))
-                .forEach(m -> addCandidate(m.path("candidate")));
+    boolean received(String method) {
+        return requests.stream().anyMatch(r -> method.equals(r.get("method")));
     }
 }

@@ -8,16 +8,19 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Serves the built webroot on 127.0.0.1 under the same Content-Security-Policy the signaling server sends,
- * plus, at the REST paths the apps call, a visit token and the catalogue and forms as the cases module's
- * CatalogueView and FormView render them (fixtures made from the cases catalogue), and axe-core for the
- * accessibility check.
+ * plus, at the REST paths the apps call, a visit token, the catalogue and forms as the cases module's
+ * CatalogueView and FormView render them (fixtures made from the cases catalogue), a started draft for
+ * {@code POST /api/cases} (the request is kept for the test to read), and axe-core for the accessibility check.
  * Test-only: the real server is the signaling module.
  */
 final class StaticWebServer implements AutoCloseable {
@@ -29,10 +32,16 @@ final class StaticWebServer implements AutoCloseable {
             "json", "application/json; charset=utf-8",
             "svg", "image/svg+xml");
 
+    /** GET /api/forms/{caseType}/{version}: the fixtures hold each case type's current version. */
+    private static final Pattern FORM = Pattern.compile("/api/forms/([a-z0-9-]+)/[0-9]+");
+
     private final HttpServer server;
     private final Path webroot;
     private final Path fixtures;
     private final Path axe;
+    /** The body and Authorization header of the last {@code POST /api/cases}. */
+    volatile String lastCaseRequest;
+    volatile String lastCaseAuthorization;
 
     StaticWebServer(Path webroot, Path fixtures, Path axe) throws IOException {
         this.webroot = webroot.toRealPath();
@@ -61,6 +70,14 @@ final class StaticWebServer implements AutoCloseable {
                 send(exchange, 201, TYPES.get("json"), "{\"token\":\"v1.visit.token\",\"visitId\":\"0f6e\",\"expiresAt\":1795399928}".getBytes());
                 return;
             }
+            if (path.equals("/api/cases") && "POST".equals(exchange.getRequestMethod())) {
+                lastCaseAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
+                lastCaseRequest = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                send(exchange, 201, TYPES.get("json"), """
+                        {"caseView":{"id":"case-1","caseType":"address-registration","formVersion":1,"language":"hu","status":"DRAFT",
+                          "version":1,"data":{},"confirmedVersion":null,"caseNumber":null},"citizenToken":"case-token-1"}""".getBytes());
+                return;
+            }
             Path file = resolve(path, language(exchange.getRequestURI().getQuery()));
             if (file == null || !Files.isRegularFile(file) || !"GET".equals(exchange.getRequestMethod())) {
                 send(exchange, 404, "text/plain", "not found".getBytes());
@@ -83,9 +100,9 @@ final class StaticWebServer implements AutoCloseable {
         if (path.equals("/api/catalogue")) {
             return fixtures.resolve("catalogue." + language + ".json");
         }
-        if (path.startsWith("/api/case-types/") && path.endsWith("/form")) {
-            String caseType = path.substring("/api/case-types/".length(), path.length() - "/form".length());
-            return caseType.matches("[a-z0-9-]+") ? fixtures.resolve("forms/" + caseType + "." + language + ".json") : null;
+        Matcher form = FORM.matcher(path);
+        if (form.matches()) {
+            return fixtures.resolve("forms/" + form.group(1) + "." + language + ".json");
         }
         Path file = webroot.resolve(path.substring(1)).normalize();
         if (!file.startsWith(webroot)) {

@@ -18,12 +18,13 @@ class WallboardTest extends BrowserTest {
                   {"queueId":"vehicle","name":{"hu":"Járműügyek","en":"Vehicles"},"waiting":14,"longestWaitSeconds":745,"estimatedWaitSeconds":900,"serviceLevel":0.52,"abandonedToday":19},
                   {"queueId":"passport","name":{"hu":"Útlevél","en":"Passport"},"waiting":0,"longestWaitSeconds":0,"estimatedWaitSeconds":0,"serviceLevel":null,"abandonedToday":0}],
                  "clerks":[
-                  {"clerkId":"c1","name":"Kovács Anna","state":"busy","sinceEpochMillis":%d,"queue":"Lakcímügyek"},
+                  {"clerkId":"c1","name":"Kovács Anna","state":"busy","sinceEpochMillis":%d,"queue":"address"},
                   {"clerkId":"c2","name":"Nagy Péter","state":"available","sinceEpochMillis":%d},
-                  {"clerkId":"c3","name":"Szabó Éva","state":"wrapup","sinceEpochMillis":%d,"queue":"Személyi igazolvány"},
+                  {"clerkId":"c3","name":"Szabó Éva","state":"wrapup","sinceEpochMillis":%d,"queue":"id-card"},
                   {"clerkId":"c4","name":"Tóth Gábor","state":"break","reason":"break.lunch","sinceEpochMillis":%d},
-                  {"clerkId":"c5","name":"Horváth Zsófia","state":"offered","sinceEpochMillis":%d,"queue":"Járműügyek"},
-                  {"clerkId":"c6","name":"Varga Márton","state":"notresponding","sinceEpochMillis":%d}]}"""
+                  {"clerkId":"c5","name":"Horváth Zsófia","state":"offered","sinceEpochMillis":%d,"queue":"vehicle"},
+                  {"clerkId":"c6","name":"Varga Márton","state":"notresponding","sinceEpochMillis":%d},
+                  {"clerkId":"c7","name":"Kiss Ádám","state":"offline","sinceEpochMillis":0}]}"""
                 .formatted(addressWaiting, now - 312_000, now - 45_000, now - 20_000, now - 1_500_000, now - 6_000, now - 180_000);
     }
 
@@ -45,6 +46,8 @@ class WallboardTest extends BrowserTest {
         assertThat(page.locator("[data-queue='vehicle']")).containsText("Határérték felett");
         assertThat(page.locator("[data-queue='address'] [data-figure='waiting']")).hasText("2");
         assertThat(page.locator("tr[data-clerk='c4']")).containsText("Szünet · Ebéd");
+        assertThat(page.locator("tr[data-clerk='c1'] td").last()).hasText("Lakcímügyek");
+        assertThat(page.locator("tr[data-clerk='c7'] td.numeric")).hasText("–");
         check(page, "wallboard-01-wall-screen");
 
         control.push(parse(snapshot(now, 7)));

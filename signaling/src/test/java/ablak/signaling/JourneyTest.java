@@ -1,0 +1,230 @@
+package ablak.signaling;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ablak.signaling.auth.DemoAccounts;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.ViewportSize;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole journey through one real node (embedded Redis and PostgreSQL, the SFU on loopback):
+ * a citizen in one Chromium page, the demo clerk in another, the demo supervisor's wallboard in a
+ * third, each with its own profile and the fake camera and microphone. Everything goes through the
+ * apps as people use them; nothing is scripted on the server side.
+ */
+class JourneyTest {
+
+  private static final Path SCREENSHOTS = Path.of(System.getProperty("ablak.screenshots", "../docs/screenshots"));
+  private static final double SLOW = 30_000;
+  /** Counts every RTCPeerConnection a page makes, so the test can read getStats as a media engineer would. */
+  private static final String PEER_TRACKER = """
+      window.__peers = [];
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(...args) { super(...args); window.__peers.push(this); }
+      };""";
+  private static final String FRAMES_DECODED = """
+      async () => {
+        let frames = 0;
+        for (const peer of window.__peers) {
+          if (peer.connectionState === 'closed') continue;
+          (await peer.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded || 0; });
+        }
+        return frames;
+      }""";
+
+  private static Path dataDir;
+  private static AblakServer node;
+  private static Playwright playwright;
+  private static Browser browser;
+  private final List<BrowserContext> contexts = new ArrayList<>();
+  private final List<String> consoleErrors = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    dataDir = TestNodes.tempDataDir();
+    node = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()));
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
+        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic", "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required")));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+    TestNodes.delete(dataDir);
+  }
+
+  @AfterEach
+  void closeContexts() {
+    contexts.forEach(BrowserContext::close);
+  }
+
+  @Test
+  void citizenAndClerkGoFromLifeEventToCaseNumberWhileTheWallboardFollows() throws Exception {
+    Page wallboard = page(1600, 900);
+    signIn(wallboard, "/wallboard/", "supervisor");
+    Locator clerkRow = wallboard.locator("tr[data-clerk]").filter(new Locator.FilterOptions().setHas(
+        wallboard.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Demo Clerk").setExact(true))));
+
+    Page clerk = page(1440, 900);
+    signIn(clerk, "/clerk/", "clerk");
+    assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Üdvözöljük, Demo Clerk"))).isVisible();
+
+    // The citizen: life event, service, pre-call questions, devices, consent, queue.
+    Page citizen = page(1280, 860);
+    citizen.navigate(node.baseUrl() + "/citizen/");
+    click(citizen, "Magyar");
+    citizen.getByLabel("Keresés").fill("költözés");
+    click(citizen, "Költözés");
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Néhány kérdés a hívás előtt"))).isVisible();
+    citizen.getByLabel("Személyi azonosító").pressSequentially("18503121232");
+    citizen.getByLabel("Családi név").fill("Kiss");
+    citizen.getByLabel("Utónév").fill("Júlia");
+    citizen.getByLabel("Irányítószám").fill("1051");
+    citizen.getByLabel("Település").fill("Budapest");
+    citizen.getByLabel("Közterület neve és jellege").fill("Nádor utca");
+    citizen.getByLabel("Házszám").fill("11");
+    citizen.getByLabel("tartózkodási hely").check();
+    citizen.getByLabel("Beköltözés napja").fill("2026-11-30");
+    click(citizen, "Tovább");
+    assertThat(citizen.locator("body[data-devices='ready']")).isAttached();
+    click(citizen, "Tovább");
+    citizen.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
+    citizen.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
+    click(citizen, "Elfogadom, beállok a sorba");
+    assertThat(citizen.locator("#queue-position")).hasText("1", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+
+    Locator waitingOne = wallboard.locator(".tile").filter(new Locator.FilterOptions().setHas(
+        wallboard.locator("[data-figure='waiting']", new Page.LocatorOptions().setHasText(Pattern.compile("^1$")))));
+    assertThat(waitingOne).hasCount(1);
+    screenshot(wallboard, "wallboard-03-journey-one-waiting");
+
+    // The clerk goes available; the offer rings and is accepted.
+    click(clerk, "Elérhető leszek");
+    assertThat(clerk.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás")))
+        .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+    assertThat(clerk.locator("#offer-case-type")).not().isEmpty();
+    clerk.locator("#offer-accept").click();
+
+    // Both see each other: frames decoded on both sides, read from getStats.
+    clerk.waitForCondition(() -> frames(clerk) > 0 && frames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+    assertThat(clerkRow).containsText("Hívásban");
+    assertThat(waitingOne).hasCount(0);
+
+    // Real-time text both ways.
+    citizen.getByLabel("Az Ön üzenete").pressSequentially("Jó napot kívánok!");
+    citizen.getByLabel("Az Ön üzenete").press("Enter");
+    assertThat(clerk.locator(".chat__log")).containsText("Jó napot kívánok!");
+    clerk.getByLabel("Az Ön üzenete").pressSequentially("Üdvözlöm, Demo Clerk vagyok.");
+    clerk.getByLabel("Az Ön üzenete").press("Enter");
+    assertThat(citizen.locator(".chat__log")).containsText("Üdvözlöm, Demo Clerk vagyok.");
+    screenshot(citizen, "citizen-07-call");
+
+    // The clerk completes the form the citizen's answers started, and asks for the citizen's confirmation.
+    assertThat(clerk.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
+    clerk.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Ön a lakás tulajdonosa?")).getByLabel("nem").check();
+    clerk.getByLabel("A tulajdonos neve (szállásadó)").fill("Szabó Béla");
+    assertThat(clerk.locator("#case-save-status")).containsText("Mentve");
+    clerk.locator(".desk-call__case").evaluate("panel => panel.scrollTop = 0");
+    clerk.evaluate("() => window.scrollTo(0, 0)");
+    screenshot(clerk, "clerk-04-call-with-case-form");
+    click(clerk, "Jóváhagyás kérése az ügyféltől");
+
+    Locator summary = citizen.locator("#case-summary");
+    assertThat(summary).containsText("Szabó Béla");
+    screenshot(citizen, "citizen-08-summary");
+    summary.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Igen, helyesek")).click();
+
+    Locator submit = clerk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Ügy beküldése"));
+    assertThat(submit).isEnabled();
+    submit.click();
+    assertThat(clerk.locator("#case-status")).containsText("Ügyszám");
+    String caseNumber = clerk.locator("#case-status").textContent().replaceAll(".*:\\s*", "").trim();
+    assertThat(citizen.locator("#call-case-number")).hasText(caseNumber);
+
+    // The clerk ends the call, wraps up and is available again; the citizen keeps the case number.
+    clerk.keyboard().press("Alt+E");
+    assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
+    assertThat(clerkRow).containsText("Utómunka");
+    assertThat(citizen.locator("#case-number")).hasText(caseNumber);
+    screenshot(citizen, "citizen-09-case-number");
+    screenshot(clerk, "clerk-05-wrap-up");
+    clerk.getByLabel("Hogyan zárult a hívás?").selectOption("resolved");
+    click(clerk, "Készen állok a következő hívásra");
+    assertThat(clerk.locator("#clerk-state")).hasText("Elérhető");
+    assertThat(clerkRow).containsText("Elérhető");
+    screenshot(wallboard, "wallboard-04-journey-after-the-call");
+    assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  private Page page(int width, int height) {
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+        .setViewportSize(new ViewportSize(width, height)).setLocale("hu-HU"));
+    context.grantPermissions(List.of("camera", "microphone"), new BrowserContext.GrantPermissionsOptions().setOrigin(node.baseUrl()));
+    context.addInitScript(PEER_TRACKER);
+    contexts.add(context);
+    Page page = context.newPage();
+    page.onConsoleMessage(message -> {
+      // Before sign-in, "who am I?" answers 401: Chromium logs it, but it is the expected answer.
+      boolean signInProbe = message.text().contains("status of 401") && message.location().contains("/api/auth/me");
+      if ("error".equals(message.type()) && !signInProbe) {
+        consoleErrors.add(message.text() + " at " + message.location());
+      }
+    });
+    page.onPageError(consoleErrors::add);
+    return page;
+  }
+
+  private static void signIn(Page page, String app, String username) {
+    String password = node.demoCredentials().stream().filter(c -> c.username().equals(username))
+        .map(DemoAccounts.Credential::password).findFirst().orElseThrow();
+    page.navigate(node.baseUrl() + app);
+    page.getByLabel("Felhasználónév").fill(username);
+    page.getByLabel("Jelszó").fill(password);
+    click(page, "Bejelentkezés");
+  }
+
+  private static void click(Page page, String button) {
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(button)).click();
+  }
+
+  private static long frames(Page page) {
+    return ((Number) page.evaluate(FRAMES_DECODED)).longValue();
+  }
+
+  private static void screenshot(Page page, String name) throws Exception {
+    Files.createDirectories(SCREENSHOTS);
+    page.evaluate("() => document.fonts.ready");
+    // The wallboard's clerk table is below its tiles: the whole board, as a wall screen shows it.
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(name.startsWith("wallboard")));
+  }
+}
