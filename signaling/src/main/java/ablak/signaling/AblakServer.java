@@ -3,6 +3,7 @@ package ablak.signaling;
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
 import ablak.media.call.Sfu;
+import ablak.media.recording.RecordingSettings;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -22,6 +23,8 @@ import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
 import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
+import ablak.signaling.media.CallRecordings;
+import ablak.signaling.media.CallStatsRoutes;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
@@ -98,10 +101,11 @@ public final class AblakServer implements AutoCloseable {
   private final String baseUrl;
   private final String tlsFingerprint;
   private final List<DemoAccounts.Credential> demoCredentials;
+  private final CallRecordings callRecordings;
 
   private AblakServer(AblakSettings settings, List<AutoCloseable> resources, Vertx vertx, String deploymentId, AtomicBoolean draining,
       Connections connections, MessageRegistry messages, PrometheusMeterRegistry meters, String baseUrl, String tlsFingerprint,
-      List<DemoAccounts.Credential> demoCredentials) {
+      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings) {
     this.settings = settings;
     this.resources = resources;
     this.vertx = vertx;
@@ -113,6 +117,7 @@ public final class AblakServer implements AutoCloseable {
     this.baseUrl = baseUrl;
     this.tlsFingerprint = tlsFingerprint;
     this.demoCredentials = demoCredentials;
+    this.callRecordings = callRecordings;
   }
 
   /** Starts a node and returns once it accepts connections. Blocks: call it from main or a test. */
@@ -173,6 +178,10 @@ public final class AblakServer implements AutoCloseable {
     RoleGuard guard = new RoleGuard(authenticator);
     Sfu sfu = WhipRoutes.startSfu(settings.media(), meters);
     resources.add(0, sfu);
+    // A relative recording directory lives in the data directory, beside the embedded stores.
+    RecordingSettings recording = settings.media().recording();
+    CallRecordings callRecordings = new CallRecordings(vertx, sfu,
+        recording.withDirectory(Path.of(settings.stores().dataDir()).resolve(recording.directory())), meters);
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
 
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
@@ -196,6 +205,7 @@ public final class AblakServer implements AutoCloseable {
         new AdminRoutes(accounts, guard),
         new CaseRoutes(cases, guard),
         new WhipRoutes(vertx, sfu, authenticator),
+        new CallStatsRoutes(sfu, guard),
         new WebAppRoutes());
 
     int port = http.port() == 0 ? freePort() : http.port();
@@ -226,7 +236,7 @@ public final class AblakServer implements AutoCloseable {
         : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
     LOG.atInfo().addKeyValue("url", baseUrl).addKeyValue("embeddedStores", stores.embedded()).log("ablak node started");
     return new AblakServer(settings, resources, vertx, deploymentId, draining, connections, messages, meters, baseUrl,
-        certificate == null ? null : certificate.fingerprint(), demoCredentials);
+        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings);
   }
 
   /** Where users reach this node, e.g. {@code http://127.0.0.1:8080}. */
@@ -242,6 +252,11 @@ public final class AblakServer implements AutoCloseable {
   /** Demo accounts created by this start (empty when they existed already or seeding is off). */
   public List<DemoAccounts.Credential> demoCredentials() {
     return demoCredentials;
+  }
+
+  /** Starts and stops the recording of calls in this node's SFU. */
+  public CallRecordings callRecordings() {
+    return callRecordings;
   }
 
   public MessageRegistry messages() {

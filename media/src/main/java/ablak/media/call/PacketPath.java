@@ -139,6 +139,9 @@ public final class PacketPath {
             listener.onRtp(track, b, off, len);
         }
         boolean keyframe = track.codec().isKeyframeStart(b, off + header, payload);
+        if (track.kind() == MediaKind.VIDEO) {
+            track.onVideoPacket(b, off, header, payload, keyframe);
+        }
         int sent = 0;
         for (SendStream stream : track.subscribers) {
             if (forward(t.outgoing, stream, b, off, len, keyframe, now)) {

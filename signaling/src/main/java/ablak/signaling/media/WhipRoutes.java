@@ -74,6 +74,7 @@ public final class WhipRoutes implements RouteGroup {
     this.vertx = vertx;
     this.sfu = sfu;
     this.authenticator = authenticator;
+    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry());
   }
 
   /** Starts this node's SFU; the server closes it at shutdown. */
