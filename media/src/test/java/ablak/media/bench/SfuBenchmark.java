@@ -67,15 +67,15 @@ public final class SfuBenchmark {
             }
             System.out.println();
             System.out.println("calls  in-Mbit/s  fwd-pkt/s  loss%   sfu-cpu%  process-cpu%  latency-p50-ms  latency-p99-ms"
-                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio  srtp-cpu-us/pkt");
+                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio  srtp-cpu-us/pkt  sfu-alloc-B/pkt");
             int best = 0;
             for (int calls : steps) {
                 double[] relayLoad = relayStep(calls);
                 StepResult r = loadStep(calls);
-                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f  %15.2f%n",
+                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f  %15.2f  %15.0f%n",
                         calls, r.inMbps, r.forwardedPps, r.lossPercent, r.sfuCpuPercent, r.processCpuPercent, r.p50Millis,
                         r.p99Millis, relayLoad[0], relayLoad[1], r.cpuMicrosPerPacket, relayLoad[2],
-                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket, srtpCpuMicrosPerPacket());
+                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket, srtpCpuMicrosPerPacket(), r.allocatedBytesPerPacket);
                 if (r.lossPercent < 1 && r.p99Millis < 5) {
                     best = calls;
                 }
@@ -199,7 +199,8 @@ public final class SfuBenchmark {
     }
 
     record StepResult(double inMbps, double forwardedPps, double lossPercent, double sfuCpuPercent,
-                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket) {
+                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket,
+                      double allocatedBytesPerPacket) {
     }
 
     /** {@code calls} 1:1 calls, each participant sending 3 x 1200-byte video packets and 1 Opus packet per 20 ms. */
@@ -214,6 +215,7 @@ public final class SfuBenchmark {
                 long sent0 = peers.stream().mapToLong(p -> p.sent.get()).sum();
                 long forwarded0 = sfu.metrics().forwardedCount();
                 long cpu0 = sfuCpuNanos();
+                long allocated0 = sfuAllocatedBytes();
                 double processCpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 Thread.sleep(STEP_TIME.toMillis());
@@ -222,6 +224,7 @@ public final class SfuBenchmark {
                 long forwarded = sfu.metrics().forwardedCount() - forwarded0;
                 double forwardedPps = forwarded * 1e9 / elapsed;
                 long sfuCpuUsed = sfuCpuNanos() - cpu0;
+                long sfuAllocated = sfuAllocatedBytes() - allocated0;
                 double sfuCpu = sfuCpuUsed * 100.0 / elapsed;
                 double processCpu = (processCpuNanos() - processCpu0) * 100.0 / elapsed;
                 double p50 = 0;
@@ -249,7 +252,8 @@ public final class SfuBenchmark {
                 }
                 closeAll(peers);
                 double perPacket = forwarded == 0 ? 0 : sfuCpuUsed / 1000.0 / forwarded;
-                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket);
+                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket,
+                        forwarded == 0 ? 0 : (double) sfuAllocated / forwarded);
             }
         }
     }
@@ -376,6 +380,22 @@ public final class SfuBenchmark {
             if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
                 long cpu = mx.getThreadCpuTime(t.getId());
                 total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Heap bytes the SFU's threads allocated: unlike CPU time this does not depend on the machine's load, so it
+     * shows per-packet garbage exactly.
+     */
+    private static long sfuAllocatedBytes() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
+                total += Math.max(0, mx.getThreadAllocatedBytes(t.getId()));
             }
         }
         return total;
