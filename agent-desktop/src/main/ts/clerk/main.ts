@@ -24,6 +24,7 @@ interface Call {
   iceServers: RTCIceServer[];
   videoIdentification: boolean;
   recording: boolean;
+  recordingConsent: boolean;
   form: FormView | null;
   /** The case as the server last told it (case.state, case.saved, case.changed). */
   case: CaseView | null;
@@ -168,7 +169,7 @@ async function startCall(message: Envelope): Promise<void> {
     caseTypeId: String(message.caseTypeId ?? ''), formVersion: Number(message.formVersion ?? 1), language: String(message.language ?? 'hu'),
     citizenName: typeof message.citizenName === 'string' ? message.citizenName : null,
     media: message.media as CallMediaGrant, iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
-    videoIdentification: message.videoIdentification === true, recording: message.recording === true,
+    videoIdentification: message.videoIdentification === true, recording: message.recording === true, recordingConsent: message.recordingConsent === true,
     form: null, case: null, problem: null,
   };
   call = current;
@@ -270,7 +271,19 @@ function callView(current: Call): HTMLElement {
     submit.disabled = true; // saving a confirmed case returns it to DRAFT: the citizen confirms again
     saves.change(data);
   });
-  const offRecording = connection.on(Message.callRecording, (message) => { recording.hidden = message.recording !== true; });
+  // Recording needs the citizen's consent, given before they joined; the server refuses without it too.
+  const record = button('call.recordStart', () => {
+    void connection.request(Message.callRecording, { callId: current.callId, recording: !current.recording })
+      .catch((e: ProtocolError) => announce(t('call.recordFailed', { code: e.code }), true));
+  }, 'secondary', { id: 'toggle-recording', disabled: !current.recordingConsent, title: current.recordingConsent ? '' : t('call.recordNoConsent') });
+  const showRecording = (on: boolean) => {
+    current.recording = on;
+    recording.hidden = !on;
+    record.textContent = t(on ? 'call.recordStop' : 'call.recordStart');
+    record.dataset.i18n = on ? 'call.recordStop' : 'call.recordStart';
+  };
+  showRecording(current.recording);
+  const offRecording = connection.on(Message.callRecording, (message) => showRecording(message.recording === true));
   window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); chat.close(); saves.stop(); }, { once: true });
 
   const invite = dialog('call.inviteTitle', { onCancel: () => invite.close() });
@@ -295,6 +308,7 @@ function callView(current: Call): HTMLElement {
       h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
         toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),
         toggleButton('call.cameraOff', (on) => media?.setCameraOff(on), { id: 'toggle-camera', 'aria-keyshortcuts': 'Alt+V' }),
+        record,
         button('call.invite', () => invite.open(), 'secondary'),
         button('call.transfer', () => transfer.open(), 'secondary'),
         button('call.end', endCall, 'warning', { 'aria-keyshortcuts': 'Alt+E' })),

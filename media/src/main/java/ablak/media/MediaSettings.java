@@ -1,5 +1,8 @@
 package ablak.media;
 
+import ablak.media.recording.RecordingSettings;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +30,10 @@ import java.util.Objects;
  * @param udpReceiveBufferBytes receive buffer of the media socket: a burst from many publishers must fit
  *                              while the packet path catches up (the kernel caps it at net.core.rmem_max)
  * @param turn                  TURN servers and the shared secret for REST-API credentials; null: none
+ * @param recording             how calls are recorded; a relative directory is taken by the server as inside
+ *                              its data directory ({@code stores.dataDir})
+ * @param sessionIdleTimeout    a WHIP or WHEP session through which no RTP flowed this long (from its client for
+ *                              WHIP, to it for WHEP) is ended as if DELETEd; zero: only failed transports end it
  */
 public record MediaSettings(
         String bindAddress,
@@ -43,7 +50,9 @@ public record MediaSettings(
         int maxSdpBytes,
         int earlySrtpPackets,
         int udpReceiveBufferBytes,
-        TurnSettings turn) {
+        TurnSettings turn,
+        RecordingSettings recording,
+        Duration sessionIdleTimeout) {
 
     public MediaSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -54,13 +63,18 @@ public record MediaSettings(
         if (packetCacheSize < 16 || Integer.bitCount(packetCacheSize) != 1) {
             throw new IllegalArgumentException("packetCacheSize must be a power of two >= 16");
         }
+        Objects.requireNonNull(recording, "recording");
+        if (sessionIdleTimeout == null || sessionIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("sessionIdleTimeout must be zero or positive");
+        }
     }
 
     /** Production defaults: UDP 10000 on every interface, like most SFUs. */
     public static MediaSettings defaults() {
         return new MediaSettings("0.0.0.0", 10000, List.of(), false,
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofMillis(300),
-                Duration.ofSeconds(1), 2_500_000, 256, 32 * 1024, 64, 4 << 20, null);
+                Duration.ofSeconds(1), 2_500_000, 256, 32 * 1024, 64, 4 << 20, null,
+                RecordingSettings.defaults().withDirectory(Path.of("recordings")), Duration.ofMinutes(2));
     }
 
     /** Loopback only, a free port: what tests and the benchmark use. */
@@ -71,31 +85,43 @@ public record MediaSettings(
     public MediaSettings withBind(String address, int port) {
         return new MediaSettings(address, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recording, sessionIdleTimeout);
     }
 
     public MediaSettings withAcceptLoopbackOnly(boolean loopbackOnly) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, loopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recording, sessionIdleTimeout);
     }
 
     public MediaSettings withAdvertisedAddresses(List<String> addresses) {
         return new MediaSettings(bindAddress, port, addresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recording, sessionIdleTimeout);
     }
 
     public MediaSettings withTimeouts(Duration dtlsHandshake, Duration connect, Duration idle) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshake,
                 connect, idle, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recording, sessionIdleTimeout);
+    }
+
+    public MediaSettings withRecording(RecordingSettings recordingSettings) {
+        return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
+                connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recordingSettings, sessionIdleTimeout);
+    }
+
+    public MediaSettings withSessionIdleTimeout(Duration timeout) {
+        return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
+                connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turn, recording, timeout);
     }
 
     public MediaSettings withTurn(TurnSettings turnSettings) {
         return new MediaSettings(bindAddress, port, advertisedAddresses, acceptLoopbackOnly, dtlsHandshakeTimeout,
                 connectTimeout, idleTimeout, keyframeRequestInterval, rtcpReportInterval, videoBitrateBps, packetCacheSize,
-                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turnSettings);
+                maxSdpBytes, earlySrtpPackets, udpReceiveBufferBytes, turnSettings, recording, sessionIdleTimeout);
     }
 
     /**

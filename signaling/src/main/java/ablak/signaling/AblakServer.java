@@ -14,7 +14,6 @@ import ablak.queue.routing.QueueDefinition;
 import ablak.queue.routing.QueueDefinitions;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.call.CallMessages;
-import ablak.signaling.call.CallRecorder;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
 import ablak.signaling.call.MediaTokens;
@@ -28,6 +27,7 @@ import ablak.media.call.Sfu;
 import ablak.proactive.Proactive;
 import ablak.proactive.ProactiveMigrations;
 import ablak.proactive.ProactiveSettings;
+import ablak.media.recording.RecordingSettings;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
 import ablak.signaling.auth.LoginThrottle;
@@ -47,6 +47,8 @@ import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
 import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
+import ablak.signaling.media.CallRecordings;
+import ablak.signaling.media.CallStatsRoutes;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.proactive.BookedAppointments;
 import ablak.signaling.proactive.ProactiveRoutes;
@@ -130,10 +132,11 @@ public final class AblakServer implements AutoCloseable {
   private final String baseUrl;
   private final String tlsFingerprint;
   private final List<DemoAccounts.Credential> demoCredentials;
+  private final CallRecordings callRecordings;
 
   private AblakServer(AblakSettings settings, List<AutoCloseable> resources, Vertx vertx, String deploymentId, AtomicBoolean draining,
       Connections connections, MessageRegistry messages, PrometheusMeterRegistry meters, String baseUrl, String tlsFingerprint,
-      List<DemoAccounts.Credential> demoCredentials) {
+      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings) {
     this.settings = settings;
     this.resources = resources;
     this.vertx = vertx;
@@ -145,6 +148,7 @@ public final class AblakServer implements AutoCloseable {
     this.baseUrl = baseUrl;
     this.tlsFingerprint = tlsFingerprint;
     this.demoCredentials = demoCredentials;
+    this.callRecordings = callRecordings;
   }
 
   /** Starts a node and returns once it accepts connections. Blocks: call it from main or a test. */
@@ -216,6 +220,10 @@ public final class AblakServer implements AutoCloseable {
     QueueDefinitions queueDefinitions = queueDefinitions();
     List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts()
         ? await(DemoAccounts.seed(accounts, queueDefinitions.skills())) : List.of();
+    // A relative recording directory lives in the data directory, beside the embedded stores.
+    RecordingSettings recording = settings.media().recording();
+    CallRecordings callRecordings = new CallRecordings(vertx, sfu,
+        recording.withDirectory(Path.of(settings.stores().dataDir()).resolve(recording.directory())), meters);
 
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
     Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
@@ -251,7 +259,7 @@ public final class AblakServer implements AutoCloseable {
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
     Contacts contacts = new Contacts(vertx, redis, settings.stores().redisKeyPrefix());
     Calls calls = new Calls(new CallStore(vertx, redis, settings.stores().redisKeyPrefix()), contacts, engine, cases, push, mediaTokens,
-        sfu, CallRecorder.unavailable(), baseUrl);
+        sfu, callRecordings, baseUrl);
     Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push);
     resources.add(0, wallboard);
     // The position tracker and the routing event handlers share one context, as the tracker requires.
@@ -279,6 +287,7 @@ public final class AblakServer implements AutoCloseable {
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
         new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
+        new CallStatsRoutes(sfu, guard),
         new WebAppRoutes());
 
     HttpServerOptions options = new HttpServerOptions()
@@ -305,7 +314,7 @@ public final class AblakServer implements AutoCloseable {
 
     LOG.atInfo().addKeyValue("url", baseUrl).addKeyValue("embeddedStores", stores.embedded()).log("ablak node started");
     return new AblakServer(settings, resources, vertx, deploymentId, draining, connections, messages, meters, baseUrl,
-        certificate == null ? null : certificate.fingerprint(), demoCredentials);
+        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings);
   }
 
   /** Where users reach this node, e.g. {@code http://127.0.0.1:8080}. */
@@ -321,6 +330,11 @@ public final class AblakServer implements AutoCloseable {
   /** Demo accounts created by this start (empty when they existed already or seeding is off). */
   public List<DemoAccounts.Credential> demoCredentials() {
     return demoCredentials;
+  }
+
+  /** Starts and stops the recording of calls in this node's SFU. */
+  public CallRecordings callRecordings() {
+    return callRecordings;
   }
 
   public MessageRegistry messages() {

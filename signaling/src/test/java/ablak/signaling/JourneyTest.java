@@ -147,6 +147,12 @@ class JourneyTest {
     clerk.getByLabel("Az Ön üzenete").pressSequentially("Üdvözlöm, Demo Clerk vagyok.");
     clerk.getByLabel("Az Ön üzenete").press("Enter");
     assertThat(citizen.locator(".chat__log")).containsText("Üdvözlöm, Demo Clerk vagyok.");
+
+    // The citizen consented, so the clerk may record; both see the indicator.
+    click(clerk, "Felvétel indítása");
+    assertThat(citizen.locator(".call__recording")).isVisible();
+    assertThat(clerk.locator(".call__recording")).isVisible();
+    assertThat(clerk.locator("#toggle-recording")).hasText("Felvétel leállítása");
     screenshot(citizen, "citizen-07-call");
 
     // The clerk completes the form the citizen's answers started, and asks for the citizen's confirmation.
@@ -183,7 +189,35 @@ class JourneyTest {
     assertThat(clerk.locator("#clerk-state")).hasText("Elérhető");
     assertThat(clerkRow).containsText("Elérhető");
     screenshot(wallboard, "wallboard-04-journey-after-the-call");
+
+    // Ending the call stopped the recording: both sides' video and audio are in it, hashed.
+    io.vertx.core.json.JsonObject manifest = finishedRecording();
+    assertThat(manifest.getJsonArray("tracks").stream().map(io.vertx.core.json.JsonObject.class::cast)
+        .filter(track -> track.getString("codec").equals("VP8") && track.getLong("frames") > 0).count())
+        .as("video frames of citizen and clerk").isEqualTo(2);
+    assertThat(manifest.getJsonArray("tracks").stream().map(io.vertx.core.json.JsonObject.class::cast)
+        .allMatch(track -> track.getString("sha256") != null)).isTrue();
     assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  /** The one call recorded in this node's data directory, once its manifest is final. */
+  private static io.vertx.core.json.JsonObject finishedRecording() throws Exception {
+    Path recordings = dataDir.resolve("recordings");
+    for (int i = 0; i < 100; i++) {
+      try (var calls = java.nio.file.Files.list(recordings)) {
+        List<Path> manifests = calls.map(call -> call.resolve("manifest.json")).filter(java.nio.file.Files::exists).toList();
+        if (manifests.size() == 1) {
+          var manifest = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(manifests.get(0)));
+          if (manifest.getString("stoppedAt") != null) {
+            return manifest;
+          }
+        }
+      } catch (java.nio.file.NoSuchFileException notYet) {
+        // nothing recorded yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no finished recording under " + recordings);
   }
 
   private Page page(int width, int height) {

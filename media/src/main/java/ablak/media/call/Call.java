@@ -120,15 +120,21 @@ public final class Call {
         t.close();
     }
 
-    /** Ends the call: every participant leaves. */
+    /** Ends the call: every participant leaves; closing it again does nothing. */
     public void close() {
         List<Participant> all;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             all = List.copyOf(participants.values());
         }
         all.forEach(this::leave);
         sfu.callClosed(this);
+        for (RtpListener l : rtpListeners) {
+            l.onCallClosed(this);
+        }
     }
 
     synchronized void restartVideo(Participant p) {

@@ -11,7 +11,6 @@ import org.ice4j.util.Buffer;
 import org.jitsi.srtp.SrtpErrorStatus;
 
 import java.io.IOException;
-import java.time.Instant;
 
 /**
  * The path of every datagram through the SFU, written down in order in this one class:
@@ -34,7 +33,9 @@ import java.time.Instant;
 public final class PacketPath {
     private final Sfu sfu;
     private final MediaMetrics metrics;
-    private final ThreadLocal<PacketBuffer> outBuffer = ThreadLocal.withInitial(() -> new PacketBuffer(1500 + PacketBuffer.HEADROOM));
+    /** Forward latency is recorded for one packet in this many: the histogram costs more than the rest of the path's bookkeeping. */
+    private static final int LATENCY_SAMPLE_MASK = 7;
+    private int latencySamples;
 
     PacketPath(Sfu sfu, MediaMetrics metrics) {
         this.sfu = sfu;
@@ -53,7 +54,7 @@ public final class PacketPath {
                 metrics.rtpReceived();
                 t.touch(now);
                 synchronized (t.inbound) {
-                    rtp(t, b, off, len, datagram.getReceivedTime(), now);
+                    rtp(t, b, off, len, true, now);
                 }
             }
             case RTCP -> {
@@ -79,7 +80,7 @@ public final class PacketPath {
                 if (Rtp.classify(p, 0, p.length) == Rtp.Kind.RTCP) {
                     rtcp(t, p, 0, p.length, now);
                 } else {
-                    rtp(t, p, 0, p.length, null, now);
+                    rtp(t, p, 0, p.length, false, now);
                 }
             }
         }
@@ -92,7 +93,8 @@ public final class PacketPath {
         }
     }
 
-    void rtp(WebRtcTransport t, byte[] b, int off, int len, Instant receivedAt, long now) {
+    /** {@code live}: just received, so its forwarding latency is measured from {@code now}; false for replays. */
+    void rtp(WebRtcTransport t, byte[] b, int off, int len, boolean live, long now) {
         SrtpSession srtp = t.srtp();
         if (srtp == null) {
             keepEarly(t, b, off, len);
@@ -103,7 +105,7 @@ public final class PacketPath {
             metrics.dropped(DropReason.UNKNOWN_SSRC);
             return;
         }
-        PacketBuffer packet = PacketBuffer.wrap(b, off, len);
+        PacketBuffer packet = t.received.pointAt(b, off, len);
         if (srtp.decryptRtp(packet) != SrtpErrorStatus.OK) {
             if (track.ssrc() == 0) {
                 srtp.forgetInbound(Rtp.ssrc(b, off));
@@ -137,16 +139,17 @@ public final class PacketPath {
             listener.onRtp(track, b, off, len);
         }
         boolean keyframe = track.codec().isKeyframeStart(b, off + header, payload);
+        if (track.kind() == MediaKind.VIDEO) {
+            track.onVideoPacket(b, off, header, payload, keyframe);
+        }
         int sent = 0;
         for (SendStream stream : track.subscribers) {
-            if (forward(stream, b, off, len, keyframe, now)) {
+            if (forward(t.outgoing, stream, b, off, len, keyframe, now)) {
                 sent++;
             }
         }
-        if (sent > 0 && receivedAt != null) {
-            Instant done = Instant.now();
-            metrics.forwardLatency((done.getEpochSecond() - receivedAt.getEpochSecond()) * 1_000_000_000L
-                    + done.getNano() - receivedAt.getNano());
+        if (sent > 0 && live && (++latencySamples & LATENCY_SAMPLE_MASK) == 0) {
+            metrics.forwardLatency(System.nanoTime() - now);
         }
     }
 
@@ -157,14 +160,14 @@ public final class PacketPath {
         return track != null ? track : t.unlatchedTrack(Rtp.payloadType(b, off));
     }
 
-    private boolean forward(SendStream stream, byte[] b, int off, int len, boolean keyframe, long now) {
+    private boolean forward(PacketBuffer scratch, SendStream stream, byte[] b, int off, int len, boolean keyframe, long now) {
         WebRtcTransport subscriber = stream.transport();
         SrtpSession srtp = subscriber.srtp();
         if (srtp == null) {
             metrics.dropped(DropReason.SUBSCRIBER_NOT_READY);
             return false;
         }
-        PacketBuffer out = outBuffer.get().set(b, off, len);
+        PacketBuffer out = scratch.set(b, off, len);
         if (!stream.rewrite(out, keyframe, now)) {
             metrics.dropped(DropReason.WAITING_FOR_KEYFRAME);
             return false;
@@ -194,7 +197,7 @@ public final class PacketPath {
             keepEarly(t, b, off, len);
             return;
         }
-        PacketBuffer packet = PacketBuffer.wrap(b, off, len);
+        PacketBuffer packet = t.received.pointAt(b, off, len);
         if (srtp.decryptRtcp(packet) != SrtpErrorStatus.OK) {
             t.participant().srtpFailures.increment();
             metrics.dropped(DropReason.SRTP_AUTH);
@@ -280,7 +283,7 @@ public final class PacketPath {
 
     private void retransmit(WebRtcTransport t, SendStream stream, Track source, int seq) {
         int sourceSeq = stream.sourceSequence(seq);
-        PacketBuffer out = outBuffer.get();
+        PacketBuffer out = t.outgoing;
         if (sourceSeq < 0 || !source.cache().get(sourceSeq, out)) {
             return;
         }

@@ -39,6 +39,8 @@ public final class Participant {
     private long lastRateNanos = System.nanoTime();
     private volatile long bitrateIn;
     private volatile long bitrateOut;
+    private long lastFrames;
+    private volatile double frameRateIn;
 
     Participant(Call call, String id, Role role, long joinedOrder) {
         this.call = call;
@@ -112,28 +114,42 @@ public final class Participant {
         }
         long in = bytesIn.sum();
         long out = bytesOut.sum();
+        long frames = framesIn();
         bitrateIn = (in - lastBytesIn) * 8 * 1_000_000_000L / elapsed;
         bitrateOut = (out - lastBytesOut) * 8 * 1_000_000_000L / elapsed;
+        // A reconnect starts a new track at zero frames: never report a negative rate.
+        frameRateIn = Math.max(0, frames - lastFrames) * 1e9 / elapsed;
         lastBytesIn = in;
         lastBytesOut = out;
+        lastFrames = frames;
         lastRateNanos = nowNanos;
+    }
+
+    /** Video frames received on the current transport's video track. */
+    private long framesIn() {
+        WebRtcTransport t = transport();
+        Track video = t == null ? null : t.track(MediaKind.VIDEO);
+        return video == null ? 0 : video.frames();
     }
 
     public ParticipantStats stats() {
         WebRtcTransport t = transport();
         long lost = 0;
         double jitter = 0;
+        Track video = null;
         if (t != null) {
             for (Track track : t.tracks()) {
                 ReceiveStats s = track.stats();
                 lost += s.lost();
                 jitter = Math.max(jitter, s.jitterSeconds() * 1000);
             }
+            video = t.track(MediaKind.VIDEO);
         }
         return new ParticipantStats(call.id(), id, role.name(), t != null && t.state() == WebRtcTransport.State.CONNECTED,
                 packetsIn.sum(), bytesIn.sum(), lost, jitter, bitrateIn, packetsOut.sum(), bytesOut.sum(), bitrateOut,
                 t == null ? -1 : t.rttMillis(), keyframesRequested.sum(), nacksReceived.sum(), retransmissions.sum(),
-                srtpFailures.sum(), Instant.now());
+                srtpFailures.sum(), video == null ? 0 : video.width(), video == null ? 0 : video.height(),
+                video == null ? 0 : video.frames(), video == null ? 0 : frameRateIn, Instant.now());
     }
 
     @Override

@@ -15,4 +15,8 @@ public interface RtpListener {
     /** The track will carry no more packets: its participant left or reconnected with a new transport. */
     default void onTrackEnded(Track track) {
     }
+
+    /** The call was closed: every participant has left and no packet will follow. */
+    default void onCallClosed(Call call) {
+    }
 }

@@ -69,6 +69,8 @@ public final class Sfu implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Set<WebRtcTransport> transports = ConcurrentHashMap.newKeySet();
+    /** Transports by their local ICE ufrag, to hand them the sockets ice4j creates for their remote addresses. */
+    private final Map<String, WebRtcTransport> byUfrag = new ConcurrentHashMap<>();
     private final Map<Participant, List<Meter>> participantMeters = new ConcurrentHashMap<>();
     private final String cname = "ablak-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
@@ -83,6 +85,12 @@ public final class Sfu implements AutoCloseable {
         this.candidates = advertised(settings, ports);
         this.certificate = DtlsCertificate.generate("ablak");
         this.path = new PacketPath(this, metrics);
+        ports.forEach(port -> port.onSession((ufrag, socket) -> {
+            WebRtcTransport t = byUfrag.get(ufrag);
+            if (t != null) {
+                t.addRemoteSocket(socket);
+            }
+        }));
         AtomicInteger n = new AtomicInteger();
         // Handshake threads live only while handshakes run: idle ones end after a few seconds.
         this.handshakes = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -220,6 +228,7 @@ public final class Sfu implements AutoCloseable {
             WebRtcTransport transport = new WebRtcTransport(p, agent, component, dtls, tracks, sendStreams, localSsrc,
                     settings.earlySrtpPackets());
             holder[0] = transport;
+            byUfrag.put(agent.getLocalUfrag(), transport);
             for (Negotiated n : sections) {
                 if (!n.accepted()) {
                     outgoing.add(null);
@@ -254,6 +263,7 @@ public final class Sfu implements AutoCloseable {
                     certificate.fingerprint(), candidates, cname);
             return new NewTransport(transport, answer);
         } catch (IOException | RuntimeException e) {
+            byUfrag.remove(agent.getLocalUfrag());
             agent.free();
             throw new IllegalStateException("cannot create an ICE agent", e);
         }
@@ -282,6 +292,7 @@ public final class Sfu implements AutoCloseable {
     }
 
     private void close(WebRtcTransport t, String reason) {
+        byUfrag.remove(t.iceUfrag(), t);
         if (transports.remove(t)) {
             LOG.info("{}: transport closed: {}", t.participant(), reason);
             t.participant().call().transportClosed(t);
@@ -290,6 +301,7 @@ public final class Sfu implements AutoCloseable {
 
     /** Frees a transport that its call no longer uses. */
     void release(WebRtcTransport t) {
+        byUfrag.remove(t.iceUfrag(), t);
         transports.remove(t);
         t.close();
     }

@@ -4,6 +4,7 @@ import ablak.media.rtp.Codec;
 import ablak.media.rtp.MediaKind;
 import ablak.media.rtp.PacketCache;
 import ablak.media.rtp.ReceiveStats;
+import ablak.media.rtp.Rtp;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +24,10 @@ public final class Track {
     private final ReceiveStats stats;
     private final PacketCache cache;
     final List<SendStream> subscribers = new CopyOnWriteArrayList<>();
+    /** Video only: the last keyframe's picture size (VP8; 0 when unknown) and frames received, by marker bit. */
+    private volatile int width;
+    private volatile int height;
+    private volatile long frames;
     private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private boolean keyframeRequestPending;
 
@@ -63,6 +68,25 @@ public final class Track {
     WebRtcTransport transport() { return transport; }
     ReceiveStats stats() { return stats; }
     PacketCache cache() { return cache; }
+
+    public int width() { return width; }
+    public int height() { return height; }
+    /** Video frames received: packets with the marker bit, which ends a frame (RFC 7741 4.1, RFC 6184 5.1). */
+    public long frames() { return frames; }
+
+    /** Notes a received video packet; runs under the transport's inbound lock, so plain increments suffice. */
+    void onVideoPacket(byte[] b, int off, int header, int payload, boolean keyframeStart) {
+        if (keyframeStart && codec == Codec.VP8) {
+            int size = Codec.vp8KeyframeSize(b, off + header, payload);
+            if (size > 0) {
+                width = size >>> 16;
+                height = size & 0xFFFF;
+            }
+        }
+        if (Rtp.marker(b, off)) {
+            frames++;
+        }
+    }
 
     void latchSsrc(long value) {
         ssrc = value;

@@ -8,7 +8,9 @@ import org.ice4j.ice.harvest.SinglePortUdpHarvester;
 import org.ice4j.util.Buffer;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
 
 /**
  * The one UDP socket that carries every call (ice4j's single-port harvester, as jitsi-videobridge runs it).
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 public final class MediaPort extends SinglePortUdpHarvester {
     private final boolean acceptLoopbackOnly;
     private final Counter refusedSources;
+    private volatile BiConsumer<String, DatagramSocket> sessionListener = (ufrag, socket) -> { };
 
     public MediaPort(InetSocketAddress bind, boolean acceptLoopbackOnly, MeterRegistry registry) throws IOException {
         super(new TransportAddress(bind.getAddress(), bind.getPort(), Transport.UDP));
@@ -32,12 +35,25 @@ public final class MediaPort extends SinglePortUdpHarvester {
         return new InetSocketAddress(getLocalAddress().getAddress(), getLocalAddress().getPort());
     }
 
+    /**
+     * Told of every socket ice4j creates for a remote address that passed a connectivity check, with the
+     * local ICE ufrag it checked against. The socket sends to that address on this port; holding it lets
+     * a transport send without ice4j's per-packet pair and socket lookups.
+     */
+    public void onSession(BiConsumer<String, DatagramSocket> listener) {
+        this.sessionListener = listener;
+    }
+
     @Override
     protected MySocket maybeAcceptNewSession(Buffer buf, InetSocketAddress remote, String ufrag) {
         if (acceptLoopbackOnly && !remote.getAddress().isLoopbackAddress()) {
             refusedSources.increment();
             return null;
         }
-        return super.maybeAcceptNewSession(buf, remote, ufrag);
+        MySocket socket = super.maybeAcceptNewSession(buf, remote, ufrag);
+        if (socket != null) {
+            sessionListener.accept(ufrag, socket);
+        }
+        return socket;
     }
 }

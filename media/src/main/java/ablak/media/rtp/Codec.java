@@ -54,24 +54,49 @@ public enum Codec {
 
     /** RFC 7741 4.2 payload descriptor, then 4.3 payload header: S=1, PID=0 and the P bit clear. */
     static boolean isVp8Keyframe(byte[] b, int off, int len) {
+        int i = vp8FrameStart(b, off, len);
+        return i >= 0 && (b[off + i] & 0x01) == 0;
+    }
+
+    /**
+     * The picture size in the first packet of a VP8 keyframe, as {@code width << 16 | height}, or -1 if this
+     * packet does not start a keyframe. RFC 6386 9.1: after the 3-byte frame tag come the start code
+     * 9d 01 2a and the 14-bit width and height, little-endian.
+     */
+    public static int vp8KeyframeSize(byte[] b, int off, int len) {
+        int i = vp8FrameStart(b, off, len);
+        if (i < 0 || (b[off + i] & 0x01) != 0 || len < i + 10) {
+            return -1;
+        }
+        int at = off + i;
+        if ((b[at + 3] & 0xFF) != 0x9d || b[at + 4] != 0x01 || b[at + 5] != 0x2a) {
+            return -1;
+        }
+        int width = ((b[at + 6] & 0xFF) | (b[at + 7] & 0xFF) << 8) & 0x3FFF;
+        int height = ((b[at + 8] & 0xFF) | (b[at + 9] & 0xFF) << 8) & 0x3FFF;
+        return width << 16 | height;
+    }
+
+    /** Where the VP8 payload header starts if this packet starts a frame (S=1, PID=0), else -1. */
+    private static int vp8FrameStart(byte[] b, int off, int len) {
         if (len < 1) {
-            return false;
+            return -1;
         }
         int d = b[off] & 0xFF;
         boolean start = (d & 0x10) != 0 && (d & 0x07) == 0;
         if (!start) {
-            return false;
+            return -1;
         }
         int i = 1;
         if ((d & 0x80) != 0) {
             if (len < 2) {
-                return false;
+                return -1;
             }
             int x = b[off + 1] & 0xFF;
             i = 2;
             if ((x & 0x80) != 0) {
                 if (len <= i) {
-                    return false;
+                    return -1;
                 }
                 i += (b[off + i] & 0x80) != 0 ? 2 : 1;
             }
@@ -82,7 +107,7 @@ public enum Codec {
                 i++;
             }
         }
-        return len > i && (b[off + i] & 0x01) == 0;
+        return len > i ? i : -1;
     }
 
     /** RFC 6184 5.4-5.8: an IDR (5) or SPS (7) NAL unit alone, in a STAP-A, or starting an FU-A. */

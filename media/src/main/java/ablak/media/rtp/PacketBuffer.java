@@ -37,6 +37,14 @@ public final class PacketBuffer implements ByteArrayBuffer {
         return packet;
     }
 
+    /** Points this buffer at an existing packet without copying, like {@link #wrap}, reusing this object. */
+    public PacketBuffer pointAt(byte[] data, int off, int len) {
+        buffer = data;
+        offset = off;
+        length = len;
+        return this;
+    }
+
     /** Replaces the content with a copy of the given bytes, reusing the array when it is large enough. */
     public PacketBuffer set(byte[] data, int off, int len) {
         if (buffer.length < len + HEADROOM) {

@@ -12,8 +12,7 @@ import org.jitsi.utils.logging2.LoggerImpl;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 
 /**
  * SRTP and SRTCP for one transport (RFC 3711), on jitsi-srtp. One context factory per direction: a context
@@ -26,16 +25,20 @@ public final class SrtpSession {
 
     private final SrtpContextFactory decryptFactory;
     private final SrtpContextFactory encryptFactory;
-    private final Map<Long, SrtpCryptoContext> rtpDecrypt = new ConcurrentHashMap<>();
-    private final Map<Long, SrtpCryptoContext> rtpEncrypt = new ConcurrentHashMap<>();
-    private final Map<Long, SrtcpCryptoContext> rtcpDecrypt = new ConcurrentHashMap<>();
-    private final Map<Long, SrtcpCryptoContext> rtcpEncrypt = new ConcurrentHashMap<>();
+    private final SsrcMap<SrtpCryptoContext> rtpDecrypt = new SsrcMap<>();
+    private final SsrcMap<SrtpCryptoContext> rtpEncrypt = new SsrcMap<>();
+    private final SsrcMap<SrtcpCryptoContext> rtcpDecrypt = new SsrcMap<>();
+    private final SsrcMap<SrtcpCryptoContext> rtcpEncrypt = new SsrcMap<>();
+    private final LongFunction<SrtpCryptoContext> newDecrypt;
+    private final LongFunction<SrtpCryptoContext> newEncrypt;
 
     private SrtpSession(byte[] decryptKey, byte[] decryptSalt, byte[] encryptKey, byte[] encryptSalt) {
         this.decryptFactory = new SrtpContextFactory(false, decryptKey, decryptSalt, policy(), policy(), LOG);
         SrtpPolicy send = policy();
         send.setSendReplayEnabled(false);
         this.encryptFactory = new SrtpContextFactory(true, encryptKey, encryptSalt, send, send, LOG);
+        this.newDecrypt = ssrc -> derive(decryptFactory, ssrc);
+        this.newEncrypt = ssrc -> derive(encryptFactory, ssrc);
     }
 
     /** The DTLS server's view: the client's half decrypts, ours encrypts. */
@@ -56,7 +59,7 @@ public final class SrtpSession {
 
     public SrtpErrorStatus decryptRtp(PacketBuffer packet) {
         try {
-            return rtpDecrypt.computeIfAbsent(ssrc(packet, 8), s -> derive(decryptFactory, s))
+            return rtpDecrypt.computeIfAbsent(ssrc(packet, 8), newDecrypt)
                     .reverseTransformPacket(packet, false);
         } catch (GeneralSecurityException e) {
             return SrtpErrorStatus.FAIL;
@@ -65,7 +68,7 @@ public final class SrtpSession {
 
     public SrtpErrorStatus encryptRtp(PacketBuffer packet) {
         try {
-            return rtpEncrypt.computeIfAbsent(ssrc(packet, 8), s -> derive(encryptFactory, s)).transformPacket(packet);
+            return rtpEncrypt.computeIfAbsent(ssrc(packet, 8), newEncrypt).transformPacket(packet);
         } catch (GeneralSecurityException e) {
             return SrtpErrorStatus.FAIL;
         }

@@ -11,6 +11,10 @@ import java.time.Instant;
  * @param jitterMillis        the largest interarrival jitter of its published streams (RFC 3550 A.8)
  * @param rttMillis           round trip from its receiver reports about our sender reports; -1 if not known yet
  * @param keyframesRequested  PLIs the SFU sent it because subscribers needed a keyframe
+ * @param videoWidth          picture size of its video's last keyframe (VP8); 0 when unknown (H.264, no video yet)
+ * @param videoHeight         as {@code videoWidth}
+ * @param framesIn            video frames received from it on its current transport (marker bits; not decoded)
+ * @param frameRateIn         those frames per second over the last report interval
  */
 public record ParticipantStats(
         String callId,
@@ -30,5 +34,9 @@ public record ParticipantStats(
         long nacksReceived,
         long retransmissions,
         long srtpFailures,
+        int videoWidth,
+        int videoHeight,
+        long framesIn,
+        double frameRateIn,
         Instant at) {
 }

@@ -67,15 +67,15 @@ public final class SfuBenchmark {
             }
             System.out.println();
             System.out.println("calls  in-Mbit/s  fwd-pkt/s  loss%   sfu-cpu%  process-cpu%  latency-p50-ms  latency-p99-ms"
-                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio");
+                    + "  relay-fwd-pkt/s  relay-loss%  sfu-cpu-us/pkt  relay-cpu-us/pkt  cost-ratio  srtp-cpu-us/pkt  path-alloc-B/pkt");
             int best = 0;
             for (int calls : steps) {
                 double[] relayLoad = relayStep(calls);
                 StepResult r = loadStep(calls);
-                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f%n",
+                System.out.printf(Locale.ROOT, "%5d  %9.1f  %9.0f  %5.2f  %8.1f  %12.1f  %14.3f  %14.3f  %15.0f  %11.2f  %14.2f  %16.2f  %10.2f  %15.2f  %15.0f%n",
                         calls, r.inMbps, r.forwardedPps, r.lossPercent, r.sfuCpuPercent, r.processCpuPercent, r.p50Millis,
                         r.p99Millis, relayLoad[0], relayLoad[1], r.cpuMicrosPerPacket, relayLoad[2],
-                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket);
+                        relayLoad[2] == 0 ? 0 : relayLoad[2] / r.cpuMicrosPerPacket, srtpCpuMicrosPerPacket(), r.allocatedBytesPerPacket);
                 if (r.lossPercent < 1 && r.p99Millis < 5) {
                     best = calls;
                 }
@@ -199,7 +199,8 @@ public final class SfuBenchmark {
     }
 
     record StepResult(double inMbps, double forwardedPps, double lossPercent, double sfuCpuPercent,
-                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket) {
+                      double processCpuPercent, double p50Millis, double p99Millis, double cpuMicrosPerPacket,
+                      double allocatedBytesPerPacket) {
     }
 
     /** {@code calls} 1:1 calls, each participant sending 3 x 1200-byte video packets and 1 Opus packet per 20 ms. */
@@ -214,6 +215,7 @@ public final class SfuBenchmark {
                 long sent0 = peers.stream().mapToLong(p -> p.sent.get()).sum();
                 long forwarded0 = sfu.metrics().forwardedCount();
                 long cpu0 = sfuCpuNanos();
+                long allocated0 = sfuAllocatedBytes();
                 double processCpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 Thread.sleep(STEP_TIME.toMillis());
@@ -222,6 +224,7 @@ public final class SfuBenchmark {
                 long forwarded = sfu.metrics().forwardedCount() - forwarded0;
                 double forwardedPps = forwarded * 1e9 / elapsed;
                 long sfuCpuUsed = sfuCpuNanos() - cpu0;
+                long sfuAllocated = sfuAllocatedBytes() - allocated0;
                 double sfuCpu = sfuCpuUsed * 100.0 / elapsed;
                 double processCpu = (processCpuNanos() - processCpu0) * 100.0 / elapsed;
                 double p50 = 0;
@@ -249,9 +252,61 @@ public final class SfuBenchmark {
                 }
                 closeAll(peers);
                 double perPacket = forwarded == 0 ? 0 : sfuCpuUsed / 1000.0 / forwarded;
-                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket);
+                return new StepResult(inMbps, forwardedPps, loss, sfuCpu, processCpu, p50, p99, perPacket,
+                        forwarded == 0 ? 0 : (double) sfuAllocated / forwarded);
             }
         }
+    }
+
+    /**
+     * CPU time of the SRTP work the SFU does per forwarded packet in a 1:1 call: one decrypt and one encrypt of
+     * a 1212-byte RTP packet, on this thread, right after the step so it runs under the same machine load. The
+     * SFU's cost per packet is about the relay's (receive + send) plus this; what is left is the packet path.
+     * The publisher's encryption, which the harness does, is timed alone and subtracted.
+     */
+    private static double srtpCpuMicrosPerPacket() {
+        byte[] material = new byte[60];
+        new java.security.SecureRandom().nextBytes(material);
+        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(material);
+        SrtpSession publisher = SrtpSession.forClient(keys);
+        SrtpSession sfu = SrtpSession.forServer(keys);
+        PacketBuffer p = new PacketBuffer(1500);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int warmUp = 20_000;
+        int measured = 100_000;
+        long cpu0 = 0;
+        for (int i = 0; i < warmUp + measured; i++) {
+            if (i == warmUp) {
+                cpu0 = mx.getCurrentThreadCpuTime();
+            }
+            byte[] b = p.getBuffer();
+            p.setLength(1212);
+            b[0] = (byte) 0x80;
+            b[1] = 96;
+            Rtp.setSequence(b, 0, i & 0xFFFF);
+            Rtp.setTimestamp(b, 0, i);
+            Rtp.setSsrc(b, 0, 1);
+            publisher.encryptRtp(p);
+            sfu.decryptRtp(p);
+            sfu.encryptRtp(p);
+        }
+        long both = mx.getCurrentThreadCpuTime() - cpu0;
+        SrtpSession other = SrtpSession.forClient(keys);
+        long cpu1 = 0;
+        for (int i = 0; i < warmUp + measured; i++) {
+            if (i == warmUp) {
+                cpu1 = mx.getCurrentThreadCpuTime();
+            }
+            p.setLength(1212);
+            Rtp.setSequence(p.getBuffer(), 0, i & 0xFFFF);
+            Rtp.setSsrc(p.getBuffer(), 0, 2);
+            other.encryptRtp(p);
+        }
+        long harness = mx.getCurrentThreadCpuTime() - cpu1;
+        publisher.close();
+        sfu.close();
+        other.close();
+        return Math.max(0, both - harness) / 1000.0 / measured;
     }
 
     /** The same paced load through the plain relay: forwarded packets/s and loss. */
@@ -325,6 +380,21 @@ public final class SfuBenchmark {
             if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
                 long cpu = mx.getThreadCpuTime(t.getId());
                 total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Heap bytes the media receive thread (the packet path) allocated: unlike CPU time this does not depend on the
+     * machine's load. Handshake threads are left out: they end during a step and take their counts with them.
+     */
+    private static long sfuAllocatedBytes() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("AbstractUdpListener")) {
+                total += Math.max(0, mx.getThreadAllocatedBytes(t.getId()));
             }
         }
         return total;

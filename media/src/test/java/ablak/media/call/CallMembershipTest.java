@@ -53,6 +53,34 @@ class CallMembershipTest {
     }
 
     @Test
+    void closingACallEndsItsTracksAndTellsItsListenersOnce() throws Exception {
+        Call call = sfu.call("closing");
+        join(call, "citizen", Role.CITIZEN);
+        List<String> heard = new ArrayList<>();
+        call.addRtpListener(new RtpListener() {
+            @Override
+            public void onRtp(Track track, byte[] packet, int offset, int length) {
+            }
+
+            @Override
+            public synchronized void onTrackEnded(Track track) {
+                heard.add("ended " + track.kind().sdpName());
+            }
+
+            @Override
+            public synchronized void onCallClosed(Call closed) {
+                heard.add("closed " + closed.id());
+            }
+        });
+
+        call.close();
+        call.close();
+
+        assertThat(heard).containsExactly("ended audio", "ended video", "closed closing");
+        assertThat(sfu.findCall("closing")).isEmpty();
+    }
+
+    @Test
     void aSupervisorHearsEveryoneAndIsHeardAndSeenByNobody() throws Exception {
         Call call = sfu.call("supervised");
         SyntheticPeer citizen = join(call, "citizen", Role.CITIZEN);

@@ -23,6 +23,20 @@ class CodecTest {
     }
 
     @Test
+    void vp8KeyframeSizeIsReadFromTheFrameHeader() {
+        // Descriptor S=1, then frame tag (P=0), start code 9d 01 2a, width 640 and height 480 (14 bits, little-endian,
+        // the top two bits are the scale and must be ignored).
+        byte[] p = {0x10, 0x50, 0x2a, 0x01, (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x42, (byte) 0xe0, 0x01};
+        assertThat(Codec.vp8KeyframeSize(p, 0, p.length)).isEqualTo(640 << 16 | 480);
+        assertThat(Codec.vp8KeyframeSize(p, 0, p.length - 1)).as("truncated").isEqualTo(-1);
+        p[4] = 0x00;
+        assertThat(Codec.vp8KeyframeSize(p, 0, p.length)).as("no start code").isEqualTo(-1);
+        p[4] = (byte) 0x9d;
+        p[1] = 0x51;
+        assertThat(Codec.vp8KeyframeSize(p, 0, p.length)).as("a delta frame has no size").isEqualTo(-1);
+    }
+
+    @Test
     void h264KeyframeIsAnIdrOrSpsAloneInStapAOrStartingAFuA() {
         assertThat(Codec.H264.isKeyframeStart(new byte[] {0x65}, 0, 1)).isTrue();
         assertThat(Codec.H264.isKeyframeStart(new byte[] {0x41}, 0, 1)).isFalse();

@@ -76,7 +76,7 @@ public final class CallMessages implements MessageGroup {
       if (on == call.recording()) {
         return Future.succeededFuture(call);
       }
-      Future<Void> changed = on ? calls.recorder().start(call.callId()) : calls.recorder().stop(call.callId());
+      Future<Void> changed = on ? calls.recorder().start(call.callId()) : calls.recorder().stop(call.callId()).mapEmpty();
       return changed.compose(done -> calls.store().setRecording(call.callId(), on)).map(call);
     }).map(call -> {
       JsonObject body = new JsonObject().put("callId", call.callId()).put("recording", on);

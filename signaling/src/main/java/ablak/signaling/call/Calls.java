@@ -1,9 +1,11 @@
 package ablak.signaling.call;
 
+
 import ablak.cases.Cases;
 import ablak.cases.catalogue.CaseType;
 import ablak.cases.lifecycle.CaseView;
 import ablak.media.call.Sfu;
+import ablak.signaling.media.CallRecordings;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
@@ -37,11 +39,11 @@ public final class Calls {
   private final Push push;
   private final MediaTokens mediaTokens;
   private final Sfu sfu;
-  private final CallRecorder recorder;
+  private final CallRecordings recorder;
   private final String nodeUrl;
 
   public Calls(CallStore store, Contacts contacts, RoutingEngine engine, Cases cases, Push push, MediaTokens mediaTokens, Sfu sfu,
-      CallRecorder recorder, String nodeUrl) {
+      CallRecordings recorder, String nodeUrl) {
     this.store = store;
     this.contacts = contacts;
     this.engine = engine;
@@ -57,7 +59,7 @@ public final class Calls {
     return store;
   }
 
-  public CallRecorder recorder() {
+  public CallRecordings recorder() {
     return recorder;
   }
 
@@ -98,6 +100,7 @@ public final class Calls {
         .put("role", role.wireName())
         .put("videoIdentification", type != null && type.videoIdentification())
         .put("recording", call.recording())
+        .put("recordingConsent", call.recordingConsent())
         .put("media", media(call, userId, role))
         .put("iceServers", iceServers);
   }

@@ -1,9 +1,13 @@
 package ablak.signaling.config;
 
 import ablak.queue.QueueSettings;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,8 +27,17 @@ import java.util.Map;
  */
 public final class SettingsLoader {
 
-  // Durations (media and queue timeouts) read and write as ISO-8601, e.g. PT10S.
+  // Durations (media and queue timeouts) read and write as ISO-8601, e.g. PT10S; paths as written, not as file: URIs,
+  // so a relative recording directory stays relative (the server puts it in stores.dataDir).
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
+      .registerModule(new SimpleModule()
+          .addSerializer(Path.class, new ToStringSerializer(Path.class))
+          .addDeserializer(Path.class, new FromStringDeserializer<>(Path.class) {
+            @Override
+            protected Path _deserialize(String value, DeserializationContext context) {
+              return Path.of(value);
+            }
+          }))
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
   private static final Map<String, String> ALIASES =
       Map.of("REDIS_URL", "ABLAK_STORES_REDIS_URL", "DATABASE_URL", "ABLAK_STORES_DATABASE_URL");

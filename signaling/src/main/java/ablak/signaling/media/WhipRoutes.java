@@ -81,6 +81,7 @@ public final class WhipRoutes implements RouteGroup {
     this.sfu = sfu;
     this.authenticator = authenticator;
     this.mediaTokens = mediaTokens;
+    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry());
   }
 
   /** Starts this node's SFU; the server closes it at shutdown. */

@@ -47,6 +47,29 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void recordingAndSessionSettingsKeepRelativePathsAndReadDurations() throws IOException {
+    Path file = Files.writeString(dir.resolve("ablak.yaml"), """
+        media:
+          recording:
+            directory: evidence/recordings
+            queueCapacity: 100
+        """);
+
+    AblakSettings settings = SettingsLoader.load(file, Map.of("ABLAK_MEDIA_SESSION_IDLE_TIMEOUT", "PT30S"));
+    AblakSettings absolute = SettingsLoader.load(null, Map.of("ABLAK_MEDIA_RECORDING_DIRECTORY", "/srv/recordings"));
+
+    assertThat(AblakSettings.defaults().media().recording().directory()).isEqualTo(Path.of("recordings"));
+    assertThat(settings.media().recording().directory()).isEqualTo(Path.of("evidence/recordings"));
+    assertThat(settings.media().recording().queueCapacity()).isEqualTo(100);
+    assertThat(settings.media().sessionIdleTimeout()).hasSeconds(30);
+    assertThat(absolute.media().recording().directory()).isEqualTo(Path.of("/srv/recordings"));
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_MEDIA_RECORDING_QUEUE_CAPACITY", "0")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_MEDIA_SESSION_IDLE_TIMEOUT", "-PT1S")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theUsualRedisAndDatabaseVariablesAreUnderstood() {
     AblakSettings settings = SettingsLoader.load(null, Map.of(
         "REDIS_URL", "redis://cache:6379", "DATABASE_URL", "postgresql://a:b@db:5432/ablak"));

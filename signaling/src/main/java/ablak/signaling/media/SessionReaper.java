@@ -1,0 +1,92 @@
+package ablak.signaling.media;
+
+import ablak.media.call.Participant;
+import ablak.media.stats.ParticipantStats;
+import ablak.signaling.media.WhipRoutes.Direction;
+import ablak.signaling.media.WhipRoutes.MediaSession;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends WHIP and WHEP sessions whose client went away without {@code DELETE} (a closed tab, a lost
+ * network, a crashed encoder): once a second it looks at every session and ends, exactly as
+ * {@code DELETE} does, those whose transport the SFU closed (ICE or DTLS failed, not connected in
+ * time, nothing received for its idle timeout) and those through which no RTP flowed for
+ * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP). The participant leaves
+ * the call, so its transport and meters are freed.
+ */
+final class SessionReaper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);
+  private static final long SWEEP_MILLIS = 1000;
+
+  /** The last packet count seen for a session and when it last changed. */
+  private record Activity(long packets, long sinceNanos) {}
+
+  private final Vertx vertx;
+  private final Map<String, MediaSession> sessions;
+  private final long idleNanos;
+  private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+  private final Counter transportClosed;
+  private final Counter idle;
+
+  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.idleNanos = idleTimeout.toNanos();
+    this.transportClosed = reaped(meters, "transport-closed");
+    this.idle = reaped(meters, "idle");
+  }
+
+  /** Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed transports. */
+  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
+    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters);
+    vertx.setPeriodic(SWEEP_MILLIS, id -> reaper.sweep(System.nanoTime()));
+  }
+
+  private static Counter reaped(MeterRegistry meters, String reason) {
+    return Counter.builder("ablak.media.sessions.reaped").tag("reason", reason)
+        .description("WHIP/WHEP sessions ended without DELETE").register(meters);
+  }
+
+  void sweep(long now) {
+    activity.keySet().retainAll(sessions.keySet());
+    for (MediaSession session : sessions.values()) {
+      Participant participant = session.participant();
+      if (participant.transport() == null) {
+        reap(session, transportClosed, "its transport closed");
+      } else if (idleNanos > 0 && idleFor(session, participant.stats(), now) > idleNanos) {
+        reap(session, idle, "no media for " + Duration.ofNanos(idleNanos).toSeconds() + " s");
+      }
+    }
+  }
+
+  private long idleFor(MediaSession session, ParticipantStats stats, long now) {
+    long packets = session.direction() == Direction.PUBLISH ? stats.packetsIn() : stats.packetsOut();
+    Activity last = activity.get(session.id());
+    if (last == null || last.packets() != packets) {
+      activity.put(session.id(), new Activity(packets, now));
+      return 0;
+    }
+    return now - last.sinceNanos();
+  }
+
+  /** What DELETE does; whoever removes the session from the map first makes the participant leave. */
+  private void reap(MediaSession session, Counter reason, String why) {
+    if (sessions.remove(session.id(), session)) {
+      activity.remove(session.id());
+      reason.increment();
+      LOG.info("{} session {} ended without DELETE: {}", session.direction().path, session.id(), why);
+      vertx.executeBlocking(() -> {
+        session.participant().leave();
+        return null;
+      });
+    }
+  }
+}
