@@ -35,7 +35,9 @@ public final class ReviewQueue {
 
   /** Pending reviews, oldest first. */
   public Future<List<ReviewItem>> pending(Actor who, int limit) {
-    requireReviewer(who);
+    if (!who.isReviewer()) {
+      return refusedRole();
+    }
     if (limit < 1 || limit > 500) {
       return Future.failedFuture(new IdentificationException(Kind.INVALID_INPUT, "limit is 1-500"));
     }
@@ -58,7 +60,9 @@ public final class ReviewQueue {
 
   /** Confirms or rejects a pending review; refused for the clerk who ran it and for decided ones. */
   public Future<Void> decide(Actor who, UUID identificationId, boolean confirm, String note) {
-    requireReviewer(who);
+    if (!who.isReviewer()) {
+      return refusedRole();
+    }
     if (note != null && note.length() > 2000) {
       return Future.failedFuture(new IdentificationException(Kind.INVALID_INPUT, "a note is at most 2000 characters"));
     }
@@ -93,9 +97,7 @@ public final class ReviewQueue {
         }));
   }
 
-  private static void requireReviewer(Actor who) {
-    if (!who.isReviewer()) {
-      throw new IdentificationException(Kind.FORBIDDEN, "only a supervisor or an auditor reviews identifications");
-    }
+  private static <T> Future<T> refusedRole() {
+    return Future.failedFuture(new IdentificationException(Kind.FORBIDDEN, "only a supervisor or an auditor reviews identifications"));
   }
 }
