@@ -11,8 +11,10 @@ import java.util.Objects;
  * Everything the identification module can be configured with; {@link #defaults()} documents each
  * default (docs/configuration.md lists them too). Durations are ISO-8601 ({@code PT10M}, {@code P1825D}).
  *
- * @param evidenceDirectory      where stills are kept, one directory per identification (default data/identifications)
- * @param recordingsDirectory    where the media recorder writes calls, {@code <callId>/manifest.json} (default data/recordings)
+ * @param evidenceDirectory      where stills are kept, one directory per identification; a relative path is taken
+ *                               under the node's data directory (default identifications)
+ * @param recordingsDirectory    where the media recorder writes calls, {@code <callId>/manifest.json}; relative like
+ *                               the above (default recordings, i.e. data/recordings as the recorder writes)
  * @param requireRecording       refuse the recording step until the call's recording manifest exists (default false:
  *                               the server does not yet drive the recorder itself)
  * @param minWidth               lowest received video width to complete a video step or accept a still (default 1280)
@@ -44,8 +46,8 @@ import java.util.Objects;
  * @param poolSize               PostgreSQL connections of the module (default 4)
  */
 public record IdentificationSettings(
-    Path evidenceDirectory,
-    Path recordingsDirectory,
+    String evidenceDirectory,
+    String recordingsDirectory,
     boolean requireRecording,
     int minWidth,
     int minHeight,
@@ -87,11 +89,20 @@ public record IdentificationSettings(
   }
 
   public static IdentificationSettings defaults() {
-    return new IdentificationSettings(Path.of("data", "identifications"), Path.of("data", "recordings"), false,
+    return new IdentificationSettings("identifications", "recordings", false,
         1280, 720, 20, 60, 0.05, 1_000_000, 3, 6, Duration.ofMinutes(10), 3,
         "127.0.0.1", 25, false, "", "", 10_000, "ablak@localhost",
         List.of("id-card-replacement", "passport-renewal", "driving-licence-renewal", "name-change-after-marriage"),
         Duration.ofDays(1825), Duration.ofDays(30), Duration.ofHours(1), 4);
+  }
+
+  /** These settings with relative directories taken under {@code dataDirectory}. */
+  public IdentificationSettings under(Path dataDirectory) {
+    return new IdentificationSettings(dataDirectory.resolve(evidenceDirectory).toString(),
+        dataDirectory.resolve(recordingsDirectory).toString(),
+        requireRecording, minWidth, minHeight, minFps, minSharpness, maxGlare, maxStillBytes, maxAttempts, codeLength, codeTtl,
+        maxCodeAttempts, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword, smtpTimeoutMillis, mailFrom, reviewCaseTypes,
+        retention, abortedRetention, retentionInterval, poolSize);
   }
 
   public QualityLimits qualityLimits() {

@@ -12,6 +12,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
@@ -37,7 +38,7 @@ public final class Identifications {
   private Identifications(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, Clock clock) {
     this.pool = pool;
     this.documents = DocumentTypes.bundled();
-    EvidenceFiles files = new EvidenceFiles(settings.evidenceDirectory(), settings.recordingsDirectory());
+    EvidenceFiles files = new EvidenceFiles(Path.of(settings.evidenceDirectory()), Path.of(settings.recordingsDirectory()));
     this.service = new IdentificationService(vertx, pool, audit, settings, documents, files, new CodeMailer(vertx, settings), clock);
     this.reviews = new ReviewQueue(pool, audit, clock);
     this.retention = new Retention(vertx, pool, audit, files, settings, clock);

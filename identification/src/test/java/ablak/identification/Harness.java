@@ -65,7 +65,7 @@ final class Harness implements AutoCloseable {
       evidence = Files.createTempDirectory("ablak-evidence");
       recordings = Files.createTempDirectory("ablak-recordings");
       IdentificationSettings d = IdentificationSettings.defaults();
-      settings = configure.apply(new IdentificationSettings(evidence, recordings, d.requireRecording(), d.minWidth(), d.minHeight(),
+      settings = configure.apply(new IdentificationSettings(evidence.toString(), recordings.toString(), d.requireRecording(), d.minWidth(), d.minHeight(),
           d.minFps(), d.minSharpness(), d.maxGlare(), d.maxStillBytes(), d.maxAttempts(), d.codeLength(), d.codeTtl(),
           d.maxCodeAttempts(), "127.0.0.1", smtpPort, false, "", "", 5_000, d.mailFrom(), d.reviewCaseTypes(),
           d.retention(), d.abortedRetention(), Duration.ofDays(1), 2));

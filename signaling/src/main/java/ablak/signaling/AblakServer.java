@@ -2,6 +2,8 @@ package ablak.signaling;
 
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
+import ablak.identification.IdentificationMigrations;
+import ablak.identification.Identifications;
 import ablak.media.call.Sfu;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.DemoAccounts;
@@ -22,6 +24,7 @@ import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
 import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
+import ablak.signaling.identification.IdentificationRoutes;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.protocol.Connections;
 import ablak.signaling.protocol.ControlSocket;
@@ -80,7 +83,8 @@ public final class AblakServer implements AutoCloseable {
   /** Each module's migrations, run in this order at every start. */
   private static final List<Migration> MIGRATIONS = List.of(
       AccountsMigrations::migrate,
-      CasesMigrations::migrate);
+      CasesMigrations::migrate,
+      IdentificationMigrations::migrate);
 
   @FunctionalInterface
   interface Migration {
@@ -179,6 +183,11 @@ public final class AblakServer implements AutoCloseable {
     Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
     resources.add(0, () -> await(cases.close()));
 
+    // Video identification: checklist, sealed evidence, review queue, retention.
+    Identifications identifications = await(Identifications.start(vertx, database.connectOptions(),
+        settings.identification().under(Path.of(settings.stores().dataDir())), clock));
+    resources.add(0, () -> await(identifications.close()));
+
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
     Connections connections = new Connections(meters);
@@ -195,6 +204,7 @@ public final class AblakServer implements AutoCloseable {
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
         new CaseRoutes(cases, guard),
+        new IdentificationRoutes(identifications, cases, guard),
         new WhipRoutes(vertx, sfu, authenticator),
         new WebAppRoutes());
 

@@ -1,6 +1,7 @@
 package ablak.signaling.config;
 
 import ablak.cases.CasesSettings;
+import ablak.identification.IdentificationSettings;
 import ablak.media.MediaSettings;
 
 /**
@@ -14,7 +15,8 @@ public record AblakSettings(
     AuthSettings auth,
     ProtocolSettings protocol,
     CasesSettings cases,
-    MediaSettings media) {
+    MediaSettings media,
+    IdentificationSettings identification) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -23,6 +25,7 @@ public record AblakSettings(
         AuthSettings.defaults(),
         ProtocolSettings.defaults(),
         CasesSettings.defaults(),
-        MediaSettings.defaults());
+        MediaSettings.defaults(),
+        IdentificationSettings.defaults());
   }
 }
