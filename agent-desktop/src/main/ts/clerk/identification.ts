@@ -174,9 +174,8 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
       { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'image/jpeg' }, body: blob });
     const payload = await result.json();
     if (!result.ok) throw new Refused(payload as Refusal);
-    const previous = captured.get(kind);
-    if (previous) URL.revokeObjectURL(previous.url);
-    captured.set(kind, { url: URL.createObjectURL(blob), figures: t('identification.stills.figures', {
+    // A data: URL, not a blob: one: the pages' Content-Security-Policy allows images from 'self' and data: only.
+    captured.set(kind, { url: canvas.toDataURL('image/jpeg', 0.92), figures: t('identification.stills.figures', {
       width: payload.width, height: payload.height, sharpness: Math.round(payload.sharpness), glare: (payload.glare * 100).toFixed(1) }) });
     announce(t('identification.stills.accepted', { kind: t(`identification.stills.${kind}`) }));
   }
@@ -340,7 +339,6 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
     destroy() {
       window.clearInterval(qualityTimer);
       window.clearTimeout(pollTimer);
-      captured.forEach((still) => URL.revokeObjectURL(still.url));
       container.replaceChildren();
     },
   };

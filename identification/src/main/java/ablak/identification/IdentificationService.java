@@ -256,10 +256,9 @@ public final class IdentificationService {
                 counted = counted.compose(v -> record.save(connection));
               }
               return counted.map(v -> left);
-            })
-            .map(left -> new Object[] {left}))
-        .compose(outcome -> {
-          int left = (int) outcome[0];
+            }))
+        .compose(left -> {
+          // After the commit: a wrong code's count must stay even though the answer is a refusal.
           return guide(callId, caseId).compose(guide -> left < 0 ? Future.succeededFuture(guide)
               : Future.failedFuture(new IdentificationException(Kind.WRONG_CODE,
                   left > 0 ? "the code is wrong; " + left + " tries left" : "the code was wrong too many times; the identification failed",
