@@ -270,7 +270,7 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
       ...inputs.map((i) => i.element), submit];
   }
 
-  function failAndAbort(identification: Identification): HTMLElement {
+  function failAndAbort(identification: Identification, canAbort: boolean): HTMLElement {
     const reasons = (list: string[], prefix: string) => {
       const select = h('select', { id: uniqueId(prefix) });
       list.forEach((reason) => select.append(h('option', { value: reason }, t(`identification.${prefix}.${reason}`))));
@@ -279,8 +279,9 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
     const failReason = reasons(FAILURE_REASONS, 'failure');
     const abortReason = reasons(ABORT_REASONS, 'abort');
     return h('div', { class: 'identification__actions' },
-      field(abortReason, t('identification.abort.label')).element,
-      button('identification.abort.button', () => run(() => call<Identification>('POST', `/${identification.id}/abort`, { reason: abortReason.value })), 'secondary'),
+      canAbort ? field(abortReason, t('identification.abort.label')).element : null,
+      canAbort ? button('identification.abort.button', () => run(() =>
+        call<Identification>('POST', `/${identification.id}/abort`, { reason: abortReason.value })), 'secondary') : null,
       field(failReason, t('identification.failure.label')).element,
       button('identification.failure.button', () => run(() => call<Identification>('POST', `/${identification.id}/result`,
         { result: 'failed', reason: failReason.value })), 'warning'));
@@ -298,7 +299,7 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
     if (identification.status === 'IN_PROGRESS') {
       replaceChildren(stepArea, h('p', { class: 'field__hint' }, t('identification.attempt', { attempt: identification.attempt, max: identification.maxAttempts })),
         ...stepControls(identification));
-      replaceChildren(footer, failAndAbort(identification));
+      replaceChildren(footer, failAndAbort(identification, true));
       if (identification.nextStep === 'CODE_CONFIRMED') {
         // The citizen enters the code on their own screen; look for the answer every two seconds.
         pollTimer = window.setTimeout(() => run(() => call<Identification>('GET', `/${identification.id}`)), 2000);
@@ -306,7 +307,7 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
     } else if (identification.status === 'ABORTED') {
       replaceChildren(stepArea, h('p', {}, t('identification.aborted', { reason: t(`identification.abort.${identification.abortReason}`) })),
         button('identification.restart', () => run(() => call<Identification>('POST', `/${identification.id}/restart`))));
-      replaceChildren(footer, failAndAbort(identification));
+      replaceChildren(footer, failAndAbort(identification, false));
     } else {
       replaceChildren(stepArea, h('p', { class: `identification__result identification__result--${identification.status.toLowerCase()}` },
         identification.status === 'VERIFIED' ? t('identification.result.isVerified')
