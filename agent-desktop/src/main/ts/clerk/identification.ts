@@ -32,7 +32,7 @@ interface DocumentType { id: string; name: string; mrz: 'TD1' | 'TD2' | 'TD3' | 
 interface Identification {
   id: string; status: 'IN_PROGRESS' | 'ABORTED' | 'VERIFIED' | 'FAILED'; nextStep: Step; attempt: number; maxAttempts: number;
   documentType: string; tilt: string | null; abortReason: string | null; failureReason: string | null; seal: string | null;
-  codeAttemptsLeft: number; review: { status: string } | null;
+  codeAttemptsLeft: number; review: { status: string } | null; minimums: Quality;
 }
 interface Quality { width: number; height: number; fps: number }
 interface Refusal { code: string; message: string; details?: Record<string, unknown> }
@@ -289,6 +289,7 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
 
   function render(identification: Identification): void {
     current = identification;
+    minimum = identification.minimums;
     window.clearTimeout(pollTimer);
     const doneIndex = STEPS.indexOf(identification.nextStep);
     replaceChildren(checklist, ...STEPS.filter((s) => s !== 'RESULT').map((s, index) => {

@@ -614,7 +614,7 @@ public final class IdentificationService {
                 record.abortReason, record.failureReason, record.email,
                 Math.max(0, settings.maxCodeAttempts() - record.codeAttempts), steps,
                 stills.stream().map(StillRow::still).toList(), record.recordingSha256, record.startedAt, record.completedAt,
-                record.seal, review)))));
+                record.seal, review, new VideoQuality(settings.minWidth(), settings.minHeight(), settings.minFps()))))));
   }
 
   private String code() {

@@ -1,6 +1,7 @@
 package ablak.identification;
 
 import ablak.identification.checklist.Step;
+import ablak.identification.quality.VideoQuality;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.UUID;
  * @param steps      completed steps and events (ABORT, RESTART, RESULT, CODE_WRONG), in order
  * @param recordingSha256 SHA-256 of the call recording's manifest.json, taken when the record was sealed
  * @param review     the four-eyes review, {@code null} when the case type needs none
+ * @param minimums   the received video the video steps and stills need, so the desktop can show it live
  */
 public record IdentificationView(UUID id, String callId, UUID caseId, String caseType, String documentType,
     String clerkId, String status, Step nextStep, int attempt, int maxAttempts, String tilt, String abortReason,
@@ -23,7 +25,7 @@ public record IdentificationView(UUID id, String callId, UUID caseId, String cas
     String recordingSha256,
     @JsonSerialize(using = ToStringSerializer.class) Instant startedAt,
     @JsonSerialize(using = ToStringSerializer.class) Instant completedAt,
-    String seal, ReviewRecord review) {
+    String seal, ReviewRecord review, VideoQuality minimums) {
 
   /** One completed step or event, with the video quality reported with it (null when none was). */
   public record StepRecord(int seq, int attempt, String step,
