@@ -23,6 +23,8 @@ import ablak.signaling.queue.Wallboard;
 import ablak.signaling.protocol.ClusterPush;
 import io.vertx.core.Context;
 import java.util.Set;
+import ablak.identification.IdentificationMigrations;
+import ablak.identification.Identifications;
 import ablak.media.call.Sfu;
 import ablak.proactive.Proactive;
 import ablak.proactive.ProactiveMigrations;
@@ -49,6 +51,7 @@ import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
 import ablak.signaling.media.CallRecordings;
 import ablak.signaling.media.CallStatsRoutes;
+import ablak.signaling.identification.IdentificationRoutes;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.proactive.BookedAppointments;
 import ablak.signaling.proactive.ProactiveRoutes;
@@ -111,7 +114,8 @@ public final class AblakServer implements AutoCloseable {
       AccountsMigrations::migrate,
       CasesMigrations::migrate,
       QueueMigrations::migrate,
-      ProactiveMigrations::migrate);
+      ProactiveMigrations::migrate,
+      IdentificationMigrations::migrate);
 
   /** Where each node finds its queues: one per case type of the catalogue (docs/routing.md, "Wiring"). */
   private static final String QUEUES = "/ablak/signaling/queue/queues.json";
@@ -251,6 +255,11 @@ public final class AblakServer implements AutoCloseable {
     proactive.start();
     resources.add(0, () -> await(proactive.stop()));
 
+    // Video identification: checklist, sealed evidence, review queue, retention.
+    Identifications identifications = await(Identifications.start(vertx, database.connectOptions(),
+        settings.identification().under(Path.of(settings.stores().dataDir())), clock));
+    resources.add(0, () -> await(identifications.close()));
+
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
     Connections connections = new Connections(meters);
@@ -288,6 +297,7 @@ public final class AblakServer implements AutoCloseable {
             clock),
         new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
         new CallStatsRoutes(sfu, guard),
+        new IdentificationRoutes(identifications, cases, guard),
         new WebAppRoutes());
 
     HttpServerOptions options = new HttpServerOptions()

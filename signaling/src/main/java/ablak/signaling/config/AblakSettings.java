@@ -1,6 +1,7 @@
 package ablak.signaling.config;
 
 import ablak.cases.CasesSettings;
+import ablak.identification.IdentificationSettings;
 import ablak.media.MediaSettings;
 import ablak.proactive.ProactiveSettings;
 import ablak.queue.QueueSettings;
@@ -19,7 +20,8 @@ public record AblakSettings(
     MediaSettings media,
     ProactiveSettings proactive,
     QueueSettings queue,
-    CallSettings calls) {
+    CallSettings calls,
+    IdentificationSettings identification) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -31,6 +33,7 @@ public record AblakSettings(
         MediaSettings.defaults(),
         ProactiveSettings.defaults(),
         QueueSettings.defaults(),
-        CallSettings.defaults());
+        CallSettings.defaults(),
+        IdentificationSettings.defaults());
   }
 }

@@ -1,0 +1,77 @@
+package ablak.identification;
+
+import ablak.cases.audit.AuditTrail;
+import ablak.identification.code.CodeMailer;
+import ablak.identification.document.DocumentTypes;
+import ablak.identification.evidence.EvidenceFiles;
+import ablak.identification.retention.Retention;
+import ablak.identification.review.ReviewQueue;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The identification module, wired: what the server creates once per node (after
+ * {@link IdentificationMigrations#migrate}) and mounts its routes on.
+ * <ul>
+ *   <li>{@link #service()}: the guided checklist, stills, code, result and seal, verification, evidence access;</li>
+ *   <li>{@link #reviews()}: the four-eyes review queue;</li>
+ *   <li>{@link #retention()}: the scheduled deletion;</li>
+ *   <li>{@link #documents()}: accepted document types and their security features.</li>
+ * </ul>
+ * Seals, evidence views, playbacks, reviews and deletions go to the cases module's audit trail,
+ * which lives in the same database.
+ */
+public final class Identifications {
+
+  private final Pool pool;
+  private final DocumentTypes documents;
+  private final IdentificationService service;
+  private final ReviewQueue reviews;
+  private final Retention retention;
+
+  private Identifications(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, Clock clock) {
+    this.pool = pool;
+    this.documents = DocumentTypes.bundled();
+    EvidenceFiles files = new EvidenceFiles(Path.of(settings.evidenceDirectory()), Path.of(settings.recordingsDirectory()));
+    this.service = new IdentificationService(vertx, pool, audit, settings, documents, files, new CodeMailer(vertx, settings), clock);
+    this.reviews = new ReviewQueue(pool, audit, clock);
+    this.retention = new Retention(vertx, pool, audit, files, settings, clock);
+  }
+
+  /** Connects and starts the retention schedule. */
+  public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Clock clock) {
+    return vertx.executeBlocking(() -> {
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(settings.poolSize())).connectingTo(database).using(vertx).build();
+      Identifications module = new Identifications(vertx, pool, new AuditTrail(pool), settings, clock);
+      module.retention.start();
+      return module;
+    });
+  }
+
+  public IdentificationService service() {
+    return service;
+  }
+
+  public ReviewQueue reviews() {
+    return reviews;
+  }
+
+  public Retention retention() {
+    return retention;
+  }
+
+  public DocumentTypes documents() {
+    return documents;
+  }
+
+  public Future<Void> close() {
+    retention.stop();
+    return pool.close();
+  }
+}
