@@ -32,10 +32,15 @@ local function emit(ev, q, contact, clerk, d1, d2, d3)
     'd1', tostring(d1 or ''), 'd2', tostring(d2 or ''), 'd3', tostring(d3 or ''))
 end
 
+local expiring = {}
 local function stat(q, field, by)
   local key = k('stats', q, math.floor(NOW / 60000))
   redis.call('HINCRBY', key, field, by)
-  redis.call('PEXPIRE', key, (WINDOW_MIN + 2) * 60000)
+  -- one expiry per key and call: accept counts up to three fields of the same minute
+  if not expiring[key] then
+    expiring[key] = true
+    redis.call('PEXPIRE', key, (WINDOW_MIN + 2) * 60000)
+  end
 end
 
 local function split(s)
@@ -48,25 +53,31 @@ end
 -- status is what the clerk chose (ready, break, offline, not_responding, wrapup); the visible
 -- state adds offered/busy/available from its load.
 local function refresh_clerk(cid)
-  local f = redis.call('HMGET', k('clerk', cid), 'status', 'load', 'offers', 'cap', 'skills', 'idle', 'state', 'reason')
+  local key = k('clerk', cid)
+  local f = redis.call('HMGET', key, 'status', 'load', 'offers', 'cap', 'skills', 'idle', 'state', 'reason', 'indexed')
   local status, load, offers, cap, idle = f[1], tonumber(f[2]), tonumber(f[3]), tonumber(f[4]), tonumber(f[6])
   local state = status
   if status == 'ready' then
     if offers > 0 then state = 'offered' elseif load > 0 then state = 'busy' else state = 'available' end
   end
   if state ~= f[7] then
-    redis.call('HSET', k('clerk', cid), 'state', state, 'since', NOW)
+    redis.call('HSET', key, 'state', state, 'since', NOW)
     emit('CLERKSTATE', '', '', cid, state, f[8] or '', f[7] or '')
   end
-  local eligible = status == 'ready' and load < cap
-  for _, s in ipairs(split(f[5])) do
-    if eligible then
-      local prof = tonumber(redis.call('HGET', k('clerk', cid), 'sk:' .. s))
-      redis.call('ZADD', k('avail', s), -prof * SCORE_BAND + idle, cid)
-    else
-      redis.call('ZREM', k('avail', s), cid)
-    end
+  -- 'indexed' is the idle time the clerk is filed under in avail:<skill> ('' = in none), so an
+  -- unchanged place costs nothing: most refreshes (accept, offer, break) leave it as it was
+  local want = (status == 'ready' and load < cap) and f[6] or ''
+  if f[9] == want then return end
+  local names = split(f[5])
+  if want ~= '' then
+    local fields = {}
+    for i, s in ipairs(names) do fields[i] = 'sk:' .. s end
+    local profs = redis.call('HMGET', key, unpack(fields))
+    for i, s in ipairs(names) do redis.call('ZADD', k('avail', s), -tonumber(profs[i]) * SCORE_BAND + idle, cid) end
+  else
+    for _, s in ipairs(names) do redis.call('ZREM', k('avail', s), cid) end
   end
+  redis.call('HSET', key, 'indexed', want)
 end
 
 -- Can this clerk take this contact now, at proficiency minp in every skill of the queue?
@@ -120,22 +131,60 @@ local function try_offer(id, q)
   return cid
 end
 
--- Offers waiting contacts of these queues in priority-then-arrival order across all of them.
+-- The next waiting contact of one queue in a routing pass, read a few at a time: usually the
+-- first one is offered and the freed clerk is full, so reading 20 per queue was wasted work.
+-- Contacts offered in this pass have left the set, so the next unread one is at rank `skipped`.
+local HEAD_BATCH = 4
+local function head(h)
+  if h.pos > #h.buf and not h.exhausted and h.skipped < SCAN then
+    local n = math.min(HEAD_BATCH, SCAN - h.skipped)
+    local r = redis.call('ZRANGE', k('waiting', h.q), h.skipped, h.skipped + n - 1, 'WITHSCORES')
+    h.buf, h.pos = {}, 1
+    for i = 1, #r, 2 do h.buf[#h.buf + 1] = { id = r[i], score = tonumber(r[i + 1]) } end
+    h.exhausted = #h.buf < n
+  end
+  return h.buf[h.pos]
+end
+
+-- Offers waiting contacts of these queues in priority-then-arrival order across all of them
+-- (a merge of the queues' sorted heads), skipping queues whose first skill has nobody
+-- available. A pass ends when no queue has both a contact and an available clerk, or after
+-- SCAN contacts could not be offered (per queue, and in all): offers themselves are bounded by
+-- the clerks available, so a pass leaves no contact waiting that an available clerk could take.
 local function route(queues)
-  local cands, seen = {}, {}
+  local heads, seen, avail = {}, {}, {}
+  local function has_avail(skill)
+    if avail[skill] == nil then avail[skill] = redis.call('EXISTS', k('avail', skill)) == 1 end
+    return avail[skill]
+  end
   for _, q in ipairs(queues) do
     local def = qdef(q)
-    if def and not seen[q] and redis.call('EXISTS', k('avail', def.skills[1])) == 1 then
+    if def and not seen[q] then
       seen[q] = true
-      local heads = redis.call('ZRANGE', k('waiting', q), 0, SCAN - 1, 'WITHSCORES')
-      for i = 1, #heads, 2 do cands[#cands + 1] = { id = heads[i], score = tonumber(heads[i + 1]), q = q } end
+      heads[#heads + 1] = { q = q, skill = def.skills[1], buf = {}, pos = 1, skipped = 0 }
     end
   end
-  -- ties broken by id, as a sorted set orders equal scores
-  table.sort(cands, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
-  for i = 1, math.min(#cands, SCAN) do
-    -- usually one clerk was freed: once its skills have nobody available, the rest cost one EXISTS each
-    if redis.call('EXISTS', k('avail', qdef(cands[i].q).skills[1])) == 1 then try_offer(cands[i].id, cands[i].q) end
+  local misses = 0
+  while misses < SCAN do
+    local best, bh
+    for _, h in ipairs(heads) do
+      if has_avail(h.skill) then
+        local c = head(h)
+        -- ties broken by id, as a sorted set orders equal scores
+        if c and (not best or c.score < best.score or (c.score == best.score and c.id < best.id)) then
+          best, bh = c, h
+        end
+      end
+    end
+    if not best then return end
+    bh.pos = bh.pos + 1
+    if try_offer(best.id, bh.q) then
+      -- an offer can take the last available clerk of any skill: ask again
+      avail = {}
+    else
+      bh.skipped = bh.skipped + 1
+      misses = misses + 1
+    end
   end
 end
 
@@ -184,9 +233,9 @@ end
 
 -- After a call leaves a clerk: wrap-up for the queue's configured time, or idle at once.
 local function after_call(cid, q)
-  local load = tonumber(redis.call('HGET', k('clerk', cid), 'load'))
+  local f = redis.call('HMGET', k('clerk', cid), 'load', 'status')
   local wrap = qdef(q).wrapUpMs
-  if load == 0 and redis.call('HGET', k('clerk', cid), 'status') == 'ready' then
+  if tonumber(f[1]) == 0 and f[2] == 'ready' then
     if wrap > 0 then
       redis.call('HSET', k('clerk', cid), 'status', 'wrapup', 'wrap_start', NOW, 'last_queue', q, 'reason', '')
       redis.call('ZADD', k('wrapups'), NOW + wrap, cid)
@@ -205,8 +254,8 @@ end
 -- The checks accept and decline share: this clerk holds this very offer, still ringing.
 local function check_offer(cid, id, seq)
   if redis.call('EXISTS', k('clerk', cid)) == 0 then return nil, fail('UNKNOWN_CLERK', cid) end
-  if redis.call('EXISTS', k('contact', id)) == 0 then return nil, fail('OFFER_EXPIRED', id) end
   local c = contact_fields(id)
+  if not c.state then return nil, fail('OFFER_EXPIRED', id) end
   if seq ~= c.seq then return nil, fail('OFFER_EXPIRED', id) end
   if c.clerk ~= cid then return nil, fail('NOT_YOUR_OFFER', id) end
   if c.state == 'connected' then return nil, fail('ALREADY_ACCEPTED', id) end
@@ -215,8 +264,8 @@ local function check_offer(cid, id, seq)
 end
 
 local function check_connected(cid, id)
-  if redis.call('EXISTS', k('contact', id)) == 0 then return nil, fail('UNKNOWN_CONTACT', id) end
   local c = contact_fields(id)
+  if not c.state then return nil, fail('UNKNOWN_CONTACT', id) end
   if c.state ~= 'connected' or c.clerk ~= cid then return nil, fail('NOT_YOUR_CONTACT', id) end
   return c
 end
@@ -392,6 +441,7 @@ function ops.register(a)
     redis.call('ZREM', k('avail', s), cid)
     redis.call('HDEL', key, 'sk:' .. s)
   end
+  redis.call('HDEL', key, 'indexed')
   for _, q in ipairs(split(old[2])) do redis.call('SREM', k('qclerks', q), cid) end
   for _, f in ipairs(redis.call('HKEYS', key)) do
     if string.sub(f, 1, 5) == 'lang:' then redis.call('HDEL', key, f) end
