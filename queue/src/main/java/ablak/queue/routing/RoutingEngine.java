@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
 public final class RoutingEngine implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
   private static final String SCRIPT = readScript();
+  private static final int HEARTBEAT_BATCH = 200;
 
   private final Vertx vertx;
   private final StatefulRedisConnection<String, String> connection;
@@ -238,14 +239,20 @@ public final class RoutingEngine implements AutoCloseable {
     return run("sweep").map(n -> (Long) n.get(0));
   }
 
-  /** Extends the presence of the clerks signed in through this node. */
+  /**
+   * Extends the presence of the clerks signed in through this node, in calls of at most
+   * {@value #HEARTBEAT_BATCH} clerks: one script for a thousand clerks held Redis for 5-9 ms,
+   * which every other node's routing waited behind.
+   */
   public Future<Long> heartbeat() {
-    if (localClerks.isEmpty()) {
-      return Future.succeededFuture(0L);
+    List<String> clerks = new ArrayList<>(localClerks);
+    List<Future<Long>> calls = new ArrayList<>();
+    for (int i = 0; i < clerks.size(); i += HEARTBEAT_BATCH) {
+      List<String> args = new ArrayList<>(List.of(nodeId, String.valueOf(settings.presenceTtl().toMillis())));
+      args.addAll(clerks.subList(i, Math.min(clerks.size(), i + HEARTBEAT_BATCH)));
+      calls.add(run("heartbeat", args.toArray(String[]::new)).map(n -> (Long) n.get(0)));
     }
-    List<String> args = new ArrayList<>(List.of(nodeId, String.valueOf(settings.presenceTtl().toMillis())));
-    args.addAll(localClerks);
-    return run("heartbeat", args.toArray(String[]::new)).map(n -> (Long) n.get(0));
+    return Future.all(calls).map(all -> calls.stream().mapToLong(Future::result).sum());
   }
 
   /** Raw figures for these queues (see {@link QueueFigures}). */

@@ -26,6 +26,17 @@ local function qdef(q)
   return defs[q]
 end
 
+-- Reads the definitions of many queues in one call (a clerk serves several).
+local function qdefs(queues)
+  local missing = {}
+  for _, q in ipairs(queues) do
+    if defs[q] == nil then missing[#missing + 1] = q end
+  end
+  if #missing == 0 then return end
+  local raw = redis.call('HMGET', k('queues'), unpack(missing))
+  for i, q in ipairs(missing) do defs[q] = raw[i] and cjson.decode(raw[i]) or false end
+end
+
 local function emit(ev, q, contact, clerk, d1, d2, d3)
   redis.call('XADD', k('events'), 'MAXLEN', '~', STREAM_MAX, '*', 'ts', NOW, 'event', ev,
     'queue', q or '', 'contact', contact or '', 'clerk', clerk or '',
@@ -49,6 +60,12 @@ local function split(s)
   return out
 end
 
+-- Changes to the per-skill availability indexes wait in `moved` until the operation ends
+-- (flush): a clerk freed and offered the next contact in the same script, the common case,
+-- never touches the sets. Routing reads the sets through `moved` (available_in, candidates).
+-- The clerk hash's 'indexed' is the idle time the clerk is filed under ('' = in no set).
+local moved, moved_order = {}, {}
+
 -- Recomputes a clerk's visible state and its place in the per-skill availability indexes.
 -- status is what the clerk chose (ready, break, offline, not_responding, wrapup); the visible
 -- state adds offered/busy/available from its load.
@@ -64,20 +81,75 @@ local function refresh_clerk(cid)
     redis.call('HSET', key, 'state', state, 'since', NOW)
     emit('CLERKSTATE', '', '', cid, state, f[8] or '', f[7] or '')
   end
-  -- 'indexed' is the idle time the clerk is filed under in avail:<skill> ('' = in none), so an
-  -- unchanged place costs nothing: most refreshes (accept, offer, break) leave it as it was
   local want = (status == 'ready' and load < cap) and f[6] or ''
-  if f[9] == want then return end
-  local names = split(f[5])
+  if not moved[cid] then
+    if f[9] == want then return end
+    moved_order[#moved_order + 1] = cid
+  end
+  local m = { was = f[9], want = want, names = split(f[5]), score = {} }
   if want ~= '' then
     local fields = {}
-    for i, s in ipairs(names) do fields[i] = 'sk:' .. s end
+    for i, s in ipairs(m.names) do fields[i] = 'sk:' .. s end
     local profs = redis.call('HMGET', key, unpack(fields))
-    for i, s in ipairs(names) do redis.call('ZADD', k('avail', s), -tonumber(profs[i]) * SCORE_BAND + idle, cid) end
-  else
-    for _, s in ipairs(names) do redis.call('ZREM', k('avail', s), cid) end
+    for i, s in ipairs(m.names) do m.score[s] = -tonumber(profs[i]) * SCORE_BAND + idle end
   end
-  redis.call('HSET', key, 'indexed', want)
+  moved[cid] = m
+end
+
+local function flush()
+  for _, cid in ipairs(moved_order) do
+    local m = moved[cid]
+    if m.want ~= m.was then
+      for _, s in ipairs(m.names) do
+        if m.want ~= '' then
+          redis.call('ZADD', k('avail', s), m.score[s], cid)
+        else
+          redis.call('ZREM', k('avail', s), cid)
+        end
+      end
+      redis.call('HSET', k('clerk', cid), 'indexed', m.want)
+    end
+  end
+end
+
+-- Is anybody available with this skill: a clerk moved in during this script, or a member of
+-- the set that has not moved out (the set still holds clerks offered earlier in this script).
+local function available_in(skill)
+  local gone = 0
+  for _, cid in ipairs(moved_order) do
+    local m = moved[cid]
+    if m.score[skill] then return true end
+    if m.want == '' then gone = gone + 1 end
+  end
+  local members = redis.call('ZRANGE', k('avail', skill), 0, gone)
+  for _, cid in ipairs(members) do
+    if not moved[cid] then return true end
+  end
+  return false
+end
+
+-- Clerks of this skill scoring below `upto`, best first (ties by id, as in a sorted set): the
+-- set's first CLERK_SCAN members without the moved clerks, merged with the moved-in ones.
+local function candidates(skill, upto)
+  local extra = {}
+  for _, cid in ipairs(moved_order) do
+    local sc = moved[cid].score[skill]
+    if sc and sc < upto then extra[#extra + 1] = { id = cid, score = sc } end
+  end
+  local out = {}
+  if #extra == 0 then
+    for _, c in ipairs(redis.call('ZRANGEBYSCORE', k('avail', skill), '-inf', '(' .. upto, 'LIMIT', 0, CLERK_SCAN)) do
+      if not moved[c] then out[#out + 1] = c end
+    end
+    return out
+  end
+  local r = redis.call('ZRANGEBYSCORE', k('avail', skill), '-inf', '(' .. upto, 'WITHSCORES', 'LIMIT', 0, CLERK_SCAN)
+  for i = 1, #r, 2 do
+    if not moved[r[i]] then extra[#extra + 1] = { id = r[i], score = tonumber(r[i + 1]) } end
+  end
+  table.sort(extra, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
+  for i, c in ipairs(extra) do out[i] = c.id end
+  return out
 end
 
 -- Can this clerk take this contact now, at proficiency minp in every skill of the queue?
@@ -121,9 +193,7 @@ local function try_offer(id, q)
   if f[3] and f[3] ~= '' and NOW < tonumber(f[4]) then
     if eligible(f[3], def, f[1], minp, nil) then cid = f[3] end
   else
-    local upto = -(minp - 1) * SCORE_BAND
-    local list = redis.call('ZRANGEBYSCORE', k('avail', def.skills[1]), '-inf', '(' .. upto, 'LIMIT', 0, CLERK_SCAN)
-    for _, c in ipairs(list) do
+    for _, c in ipairs(candidates(def.skills[1], -(minp - 1) * SCORE_BAND)) do
       if eligible(c, def, f[1], minp, f[5]) then cid = c; break end
     end
   end
@@ -152,9 +222,10 @@ end
 -- SCAN contacts could not be offered (per queue, and in all): offers themselves are bounded by
 -- the clerks available, so a pass leaves no contact waiting that an available clerk could take.
 local function route(queues)
+  qdefs(queues)
   local heads, seen, avail = {}, {}, {}
   local function has_avail(skill)
-    if avail[skill] == nil then avail[skill] = redis.call('EXISTS', k('avail', skill)) == 1 end
+    if avail[skill] == nil then avail[skill] = available_in(skill) end
     return avail[skill]
   end
   for _, q in ipairs(queues) do
@@ -490,15 +561,20 @@ end
 -- ARGV: node, ttl (ms), clerks...: extends presence of clerks that are signed in.
 function ops.heartbeat(a)
   local node, ttl = a[1], tonumber(a[2])
-  local alive = 0
+  if #a < 3 then return 0 end
+  local scores = redis.call('ZMSCORE', k('presence'), unpack(a, 3))
+  local scored, alive = {}, {}
   for i = 3, #a do
-    if redis.call('ZSCORE', k('presence'), a[i]) then
-      redis.call('ZADD', k('presence'), NOW + ttl, a[i])
-      redis.call('HSET', k('clerk', a[i]), 'node', node)
-      alive = alive + 1
+    if scores[i - 2] then
+      scored[#scored + 1] = NOW + ttl
+      scored[#scored + 1] = a[i]
+      alive[#alive + 1] = a[i]
     end
   end
-  return alive
+  if #alive == 0 then return 0 end
+  redis.call('ZADD', k('presence'), 'XX', unpack(scored))
+  for _, cid in ipairs(alive) do redis.call('HSET', k('clerk', cid), 'node', node) end
+  return #alive
 end
 
 -- Expired offers, expired presence, finished wrap-ups, overflow, then routes every queue
@@ -560,4 +636,6 @@ local op = ops[OP]
 if not op then return fail('INVALID_INPUT', 'unknown operation ' .. OP) end
 local args = {}
 for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
-return op(args)
+local result = op(args)
+flush()
+return result
