@@ -171,6 +171,16 @@ public final class RoutingBenchmark {
     double arrivalSeconds = (System.nanoTime() - latencyStart) / 1e9;
     vertx.cancelTimer(timer);
     String arrivalSplit = probe.end(arrivalSeconds);
+
+    // What every node's QueueMetrics asks every metrics interval: all queues' figures.
+    List<String> names = queues.stream().map(QueueDefinition::name).toList();
+    probe.begin();
+    long figuresStart = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      get(engine.figures(names));
+    }
+    double figuresMillis = (System.nanoTime() - figuresStart) / 1e6 / 10;
+    String figuresSplit = probe.end(figuresMillis * 10 / 1000);
     long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 
     System.out.printf("baseline EVALSHA 'return 1': sequential p50 %.3f ms p99 %.3f ms; 64 in flight %.0f calls/s%n",
@@ -185,9 +195,11 @@ public final class RoutingBenchmark {
         pct(sorted(acceptNanos), 0.5), pct(sorted(acceptNanos), 0.99), pct(sorted(completeNanos), 0.5), pct(sorted(completeNanos), 0.99));
     System.out.println("drain in Redis: " + drainSplit);
     long[] enq = sorted(enqueueNanos);
-    System.out.printf("arrivals: enqueue call-to-reply p50 %.3f ms p99 %.3f ms; the rest of enqueue-to-offer is the stream hop%n",
-        pct(enq, 0.5), pct(enq, 0.99));
+    System.out.printf("arrivals: enqueue call-to-reply p50 %.3f ms p99 %.3f ms, %d of %d over 10 ms; the rest of enqueue-to-offer is the stream hop%n",
+        pct(enq, 0.5), pct(enq, 0.99), java.util.Arrays.stream(enq).filter(n -> n > 10_000_000).count(), enq.length);
     System.out.println("arrivals in Redis: " + arrivalSplit);
+    System.out.printf("figures of all %d queues (each node's wallboard refresh): %.2f ms per refresh; in Redis: %s%n",
+        QUEUES, figuresMillis, figuresSplit);
     probe.close();
     events.close();
     engine.close();
@@ -210,6 +222,7 @@ public final class RoutingBenchmark {
     private Map<String, long[]> stats;
     private double redisCpu;
     private long jvmCpu;
+    private long gcMillis;
 
     RedisProbe(RedisClient client, boolean embedded) {
       this.connection = client.connect();
@@ -225,13 +238,20 @@ public final class RoutingBenchmark {
       stats = commandStats();
       redisCpu = redisCpu();
       jvmCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+      gcMillis = gcMillis();
+    }
+
+    private static long gcMillis() {
+      return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+          .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     String end(double wallSeconds) {
       double redis = redisCpu() - redisCpu;
       double jvm = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - jvmCpu) / 1e9;
       Map<String, long[]> now = commandStats();
-      StringBuilder out = new StringBuilder(String.format("wall %.2f s, Redis CPU %.2f s (%.0f%% of one core), benchmark JVM CPU %.2f s;", wallSeconds, redis, 100 * redis / wallSeconds, jvm));
+      StringBuilder out = new StringBuilder(String.format("wall %.2f s, Redis CPU %.2f s (%.0f%% of one core), benchmark JVM CPU %.2f s, JVM GC %d ms, load average %s;",
+          wallSeconds, redis, 100 * redis / wallSeconds, jvm, gcMillis() - gcMillis, loadAverage()));
       List<Map.Entry<String, long[]>> deltas = new ArrayList<>();
       now.forEach((cmd, v) -> {
         long[] before = stats.getOrDefault(cmd, new long[2]);
@@ -244,13 +264,19 @@ public final class RoutingBenchmark {
         out.append(String.format("%n    %-16s calls %8d  usec %9d  usec/call %7.1f", d.getKey(), d.getValue()[0], d.getValue()[1], (double) d.getValue()[1] / d.getValue()[0]));
       }
       if (embedded) {
-        List<Object> slow = connection.sync().slowlogGet(5);
-        out.append(String.format("%n    slowlog (over 1 ms, newest 5 of %d):", connection.sync().slowlogLen()));
+        // the slow log keeps the newest 128 entries: enough to show which scripts run long
+        List<Object> slow = connection.sync().slowlogGet(128);
+        Map<String, long[]> byOp = new java.util.TreeMap<>();
         for (Object entry : slow) {
           List<?> e = (List<?>) entry;
           List<?> cmd = (List<?>) e.get(3);
-          out.append(String.format(" %d us %s;", (Long) e.get(2), cmd.size() > 4 ? cmd.get(4) : cmd));
+          String op = cmd.size() > 4 && cmd.get(0).toString().equalsIgnoreCase("evalsha") ? cmd.get(4).toString() : cmd.get(0).toString();
+          long[] v = byOp.computeIfAbsent(op, x -> new long[2]);
+          v[0]++;
+          v[1] = Math.max(v[1], (Long) e.get(2));
         }
+        out.append(String.format("%n    slowlog over 1 ms: %d calls; newest %d by operation (count, max us): %s",
+            connection.sync().slowlogLen(), slow.size(), byOp.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()[0] + " " + x.getValue()[1]).toList()));
       }
       return out.toString();
     }
@@ -274,6 +300,14 @@ public final class RoutingBenchmark {
         }
       }
       return out;
+    }
+
+    private static String loadAverage() {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+      } catch (java.io.IOException e) {
+        return "?";
+      }
     }
 
     private double redisCpu() {

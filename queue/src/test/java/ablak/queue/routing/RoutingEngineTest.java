@@ -410,6 +410,21 @@ class RoutingEngineTest {
   }
 
   @Test
+  void figuresOfManyQueuesComeBackInTheOrderAsked() {
+    ready("anna", Map.of("general", 1));
+    join("g1", "general");
+    join("g2", "general");
+    join("i1", "idcard");
+    List<String> asked = List.of("idcard", "general", "moving", "night", "general", "idcard", "moving");
+
+    List<QueueFigures> figures = await(engine.figures(asked));
+
+    assertThat(figures).extracting(QueueFigures::queue).containsExactlyElementsOf(asked);
+    assertThat(figures).extracting(QueueFigures::waiting).containsExactly(1, 1, 0, 0, 1, 1, 0);
+    assertThat(figures.get(4).clerksByState().get("offered")).isEqualTo(1);
+  }
+
+  @Test
   void figuresFollowTheDocumentedDefinitions() {
     ready("anna", Map.of("general", 1));
     join("fast", "general");
