@@ -79,6 +79,8 @@ local function refresh_clerk(cid)
   end
   if state ~= f[7] then
     redis.call('HSET', key, 'state', state, 'since', NOW)
+    -- the same state in one hash for all clerks, so figures read a queue's clerks in one HMGET
+    redis.call('HSET', k('clerkstates'), cid, state)
     emit('CLERKSTATE', '', '', cid, state, f[8] or '', f[7] or '')
   end
   local want = (status == 'ready' and load < cap) and f[6] or ''
@@ -362,9 +364,16 @@ local function metrics(q)
   local oldest = redis.call('ZRANGE', k('arrivals', q), 0, 0, 'WITHSCORES')
   out[2] = oldest[2] and (NOW - tonumber(oldest[2])) or 0
   local states = { available = 0, offered = 0, busy = 0, wrapup = 0, ['break'] = 0, not_responding = 0, offline = 0 }
-  for _, cid in ipairs(redis.call('SMEMBERS', k('qclerks', q))) do
-    local s = redis.call('HGET', k('clerk', cid), 'state')
-    if s then states[s] = (states[s] or 0) + 1 end
+  local clerks = redis.call('SMEMBERS', k('qclerks', q))
+  -- HMGET in slices: Lua's unpack takes at most a few thousand values
+  for from = 1, #clerks, 1000 do
+    local upto = math.min(#clerks, from + 999)
+    local known = redis.call('HMGET', k('clerkstates'), unpack(clerks, from, upto))
+    for i = from, upto do
+      -- a clerk unchanged since before clerkstates existed still has its state in its own hash
+      local s = known[i - from + 1] or redis.call('HGET', k('clerk', clerks[i]), 'state')
+      if s then states[s] = (states[s] or 0) + 1 end
+    end
   end
   for _, s in ipairs({ 'available', 'offered', 'busy', 'wrapup', 'break', 'not_responding', 'offline' }) do
     out[#out + 1] = states[s]

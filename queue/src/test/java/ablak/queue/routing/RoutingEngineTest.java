@@ -422,6 +422,9 @@ class RoutingEngineTest {
     assertThat(figures).extracting(QueueFigures::queue).containsExactlyElementsOf(asked);
     assertThat(figures).extracting(QueueFigures::waiting).containsExactly(1, 1, 0, 0, 1, 1, 0);
     assertThat(figures.get(4).clerksByState().get("offered")).isEqualTo(1);
+    // a clerk whose state has not changed since clerkstates was introduced is read from its own hash
+    fx.redis().hdel(fx.settings.keyPrefix() + "clerkstates", "anna");
+    assertThat(await(engine.figures(List.of("general"))).get(0).clerksByState().get("offered")).isEqualTo(1);
   }
 
   @Test
