@@ -9,7 +9,8 @@ import java.time.Duration;
  *                           tests give each run its own tag (default "ablak")
  * @param offerTimeout       how long an offer rings one clerk before it returns to the queue (20 s)
  * @param maxNoAnswer        unanswered offers in a row after which a clerk becomes not responding (2)
- * @param routingScanDepth   waiting contacts looked at per queue and routing pass (20)
+ * @param routingScanDepth   waiting contacts a routing pass may pass over (no eligible clerk free),
+ *                           per queue and in all, before it stops (20); offers do not count
  * @param clerkScanDepth     available clerks looked at per contact, best proficiency first (50)
  * @param streamMaxLength    approximate length the event stream is trimmed to (1,000,000)
  * @param serviceLevelThreshold answered within this wait counts toward service level (20 s)

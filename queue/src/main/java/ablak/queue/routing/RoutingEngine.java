@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 public final class RoutingEngine implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
   private static final String SCRIPT = readScript();
+  private static final int HEARTBEAT_BATCH = 200;
+  private static final int FIGURES_BATCH = 5;
 
   private final Vertx vertx;
   private final StatefulRedisConnection<String, String> connection;
@@ -238,26 +240,41 @@ public final class RoutingEngine implements AutoCloseable {
     return run("sweep").map(n -> (Long) n.get(0));
   }
 
-  /** Extends the presence of the clerks signed in through this node. */
+  /**
+   * Extends the presence of the clerks signed in through this node, in calls of at most
+   * {@value #HEARTBEAT_BATCH} clerks: one script for a thousand clerks held Redis for 5-9 ms,
+   * which every other node's routing waited behind.
+   */
   public Future<Long> heartbeat() {
-    if (localClerks.isEmpty()) {
-      return Future.succeededFuture(0L);
+    List<String> clerks = new ArrayList<>(localClerks);
+    List<Future<Long>> calls = new ArrayList<>();
+    for (int i = 0; i < clerks.size(); i += HEARTBEAT_BATCH) {
+      List<String> args = new ArrayList<>(List.of(nodeId, String.valueOf(settings.presenceTtl().toMillis())));
+      args.addAll(clerks.subList(i, Math.min(clerks.size(), i + HEARTBEAT_BATCH)));
+      calls.add(run("heartbeat", args.toArray(String[]::new)).map(n -> (Long) n.get(0)));
     }
-    List<String> args = new ArrayList<>(List.of(nodeId, String.valueOf(settings.presenceTtl().toMillis())));
-    args.addAll(localClerks);
-    return run("heartbeat", args.toArray(String[]::new)).map(n -> (Long) n.get(0));
+    return Future.all(calls).map(all -> calls.stream().mapToLong(Future::result).sum());
   }
 
-  /** Raw figures for these queues (see {@link QueueFigures}). */
+  /**
+   * Raw figures for these queues (see {@link QueueFigures}), each queue's read atomically, in
+   * calls of at most {@value #FIGURES_BATCH} queues: a queue's figures read every clerk serving it,
+   * so one call for 50 queues of 100 clerks held Redis for milliseconds every metrics interval.
+   */
   public Future<List<QueueFigures>> figures(List<String> queues) {
-    return run("metrics", queues.toArray(String[]::new)).map(reply -> {
-      List<QueueFigures> out = new ArrayList<>();
-      List<?> rows = reply;
-      for (int i = 0; i < rows.size(); i++) {
-        out.add(QueueFigures.of(queues.get(i), (List<?>) rows.get(i)));
-      }
-      return out;
-    });
+    List<Future<List<QueueFigures>>> calls = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i += FIGURES_BATCH) {
+      List<String> batch = queues.subList(i, Math.min(queues.size(), i + FIGURES_BATCH));
+      calls.add(run("metrics", batch.toArray(String[]::new)).map(reply -> {
+        List<QueueFigures> out = new ArrayList<>();
+        List<?> rows = reply;
+        for (int j = 0; j < rows.size(); j++) {
+          out.add(QueueFigures.of(batch.get(j), (List<?>) rows.get(j)));
+        }
+        return out;
+      }));
+    }
+    return Future.all(calls).map(all -> calls.stream().flatMap(f -> f.result().stream()).toList());
   }
 
   /** Places of these contacts in one queue (-1: not waiting there) and the queue's figures, in one round trip. */

@@ -26,16 +26,32 @@ local function qdef(q)
   return defs[q]
 end
 
+-- Reads the definitions of many queues in one call (a clerk serves several).
+local function qdefs(queues)
+  local missing = {}
+  for _, q in ipairs(queues) do
+    if defs[q] == nil then missing[#missing + 1] = q end
+  end
+  if #missing == 0 then return end
+  local raw = redis.call('HMGET', k('queues'), unpack(missing))
+  for i, q in ipairs(missing) do defs[q] = raw[i] and cjson.decode(raw[i]) or false end
+end
+
 local function emit(ev, q, contact, clerk, d1, d2, d3)
   redis.call('XADD', k('events'), 'MAXLEN', '~', STREAM_MAX, '*', 'ts', NOW, 'event', ev,
     'queue', q or '', 'contact', contact or '', 'clerk', clerk or '',
     'd1', tostring(d1 or ''), 'd2', tostring(d2 or ''), 'd3', tostring(d3 or ''))
 end
 
+local expiring = {}
 local function stat(q, field, by)
   local key = k('stats', q, math.floor(NOW / 60000))
   redis.call('HINCRBY', key, field, by)
-  redis.call('PEXPIRE', key, (WINDOW_MIN + 2) * 60000)
+  -- one expiry per key and call: accept counts up to three fields of the same minute
+  if not expiring[key] then
+    expiring[key] = true
+    redis.call('PEXPIRE', key, (WINDOW_MIN + 2) * 60000)
+  end
 end
 
 local function split(s)
@@ -44,29 +60,98 @@ local function split(s)
   return out
 end
 
+-- Changes to the per-skill availability indexes wait in `moved` until the operation ends
+-- (flush): a clerk freed and offered the next contact in the same script, the common case,
+-- never touches the sets. Routing reads the sets through `moved` (available_in, candidates).
+-- The clerk hash's 'indexed' is the idle time the clerk is filed under ('' = in no set).
+local moved, moved_order = {}, {}
+
 -- Recomputes a clerk's visible state and its place in the per-skill availability indexes.
 -- status is what the clerk chose (ready, break, offline, not_responding, wrapup); the visible
 -- state adds offered/busy/available from its load.
 local function refresh_clerk(cid)
-  local f = redis.call('HMGET', k('clerk', cid), 'status', 'load', 'offers', 'cap', 'skills', 'idle', 'state', 'reason')
+  local key = k('clerk', cid)
+  local f = redis.call('HMGET', key, 'status', 'load', 'offers', 'cap', 'skills', 'idle', 'state', 'reason', 'indexed')
   local status, load, offers, cap, idle = f[1], tonumber(f[2]), tonumber(f[3]), tonumber(f[4]), tonumber(f[6])
   local state = status
   if status == 'ready' then
     if offers > 0 then state = 'offered' elseif load > 0 then state = 'busy' else state = 'available' end
   end
   if state ~= f[7] then
-    redis.call('HSET', k('clerk', cid), 'state', state, 'since', NOW)
+    redis.call('HSET', key, 'state', state, 'since', NOW)
+    -- the same state in one hash for all clerks, so figures read a queue's clerks in one HMGET
+    redis.call('HSET', k('clerkstates'), cid, state)
     emit('CLERKSTATE', '', '', cid, state, f[8] or '', f[7] or '')
   end
-  local eligible = status == 'ready' and load < cap
-  for _, s in ipairs(split(f[5])) do
-    if eligible then
-      local prof = tonumber(redis.call('HGET', k('clerk', cid), 'sk:' .. s))
-      redis.call('ZADD', k('avail', s), -prof * SCORE_BAND + idle, cid)
-    else
-      redis.call('ZREM', k('avail', s), cid)
+  local want = (status == 'ready' and load < cap) and f[6] or ''
+  if not moved[cid] then
+    if f[9] == want then return end
+    moved_order[#moved_order + 1] = cid
+  end
+  local m = { was = f[9], want = want, names = split(f[5]), score = {} }
+  if want ~= '' then
+    local fields = {}
+    for i, s in ipairs(m.names) do fields[i] = 'sk:' .. s end
+    local profs = redis.call('HMGET', key, unpack(fields))
+    for i, s in ipairs(m.names) do m.score[s] = -tonumber(profs[i]) * SCORE_BAND + idle end
+  end
+  moved[cid] = m
+end
+
+local function flush()
+  for _, cid in ipairs(moved_order) do
+    local m = moved[cid]
+    if m.want ~= m.was then
+      for _, s in ipairs(m.names) do
+        if m.want ~= '' then
+          redis.call('ZADD', k('avail', s), m.score[s], cid)
+        else
+          redis.call('ZREM', k('avail', s), cid)
+        end
+      end
+      redis.call('HSET', k('clerk', cid), 'indexed', m.want)
     end
   end
+end
+
+-- Is anybody available with this skill: a clerk moved in during this script, or a member of
+-- the set that has not moved out (the set still holds clerks offered earlier in this script).
+local function available_in(skill)
+  local gone = 0
+  for _, cid in ipairs(moved_order) do
+    local m = moved[cid]
+    if m.score[skill] then return true end
+    if m.want == '' then gone = gone + 1 end
+  end
+  local members = redis.call('ZRANGE', k('avail', skill), 0, gone)
+  for _, cid in ipairs(members) do
+    if not moved[cid] then return true end
+  end
+  return false
+end
+
+-- Clerks of this skill scoring below `upto`, best first (ties by id, as in a sorted set): the
+-- set's first CLERK_SCAN members without the moved clerks, merged with the moved-in ones.
+local function candidates(skill, upto)
+  local extra = {}
+  for _, cid in ipairs(moved_order) do
+    local sc = moved[cid].score[skill]
+    if sc and sc < upto then extra[#extra + 1] = { id = cid, score = sc } end
+  end
+  local out = {}
+  if #extra == 0 then
+    for _, c in ipairs(redis.call('ZRANGEBYSCORE', k('avail', skill), '-inf', '(' .. upto, 'LIMIT', 0, CLERK_SCAN)) do
+      if not moved[c] then out[#out + 1] = c end
+    end
+    return out
+  end
+  local r = redis.call('ZRANGEBYSCORE', k('avail', skill), '-inf', '(' .. upto, 'WITHSCORES', 'LIMIT', 0, CLERK_SCAN)
+  for i = 1, #r, 2 do
+    if not moved[r[i]] then extra[#extra + 1] = { id = r[i], score = tonumber(r[i + 1]) } end
+  end
+  table.sort(extra, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
+  for i, c in ipairs(extra) do out[i] = c.id end
+  return out
 end
 
 -- Can this clerk take this contact now, at proficiency minp in every skill of the queue?
@@ -110,9 +195,7 @@ local function try_offer(id, q)
   if f[3] and f[3] ~= '' and NOW < tonumber(f[4]) then
     if eligible(f[3], def, f[1], minp, nil) then cid = f[3] end
   else
-    local upto = -(minp - 1) * SCORE_BAND
-    local list = redis.call('ZRANGEBYSCORE', k('avail', def.skills[1]), '-inf', '(' .. upto, 'LIMIT', 0, CLERK_SCAN)
-    for _, c in ipairs(list) do
+    for _, c in ipairs(candidates(def.skills[1], -(minp - 1) * SCORE_BAND)) do
       if eligible(c, def, f[1], minp, f[5]) then cid = c; break end
     end
   end
@@ -120,22 +203,61 @@ local function try_offer(id, q)
   return cid
 end
 
--- Offers waiting contacts of these queues in priority-then-arrival order across all of them.
+-- The next waiting contact of one queue in a routing pass, read a few at a time: usually the
+-- first one is offered and the freed clerk is full, so reading 20 per queue was wasted work.
+-- Contacts offered in this pass have left the set, so the next unread one is at rank `skipped`.
+local HEAD_BATCH = 4
+local function head(h)
+  if h.pos > #h.buf and not h.exhausted and h.skipped < SCAN then
+    local n = math.min(HEAD_BATCH, SCAN - h.skipped)
+    local r = redis.call('ZRANGE', k('waiting', h.q), h.skipped, h.skipped + n - 1, 'WITHSCORES')
+    h.buf, h.pos = {}, 1
+    for i = 1, #r, 2 do h.buf[#h.buf + 1] = { id = r[i], score = tonumber(r[i + 1]) } end
+    h.exhausted = #h.buf < n
+  end
+  return h.buf[h.pos]
+end
+
+-- Offers waiting contacts of these queues in priority-then-arrival order across all of them
+-- (a merge of the queues' sorted heads), skipping queues whose first skill has nobody
+-- available. A pass ends when no queue has both a contact and an available clerk, or after
+-- SCAN contacts could not be offered (per queue, and in all): offers themselves are bounded by
+-- the clerks available, so a pass leaves no contact waiting that an available clerk could take.
 local function route(queues)
-  local cands, seen = {}, {}
+  qdefs(queues)
+  local heads, seen, avail = {}, {}, {}
+  local function has_avail(skill)
+    if avail[skill] == nil then avail[skill] = available_in(skill) end
+    return avail[skill]
+  end
   for _, q in ipairs(queues) do
     local def = qdef(q)
-    if def and not seen[q] and redis.call('EXISTS', k('avail', def.skills[1])) == 1 then
+    if def and not seen[q] then
       seen[q] = true
-      local heads = redis.call('ZRANGE', k('waiting', q), 0, SCAN - 1, 'WITHSCORES')
-      for i = 1, #heads, 2 do cands[#cands + 1] = { id = heads[i], score = tonumber(heads[i + 1]), q = q } end
+      heads[#heads + 1] = { q = q, skill = def.skills[1], buf = {}, pos = 1, skipped = 0 }
     end
   end
-  -- ties broken by id, as a sorted set orders equal scores
-  table.sort(cands, function(a, b) return a.score < b.score or (a.score == b.score and a.id < b.id) end)
-  for i = 1, math.min(#cands, SCAN) do
-    -- usually one clerk was freed: once its skills have nobody available, the rest cost one EXISTS each
-    if redis.call('EXISTS', k('avail', qdef(cands[i].q).skills[1])) == 1 then try_offer(cands[i].id, cands[i].q) end
+  local misses = 0
+  while misses < SCAN do
+    local best, bh
+    for _, h in ipairs(heads) do
+      if has_avail(h.skill) then
+        local c = head(h)
+        -- ties broken by id, as a sorted set orders equal scores
+        if c and (not best or c.score < best.score or (c.score == best.score and c.id < best.id)) then
+          best, bh = c, h
+        end
+      end
+    end
+    if not best then return end
+    bh.pos = bh.pos + 1
+    if try_offer(best.id, bh.q) then
+      -- an offer can take the last available clerk of any skill: ask again
+      avail = {}
+    else
+      bh.skipped = bh.skipped + 1
+      misses = misses + 1
+    end
   end
 end
 
@@ -184,9 +306,9 @@ end
 
 -- After a call leaves a clerk: wrap-up for the queue's configured time, or idle at once.
 local function after_call(cid, q)
-  local load = tonumber(redis.call('HGET', k('clerk', cid), 'load'))
+  local f = redis.call('HMGET', k('clerk', cid), 'load', 'status')
   local wrap = qdef(q).wrapUpMs
-  if load == 0 and redis.call('HGET', k('clerk', cid), 'status') == 'ready' then
+  if tonumber(f[1]) == 0 and f[2] == 'ready' then
     if wrap > 0 then
       redis.call('HSET', k('clerk', cid), 'status', 'wrapup', 'wrap_start', NOW, 'last_queue', q, 'reason', '')
       redis.call('ZADD', k('wrapups'), NOW + wrap, cid)
@@ -205,8 +327,8 @@ end
 -- The checks accept and decline share: this clerk holds this very offer, still ringing.
 local function check_offer(cid, id, seq)
   if redis.call('EXISTS', k('clerk', cid)) == 0 then return nil, fail('UNKNOWN_CLERK', cid) end
-  if redis.call('EXISTS', k('contact', id)) == 0 then return nil, fail('OFFER_EXPIRED', id) end
   local c = contact_fields(id)
+  if not c.state then return nil, fail('OFFER_EXPIRED', id) end
   if seq ~= c.seq then return nil, fail('OFFER_EXPIRED', id) end
   if c.clerk ~= cid then return nil, fail('NOT_YOUR_OFFER', id) end
   if c.state == 'connected' then return nil, fail('ALREADY_ACCEPTED', id) end
@@ -215,8 +337,8 @@ local function check_offer(cid, id, seq)
 end
 
 local function check_connected(cid, id)
-  if redis.call('EXISTS', k('contact', id)) == 0 then return nil, fail('UNKNOWN_CONTACT', id) end
   local c = contact_fields(id)
+  if not c.state then return nil, fail('UNKNOWN_CONTACT', id) end
   if c.state ~= 'connected' or c.clerk ~= cid then return nil, fail('NOT_YOUR_CONTACT', id) end
   return c
 end
@@ -242,9 +364,16 @@ local function metrics(q)
   local oldest = redis.call('ZRANGE', k('arrivals', q), 0, 0, 'WITHSCORES')
   out[2] = oldest[2] and (NOW - tonumber(oldest[2])) or 0
   local states = { available = 0, offered = 0, busy = 0, wrapup = 0, ['break'] = 0, not_responding = 0, offline = 0 }
-  for _, cid in ipairs(redis.call('SMEMBERS', k('qclerks', q))) do
-    local s = redis.call('HGET', k('clerk', cid), 'state')
-    if s then states[s] = (states[s] or 0) + 1 end
+  local clerks = redis.call('SMEMBERS', k('qclerks', q))
+  -- HMGET in slices: Lua's unpack takes at most a few thousand values
+  for from = 1, #clerks, 1000 do
+    local upto = math.min(#clerks, from + 999)
+    local known = redis.call('HMGET', k('clerkstates'), unpack(clerks, from, upto))
+    for i = from, upto do
+      -- a clerk unchanged since before clerkstates existed still has its state in its own hash
+      local s = known[i - from + 1] or redis.call('HGET', k('clerk', clerks[i]), 'state')
+      if s then states[s] = (states[s] or 0) + 1 end
+    end
   end
   for _, s in ipairs({ 'available', 'offered', 'busy', 'wrapup', 'break', 'not_responding', 'offline' }) do
     out[#out + 1] = states[s]
@@ -392,6 +521,7 @@ function ops.register(a)
     redis.call('ZREM', k('avail', s), cid)
     redis.call('HDEL', key, 'sk:' .. s)
   end
+  redis.call('HDEL', key, 'indexed')
   for _, q in ipairs(split(old[2])) do redis.call('SREM', k('qclerks', q), cid) end
   for _, f in ipairs(redis.call('HKEYS', key)) do
     if string.sub(f, 1, 5) == 'lang:' then redis.call('HDEL', key, f) end
@@ -440,15 +570,20 @@ end
 -- ARGV: node, ttl (ms), clerks...: extends presence of clerks that are signed in.
 function ops.heartbeat(a)
   local node, ttl = a[1], tonumber(a[2])
-  local alive = 0
+  if #a < 3 then return 0 end
+  local scores = redis.call('ZMSCORE', k('presence'), unpack(a, 3))
+  local scored, alive = {}, {}
   for i = 3, #a do
-    if redis.call('ZSCORE', k('presence'), a[i]) then
-      redis.call('ZADD', k('presence'), NOW + ttl, a[i])
-      redis.call('HSET', k('clerk', a[i]), 'node', node)
-      alive = alive + 1
+    if scores[i - 2] then
+      scored[#scored + 1] = NOW + ttl
+      scored[#scored + 1] = a[i]
+      alive[#alive + 1] = a[i]
     end
   end
-  return alive
+  if #alive == 0 then return 0 end
+  redis.call('ZADD', k('presence'), 'XX', unpack(scored))
+  for _, cid in ipairs(alive) do redis.call('HSET', k('clerk', cid), 'node', node) end
+  return #alive
 end
 
 -- Expired offers, expired presence, finished wrap-ups, overflow, then routes every queue
@@ -510,4 +645,6 @@ local op = ops[OP]
 if not op then return fail('INVALID_INPUT', 'unknown operation ' .. OP) end
 local args = {}
 for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
-return op(args)
+local result = op(args)
+flush()
+return result

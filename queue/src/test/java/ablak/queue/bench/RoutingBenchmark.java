@@ -59,7 +59,7 @@ public final class RoutingBenchmark {
     Vertx vertx = Vertx.vertx();
     RedisClient client = RedisClient.create(url);
     try {
-      run(vertx, client, args.length > 0 ? Integer.parseInt(args[0]) : 2000, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+      run(vertx, client, server != null, args.length > 0 ? Integer.parseInt(args[0]) : 2000, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
     } finally {
       client.shutdown();
       vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -69,7 +69,7 @@ public final class RoutingBenchmark {
     }
   }
 
-  private static void run(Vertx vertx, RedisClient client, int rate, int arrivals) throws Exception {
+  private static void run(Vertx vertx, RedisClient client, boolean embedded, int rate, int arrivals) throws Exception {
     QueueSettings settings = QueueSettings.defaults().withHashTag("bench-" + UUID.randomUUID());
     List<QueueDefinition> queues = new ArrayList<>();
     List<String> skills = new ArrayList<>();
@@ -79,6 +79,7 @@ public final class RoutingBenchmark {
     }
     QueueDefinitions defs = new QueueDefinitions(Set.copyOf(skills), Set.of("hu"), queues);
     RoutingEngine engine = get(RoutingEngine.start(vertx, client, settings, defs, Clock.systemUTC(), "bench"));
+    RedisProbe probe = new RedisProbe(client, embedded);
     QueueEvents events = get(QueueEvents.start(vertx, client, settings));
 
     double[] baseline = baseline(client);
@@ -106,6 +107,8 @@ public final class RoutingBenchmark {
     // Drain: every clerk accepts and completes each offer it sees on the event stream; each
     // complete is one script that frees the clerk and makes the next offer.
     CountDownLatch drained = new CountDownLatch(WAITING);
+    List<Long> acceptNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> completeNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     events.subscribe(vertx, e -> {
@@ -114,8 +117,13 @@ public final class RoutingBenchmark {
         if (sent != null) {
           latencies.add(System.nanoTime() - sent);
         }
+        long t0 = System.nanoTime();
         engine.accept(e.clerkId(), e.contactId(), Long.parseLong(e.data1()))
-            .compose(v -> engine.complete(e.clerkId(), e.contactId()))
+            .compose(v -> {
+              long t1 = System.nanoTime();
+              acceptNanos.add(t1 - t0);
+              return engine.complete(e.clerkId(), e.contactId()).onSuccess(x -> completeNanos.add(System.nanoTime() - t1));
+            })
             .onSuccess(v -> {
               if (e.contactId().startsWith("w")) {
                 drained.countDown();
@@ -123,6 +131,7 @@ public final class RoutingBenchmark {
             });
       }
     });
+    probe.begin();
     long start = System.nanoTime();
     for (int c = 0; c < CLERKS; c++) {
       engine.setStatus("k" + c, ClerkStatus.READY, null);
@@ -131,11 +140,13 @@ public final class RoutingBenchmark {
       throw new IllegalStateException("not drained: " + drained.getCount() + " left");
     }
     double drainSeconds = (System.nanoTime() - start) / 1e9;
+    String drainSplit = probe.end(drainSeconds);
 
     // Latency: contacts arriving at a steady rate (args: rate per second, count) while the 1,000
     // clerks take them; from the enqueue call to the OFFER event seen on the stream, as the
     // clerk's node would see it. Above the drain rate this measures the backlog, not routing.
     CountDownLatch offered = new CountDownLatch(arrivals);
+    List<Long> enqueueNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
     events.subscribe(vertx, e -> {
       if (e.event().equals("OFFER") && e.contactId().startsWith("a")) {
@@ -145,16 +156,31 @@ public final class RoutingBenchmark {
     long timer = vertx.setPeriodic(Math.max(1, 1000 / rate), t -> {
       for (int k = 0; k < Math.max(1, rate / 1000) && next.get() < arrivals; k++) {
         int i = next.getAndIncrement();
-        sentAt.put("a" + i, System.nanoTime());
-        engine.enqueue(new ContactRequest("a" + i, "q" + (i % QUEUES), "hu", 0, null, null, null));
+        long sent = System.nanoTime();
+        sentAt.put("a" + i, sent);
+        engine.enqueue(new ContactRequest("a" + i, "q" + (i % QUEUES), "hu", 0, null, null, null))
+            .onSuccess(x -> enqueueNanos.add(System.nanoTime() - sent));
       }
     });
+    latencies.clear();
+    probe.begin();
     long latencyStart = System.nanoTime();
     if (!offered.await(120, TimeUnit.SECONDS)) {
       throw new IllegalStateException("not offered: " + offered.getCount() + " left");
     }
     double arrivalSeconds = (System.nanoTime() - latencyStart) / 1e9;
     vertx.cancelTimer(timer);
+    String arrivalSplit = probe.end(arrivalSeconds);
+
+    // What every node's QueueMetrics asks every metrics interval: all queues' figures.
+    List<String> names = queues.stream().map(QueueDefinition::name).toList();
+    probe.begin();
+    long figuresStart = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      get(engine.figures(names));
+    }
+    double figuresMillis = (System.nanoTime() - figuresStart) / 1e6 / 10;
+    String figuresSplit = probe.end(figuresMillis * 10 / 1000);
     long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
 
     System.out.printf("baseline EVALSHA 'return 1': sequential p50 %.3f ms p99 %.3f ms; 64 in flight %.0f calls/s%n",
@@ -165,12 +191,139 @@ public final class RoutingBenchmark {
         arrivals / arrivalSeconds, pct(lat, 0.50), pct(lat, 0.99), lat.length);
     System.out.printf("ratio: assignments/s over baseline calls/s = %.3f; p99 enqueue-to-offer over baseline p99 = %.1f%n",
         WAITING / drainSeconds / baseline[2], pct(lat, 0.99) / baseline[1]);
-    try (var connection = client.connect()) {
-      String stats = connection.sync().info("commandstats");
-      stats.lines().filter(l -> l.startsWith("cmdstat_evalsha") || l.startsWith("cmdstat_xread")).forEach(l -> System.out.println("redis " + l));
-    }
+    System.out.printf("drain round trips as the client sees them: accept p50 %.3f ms p99 %.3f ms; complete p50 %.3f ms p99 %.3f ms%n",
+        pct(sorted(acceptNanos), 0.5), pct(sorted(acceptNanos), 0.99), pct(sorted(completeNanos), 0.5), pct(sorted(completeNanos), 0.99));
+    System.out.println("drain in Redis: " + drainSplit);
+    long[] enq = sorted(enqueueNanos);
+    System.out.printf("arrivals: enqueue call-to-reply p50 %.3f ms p99 %.3f ms, %d of %d over 10 ms; the rest of enqueue-to-offer is the stream hop%n",
+        pct(enq, 0.5), pct(enq, 0.99), java.util.Arrays.stream(enq).filter(n -> n > 10_000_000).count(), enq.length);
+    System.out.println("arrivals in Redis: " + arrivalSplit);
+    System.out.printf("figures of all %d queues (each node's wallboard refresh): %.2f ms per refresh; in Redis: %s%n",
+        QUEUES, figuresMillis, figuresSplit);
+    probe.close();
     events.close();
     engine.close();
+  }
+
+  private static long[] sorted(List<Long> nanos) {
+    synchronized (nanos) {
+      return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+  }
+
+  /**
+   * Where a phase's time went: Redis CPU (INFO cpu) against the benchmark JVM's CPU and the wall
+   * time, per-script time and the commands the scripts ran (INFO commandstats deltas), and on the
+   * embedded Redis the slowest calls (SLOWLOG over 1 ms).
+   */
+  private static final class RedisProbe implements AutoCloseable {
+    private final io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
+    private final boolean embedded;
+    private Map<String, long[]> stats;
+    private double redisCpu;
+    private long jvmCpu;
+    private long gcMillis;
+
+    RedisProbe(RedisClient client, boolean embedded) {
+      this.connection = client.connect();
+      this.embedded = embedded;
+    }
+
+    void begin() {
+      var r = connection.sync();
+      if (embedded) {
+        r.configSet("slowlog-log-slower-than", "1000");
+        r.slowlogReset();
+      }
+      stats = commandStats();
+      redisCpu = redisCpu();
+      jvmCpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+      gcMillis = gcMillis();
+    }
+
+    private static long gcMillis() {
+      return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+          .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    String end(double wallSeconds) {
+      double redis = redisCpu() - redisCpu;
+      double jvm = (((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - jvmCpu) / 1e9;
+      Map<String, long[]> now = commandStats();
+      StringBuilder out = new StringBuilder(String.format("wall %.2f s, Redis CPU %.2f s (%.0f%% of one core), benchmark JVM CPU %.2f s, JVM GC %d ms, load average %s;",
+          wallSeconds, redis, 100 * redis / wallSeconds, jvm, gcMillis() - gcMillis, loadAverage()));
+      List<Map.Entry<String, long[]>> deltas = new ArrayList<>();
+      now.forEach((cmd, v) -> {
+        long[] before = stats.getOrDefault(cmd, new long[2]);
+        if (v[0] > before[0]) {
+          deltas.add(Map.entry(cmd, new long[] {v[0] - before[0], v[1] - before[1]}));
+        }
+      });
+      deltas.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+      for (var d : deltas) {
+        out.append(String.format("%n    %-16s calls %8d  usec %9d  usec/call %7.1f", d.getKey(), d.getValue()[0], d.getValue()[1], (double) d.getValue()[1] / d.getValue()[0]));
+      }
+      if (embedded) {
+        // the slow log keeps the newest 128 entries: enough to show which scripts run long
+        List<Object> slow = connection.sync().slowlogGet(128);
+        Map<String, long[]> byOp = new java.util.TreeMap<>();
+        for (Object entry : slow) {
+          List<?> e = (List<?>) entry;
+          List<?> cmd = (List<?>) e.get(3);
+          String op = cmd.size() > 4 && cmd.get(0).toString().equalsIgnoreCase("evalsha") ? cmd.get(4).toString() : cmd.get(0).toString();
+          long[] v = byOp.computeIfAbsent(op, x -> new long[2]);
+          v[0]++;
+          v[1] = Math.max(v[1], (Long) e.get(2));
+        }
+        out.append(String.format("%n    slowlog over 1 ms: %d calls; newest %d by operation (count, max us): %s",
+            connection.sync().slowlogLen(), slow.size(), byOp.entrySet().stream().map(x -> x.getKey() + " " + x.getValue()[0] + " " + x.getValue()[1]).toList()));
+      }
+      return out.toString();
+    }
+
+    private Map<String, long[]> commandStats() {
+      Map<String, long[]> out = new HashMap<>();
+      for (String line : connection.sync().info("commandstats").lines().toList()) {
+        if (line.startsWith("cmdstat_")) {
+          String name = line.substring(8, line.indexOf(':'));
+          long calls = 0;
+          long usec = 0;
+          for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+            String[] p = kv.split("=");
+            if (p[0].equals("calls")) {
+              calls = Long.parseLong(p[1]);
+            } else if (p[0].equals("usec")) {
+              usec = Long.parseLong(p[1]);
+            }
+          }
+          out.put(name, new long[] {calls, usec});
+        }
+      }
+      return out;
+    }
+
+    private static String loadAverage() {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+      } catch (java.io.IOException e) {
+        return "?";
+      }
+    }
+
+    private double redisCpu() {
+      double cpu = 0;
+      for (String line : connection.sync().info("cpu").lines().toList()) {
+        if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+          cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+      return cpu;
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+    }
   }
 
   /** Raw EVALSHA of a script that does nothing: sequential round trips, then throughput with 64 in flight. */

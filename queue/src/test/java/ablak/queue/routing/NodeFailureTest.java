@@ -61,6 +61,22 @@ class NodeFailureTest {
   }
 
   @Test
+  void theHeartbeatExtendsOnlyClerksStillSignedInAcrossBatches() {
+    for (int c = 0; c < 250; c++) {
+      await(nodeB.registerClerk(clerk("k" + c, Map.of("general", 1))));
+      await(nodeB.setStatus("k" + c, ClerkStatus.BREAK, "setup"));
+    }
+    await(nodeA.setStatus("k7", ClerkStatus.OFFLINE, null));
+
+    fx.clock.advance(Duration.ofSeconds(8));
+    assertThat(await(nodeB.heartbeat())).isEqualTo(249L);
+
+    String presence = fx.settings.keyPrefix() + "presence";
+    assertThat(fx.redis().zscore(presence, "k7")).isNull();
+    assertThat(fx.redis().zscore(presence, "k249")).isEqualTo((double) fx.clock.millis() + 10_000);
+  }
+
+  @Test
   void anOfferMadeOnOneNodeReachesTheOtherNodesSubscribers() throws Exception {
     QueueEvents events = await(QueueEvents.start(fx.vertx, fx.client, fx.settings));
     CompletableFuture<QueueEvent> offer = new CompletableFuture<>();

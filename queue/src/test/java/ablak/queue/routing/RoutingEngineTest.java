@@ -121,6 +121,86 @@ class RoutingEngineTest {
   }
 
   @Test
+  void aClerkFreedByACallTakesARelaxedContactInItsPlace() {
+    ready("novice", Map.of("moving", 2, "general", 1));
+    Offer call = join("g1", "general").offer();
+    await(engine.accept("novice", "g1", call.seq()));
+    join("c1", "moving");
+    fx.clock.advance(Duration.ofSeconds(1));
+    join("c2", "moving");
+    fx.clock.advance(Duration.ofSeconds(60));
+    assertThat(places("moving", "c1", "c2")).containsExactly(1, 2);
+
+    await(engine.complete("novice", "g1"));
+
+    assertThat(fx.events("OFFER")).extracting(QueueEvent::contactId).containsExactly("g1", "c1");
+    assertThat(places("moving", "c2")).containsExactly(1);
+  }
+
+  @Test
+  void aClerkFreedByACallYieldsToALongerIdleEqualClerk() {
+    ready("anna", Map.of("moving", 2));
+    ready("bela", Map.of("moving", 2, "general", 1));
+    Offer call = join("g1", "general").offer();
+    await(engine.accept("bela", "g1", call.seq()));
+    join("c1", "moving");
+    fx.clock.advance(Duration.ofSeconds(61));
+
+    // c1 is now open to proficiency 2: anna, idle since the start, goes before bela, idle from now
+    await(engine.complete("bela", "g1"));
+
+    assertThat(offerOf("c1").clerkId()).isEqualTo("anna");
+    assertThat(clerkState("bela")).isEqualTo("available");
+  }
+
+  @Test
+  void aFreedClerkTakesTheFirstContactAcrossAllItsQueues() {
+    ready("anna", Map.of("general", 1, "idcard", 1));
+    Offer call = join("g0", "general").offer();
+    await(engine.accept("anna", "g0", call.seq()));
+    join("i1", "idcard");
+    fx.clock.advance(Duration.ofSeconds(1));
+    join("g1", "general");
+    await(engine.enqueue(new ContactRequest("urgent", "idcard", "hu", 3, null, null, null)));
+
+    List<String> served = new java.util.ArrayList<>();
+    String current = "g0";
+    for (int i = 0; i < 3; i++) {
+      await(engine.complete("anna", current));
+      List<QueueEvent> offers = fx.events("OFFER");
+      Offer next = offerOf(offers.get(offers.size() - 1).contactId());
+      served.add(next.contactId());
+      await(engine.accept("anna", next.contactId(), next.seq()));
+      current = next.contactId();
+    }
+
+    assertThat(served).containsExactly("urgent", "i1", "g1");
+  }
+
+  @Test
+  void oneSweepReoffersEveryContactAClerkCanTakeAfterManyUnansweredOffers() {
+    for (int c = 0; c < 30; c++) {
+      ready("k" + c, Map.of("general", 1 + c % 5, "idcard", 1 + c % 3));
+    }
+    for (int i = 0; i < 45; i++) {
+      join("p" + i, i % 2 == 0 ? "general" : "idcard");
+    }
+    assertThat(fx.events("OFFER")).hasSize(30);
+
+    fx.clock.advance(Duration.ofSeconds(21));
+    await(engine.sweep());
+
+    // more than routingScanDepth (20) offers in one pass; nobody gets the contact it let ring out
+    assertThat(fx.events("RINGNOANSWER")).hasSize(30);
+    List<QueueEvent> again = fx.events("OFFER").subList(30, fx.events("OFFER").size());
+    assertThat(again).hasSize(30);
+    Map<String, String> rangOut = new java.util.HashMap<>();
+    fx.events("RINGNOANSWER").forEach(e -> rangOut.put(e.contactId(), e.clerkId()));
+    assertThat(again).allSatisfy(e -> assertThat(e.clerkId()).isNotEqualTo(rangOut.get(e.contactId())));
+    assertThat(again).extracting(QueueEvent::clerkId).doesNotHaveDuplicates();
+  }
+
+  @Test
   void overflowsToAnotherQueueAfterTheConfiguredWait() {
     ready("generalist", Map.of("general", 1));
     join("c1", "moving");
@@ -327,6 +407,24 @@ class RoutingEngineTest {
     QueueEvent state = fx.events("CLERKSTATE").get(fx.events("CLERKSTATE").size() - 1);
     assertThat(List.of(state.data1(), state.data2())).containsExactly("break", "training");
     assertThat(join("c1", "general").offer()).isNull();
+  }
+
+  @Test
+  void figuresOfManyQueuesComeBackInTheOrderAsked() {
+    ready("anna", Map.of("general", 1));
+    join("g1", "general");
+    join("g2", "general");
+    join("i1", "idcard");
+    List<String> asked = List.of("idcard", "general", "moving", "night", "general", "idcard", "moving");
+
+    List<QueueFigures> figures = await(engine.figures(asked));
+
+    assertThat(figures).extracting(QueueFigures::queue).containsExactlyElementsOf(asked);
+    assertThat(figures).extracting(QueueFigures::waiting).containsExactly(1, 1, 0, 0, 1, 1, 0);
+    assertThat(figures.get(4).clerksByState().get("offered")).isEqualTo(1);
+    // a clerk whose state has not changed since clerkstates was introduced is read from its own hash
+    fx.redis().hdel(fx.settings.keyPrefix() + "clerkstates", "anna");
+    assertThat(await(engine.figures(List.of("general"))).get(0).clerksByState().get("offered")).isEqualTo(1);
   }
 
   @Test
