@@ -2,6 +2,29 @@ package ablak.signaling;
 
 import ablak.cases.Cases;
 import ablak.cases.CasesMigrations;
+import ablak.cases.catalogue.CaseType;
+import ablak.cases.catalogue.Catalogue;
+import ablak.queue.QueueMigrations;
+import ablak.queue.QueueSettings;
+import ablak.queue.events.PositionTracker;
+import ablak.queue.events.QueueEvents;
+import ablak.queue.log.QueueLogConsumer;
+import ablak.queue.metrics.QueueMetrics;
+import ablak.queue.routing.QueueDefinition;
+import ablak.queue.routing.QueueDefinitions;
+import ablak.queue.routing.RoutingEngine;
+import ablak.signaling.call.CallMessages;
+import ablak.signaling.call.CallRecorder;
+import ablak.signaling.call.CallStore;
+import ablak.signaling.call.Calls;
+import ablak.signaling.call.MediaTokens;
+import ablak.signaling.queue.AppointmentCheck;
+import ablak.signaling.queue.Contacts;
+import ablak.signaling.queue.QueueMessages;
+import ablak.signaling.queue.Wallboard;
+import ablak.signaling.protocol.ClusterPush;
+import io.vertx.core.Context;
+import java.util.Set;
 import ablak.media.call.Sfu;
 import ablak.proactive.Proactive;
 import ablak.proactive.ProactiveMigrations;
@@ -85,7 +108,21 @@ public final class AblakServer implements AutoCloseable {
   private static final List<Migration> MIGRATIONS = List.of(
       AccountsMigrations::migrate,
       CasesMigrations::migrate,
-      ProactiveMigrations::migrate);
+      ProactiveMigrations::migrate,
+      QueueMigrations::migrate);
+
+  /** Where each node finds its queues: one per case type of the catalogue (docs/routing.md, "Wiring"). */
+  private static final String QUEUES = "/ablak/signaling/queue/queues.json";
+
+  /**
+   * What other modules plug into a node: the appointment book behind {@code queue.join}'s
+   * {@code appointmentId}, and the SFU's recording behind {@code call.recording}.
+   */
+  public record Plugins(AppointmentCheck appointments, CallRecorder recorder) {
+    public static Plugins defaults() {
+      return new Plugins(AppointmentCheck.none(), CallRecorder.unavailable());
+    }
+  }
 
   @FunctionalInterface
   interface Migration {
@@ -122,9 +159,14 @@ public final class AblakServer implements AutoCloseable {
 
   /** Starts a node and returns once it accepts connections. Blocks: call it from main or a test. */
   public static AblakServer start(AblakSettings settings) {
+    return start(settings, Plugins.defaults());
+  }
+
+  /** Starts a node with these plugins. Blocks: call it from main or a test. */
+  public static AblakServer start(AblakSettings settings, Plugins plugins) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      return start(settings, resources);
+      return start(settings, plugins, resources);
     } catch (RuntimeException | Error e) {
       // Also on errors such as a missing class: otherwise embedded Redis and PostgreSQL outlive the failed start.
       closeAll(resources);
@@ -132,10 +174,16 @@ public final class AblakServer implements AutoCloseable {
     }
   }
 
-  private static AblakServer start(AblakSettings settings, List<AutoCloseable> resources) {
+  private static AblakServer start(AblakSettings settings, Plugins plugins, List<AutoCloseable> resources) {
     Clock clock = Clock.systemUTC();
     HttpSettings http = settings.http();
     ServerCertificate certificate = certificate(settings);
+    String nodeId = UUID.randomUUID().toString();
+    int port = http.port() == 0 ? freePort() : http.port();
+    // Known before anything starts: the calls this node accepts have their media here.
+    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank()
+        ? http.publicUrl().replaceAll("/+$", "")
+        : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
 
     // Stores and schemas.
     Stores stores = Stores.open(settings.stores());
@@ -175,23 +223,34 @@ public final class AblakServer implements AutoCloseable {
     Sessions sessions = new Sessions(vertx, redis, keys, clock, settings.auth().sessionTtlSeconds());
     byte[] signingKey = await(SigningKey.load(pool));
     VisitTokens visitTokens = new VisitTokens(signingKey, clock, settings.auth().visitTokenTtlSeconds());
+    MediaTokens mediaTokens = new MediaTokens(signingKey, clock, settings.calls().mediaTokenTtlSeconds());
     Authenticator authenticator = new Authenticator(sessions, visitTokens);
     RoleGuard guard = new RoleGuard(authenticator);
     Sfu sfu = WhipRoutes.startSfu(settings.media(), meters);
     resources.add(0, sfu);
-    List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts() ? await(DemoAccounts.seed(accounts)) : List.of();
+    QueueDefinitions queueDefinitions = queueDefinitions();
+    List<DemoAccounts.Credential> demoCredentials = settings.auth().seedDemoAccounts()
+        ? await(DemoAccounts.seed(accounts, queueDefinitions.skills())) : List.of();
 
     // Cases: catalogue, forms, case lifecycle, outbox relay to the back offices.
     Cases cases = await(Cases.start(vertx, database.connectOptions(), settings.cases(), meters));
     resources.add(0, () -> await(cases.close()));
+    requireQueuePerCaseType(queueDefinitions, cases.catalogue());
 
-    // Where users reach this node: the links in e-mails point here unless configured otherwise.
-    int port = http.port() == 0 ? freePort() : http.port();
-    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank()
-        ? http.publicUrl().replaceAll("/+$", "")
-        : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
+    // Routing: the engine with its sweeper and heartbeat, this node's view of the event stream,
+    // the copy of the stream into PostgreSQL, and the queue gauges.
+    QueueSettings queueSettings = settings.queue();
+    RoutingEngine engine = await(RoutingEngine.start(vertx, redisClient, queueSettings, queueDefinitions, clock, nodeId));
+    resources.add(0, engine);
+    QueueEvents queueEvents = await(QueueEvents.start(vertx, redisClient, queueSettings));
+    resources.add(0, queueEvents);
+    QueueLogConsumer queueLog = new QueueLogConsumer(redisClient, queueSettings, nodeId, database.jdbcUrl(), database.user(), database.password());
+    resources.add(0, queueLog);
+    QueueMetrics queueMetrics = new QueueMetrics(vertx, engine, meters);
+    resources.add(0, queueMetrics);
 
-    // Proactive service: reminders, appointments; its scheduler runs on every node.
+    // Proactive service: reminders, appointments; its scheduler runs on every node. The links in
+    // e-mails point to this node's base URL unless configured otherwise.
     ProactiveSettings proactiveSettings = settings.proactive().bookingUrl().isEmpty()
         ? settings.proactive().withBookingUrl(baseUrl + "/appointments/")
         : settings.proactive();
@@ -203,10 +262,27 @@ public final class AblakServer implements AutoCloseable {
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
     Connections connections = new Connections(meters);
+    ClusterPush push = new ClusterPush(connections, redisClient, redis, settings.stores().redisKeyPrefix(), nodeId);
+    resources.add(0, push);
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
+    Contacts contacts = new Contacts(vertx, redis, settings.stores().redisKeyPrefix());
+    Calls calls = new Calls(new CallStore(vertx, redis, settings.stores().redisKeyPrefix()), contacts, engine, cases, push, mediaTokens,
+        sfu, plugins.recorder(), baseUrl);
+    Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push);
+    resources.add(0, wallboard);
+    // The position tracker and the routing event handlers share one context, as the tracker requires.
+    Context queueContext = vertx.getOrCreateContext();
+    PositionTracker positions = onContext(queueContext, () -> new PositionTracker(vertx, engine, queueEvents));
+    resources.add(0, positions);
+    QueueMessages queueMessages = onContext(queueContext, () -> new QueueMessages(vertx, queueContext, engine, queueEvents, positions,
+        cases, push, connections, contacts, calls, accounts, plugins.appointments(), redis, settings.stores().redisKeyPrefix(),
+        Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
-        new CaseMessages(cases, connections));
+        new CaseMessages(cases, connections),
+        queueMessages,
+        new CallMessages(calls, push),
+        wallboard);
     messageGroups.forEach(group -> group.register(messages));
 
     // REST: every capability's routes.
@@ -216,7 +292,7 @@ public final class AblakServer implements AutoCloseable {
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, guard),
         new CaseRoutes(cases, guard),
-        new WhipRoutes(vertx, sfu, authenticator),
+        new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
         new WebAppRoutes());
@@ -294,6 +370,38 @@ public final class AblakServer implements AutoCloseable {
     }
     closeAll(resources);
     LOG.info("ablak node stopped");
+  }
+
+  private static QueueDefinitions queueDefinitions() {
+    try (java.io.InputStream in = AblakServer.class.getResourceAsStream(QUEUES)) {
+      return QueueDefinitions.fromJson(in);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("could not read " + QUEUES, e);
+    }
+  }
+
+  /** Every case type a citizen can pick must have its queue, needing the skills the catalogue names. */
+  private static void requireQueuePerCaseType(QueueDefinitions queues, Catalogue catalogue) {
+    for (CaseType type : catalogue.caseTypes().values()) {
+      QueueDefinition queue = queues.queues().stream().filter(q -> q.name().equals(type.id())).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no queue for case type " + type.id() + " in " + QUEUES));
+      if (!Set.copyOf(queue.skills()).equals(Set.copyOf(type.skills())) || !queues.languages().containsAll(type.languages())) {
+        throw new IllegalStateException("queue " + type.id() + " does not match the catalogue's skills or languages");
+      }
+    }
+  }
+
+  /** Runs {@code create} on {@code context} and waits for it: for objects that must live on one context. */
+  private static <T> T onContext(Context context, java.util.function.Supplier<T> create) {
+    io.vertx.core.Promise<T> created = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        created.complete(create.get());
+      } catch (RuntimeException e) {
+        created.fail(e);
+      }
+    });
+    return await(created.future());
   }
 
   private static ServerCertificate certificate(AblakSettings settings) {

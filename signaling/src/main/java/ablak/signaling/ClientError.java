@@ -28,11 +28,29 @@ public final class ClientError extends RuntimeException {
 
   private final String code;
   private final int httpStatus;
+  private final java.util.Map<String, Object> details;
 
   public ClientError(String code, int httpStatus, String message) {
+    this(code, httpStatus, message, java.util.Map.of());
+  }
+
+  private ClientError(String code, int httpStatus, String message, java.util.Map<String, Object> details) {
     super(message, null, false, false);
     this.code = code;
     this.httpStatus = httpStatus;
+    this.details = details;
+  }
+
+  /** The same error with one more field for programs, sent beside code and message (e.g. {@code nextOpening}). */
+  public ClientError with(String field, Object value) {
+    java.util.Map<String, Object> more = new java.util.LinkedHashMap<>(details);
+    more.put(field, value);
+    return new ClientError(code, httpStatus, getMessage(), java.util.Collections.unmodifiableMap(more));
+  }
+
+  /** Extra fields of the error; empty for most. Values may be null. */
+  public java.util.Map<String, Object> details() {
+    return details;
   }
 
   public static ClientError invalid(String message) {

@@ -28,6 +28,10 @@ final class Api {
     return Await.result(client.getAbs(baseUrl + path).putHeader("Authorization", authorization).send());
   }
 
+  HttpResponse<Buffer> postAuthorized(String path, String authorization, JsonObject body) {
+    return Await.result(client.postAbs(baseUrl + path).putHeader("Authorization", authorization).sendJsonObject(body));
+  }
+
   HttpResponse<Buffer> post(String path, String cookie, JsonObject body) {
     return send(HttpMethod.POST, path, cookie, body);
   }

@@ -23,6 +23,8 @@ final class MachineStores implements AutoCloseable {
 
   final String database = "t_ablak_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   final String prefix = "t-" + UUID.randomUUID() + ":";
+  /** Routing keys live under their own hash tag, "{tag}:", not under the prefix. */
+  final String queueTag = "t-" + UUID.randomUUID();
 
   MachineStores() {
     try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "")) {
@@ -38,6 +40,7 @@ final class MachineStores implements AutoCloseable {
     environment.putIfAbsent("REDIS_URL", "redis://127.0.0.1:6379");
     environment.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/" + database);
     environment.put("ABLAK_STORES_REDIS_KEY_PREFIX", prefix);
+    environment.put("ABLAK_QUEUE_HASH_TAG", queueTag);
     return environment;
   }
 
@@ -52,14 +55,16 @@ final class MachineStores implements AutoCloseable {
     }
     RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(500));
-        if (!page.getKeys().isEmpty()) {
-          connection.sync().del(page.getKeys().toArray(String[]::new));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
+      for (String pattern : new String[] {prefix + "*", "{" + queueTag + "}:*"}) {
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+          KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
+          if (!page.getKeys().isEmpty()) {
+            connection.sync().del(page.getKeys().toArray(String[]::new));
+          }
+          cursor = page;
+        } while (!cursor.isFinished());
+      }
     } finally {
       client.shutdown();
     }

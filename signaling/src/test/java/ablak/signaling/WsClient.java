@@ -97,6 +97,38 @@ final class WsClient implements AutoCloseable {
     throw new AssertionError("no reply to " + id + "; received " + stash);
   }
 
+  /** The first push of this type (received already or arriving within the deadline); others stay for later. */
+  JsonObject push(String type) {
+    return push(type, message -> true);
+  }
+
+  /** The first push of this type that matches; earlier pushes of the type that do not match are dropped. */
+  JsonObject push(String type, java.util.function.Predicate<JsonObject> matches) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (JsonObject message : new java.util.ArrayList<>(stash)) {
+      if (type.equals(message.getString("type")) && message.getString("ref") == null) {
+        stash.remove(message);
+        if (matches.test(message)) {
+          return message;
+        }
+      }
+    }
+    while (System.nanoTime() < deadline) {
+      JsonObject message = poll(deadline);
+      if (message == null) {
+        break;
+      }
+      if (type.equals(message.getString("type")) && message.getString("ref") == null) {
+        if (matches.test(message)) {
+          return message;
+        }
+      } else {
+        stash.add(message);
+      }
+    }
+    throw new AssertionError("no " + type + " push arrived; received " + stash);
+  }
+
   /** The next message of any kind, in arrival order. */
   JsonObject next() {
     if (!stash.isEmpty()) {

@@ -272,6 +272,26 @@ public final class RoutingEngine implements AutoCloseable {
     });
   }
 
+  /** The visible state of these clerks, read in one pipelined round trip (no script: nothing changes). */
+  public Future<List<ClerkState>> clerkStates(List<String> clerkIds) {
+    List<CompletableFuture<ClerkState>> reads = clerkIds.stream().map(id -> redis
+        .hmget(settings.keyPrefix() + "clerk:" + id, "state", "reason", "since", "last_queue")
+        .thenApply(values -> {
+          String state = values.get(0).getValueOrElse(null);
+          String since = values.get(2).getValueOrElse(null);
+          return state == null
+              ? new ClerkState(id, "offline", null, Instant.EPOCH, null)
+              : new ClerkState(id, state, emptyToNull(values.get(1).getValueOrElse(null)),
+                  Instant.ofEpochMilli(since == null ? 0 : Long.parseLong(since)), emptyToNull(values.get(3).getValueOrElse(null)));
+        }).toCompletableFuture()).toList();
+    return Future.fromCompletionStage(CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> reads.stream().map(CompletableFuture::join).toList()), vertx.getOrCreateContext());
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+
   /** Stops this node's timers. Clerks it heart-beated go offline when their presence lapses. */
   @Override
   public void close() {

@@ -1,12 +1,17 @@
 package ablak.signaling.auth;
 
+import ablak.queue.routing.ClerkProfile;
 import ablak.signaling.ClientError;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * A clerk, a supervisor and an admin for a first look at a fresh installation. Each is created
+ * Two clerks, a supervisor and an admin for a first look at a fresh installation. The clerks can
+ * take every queue in Hungarian and English, one contact at a time. Each is created
  * with a random password only if its username is free, so the credentials exist in exactly one
  * place: the console of the start that created them.
  */
@@ -18,20 +23,26 @@ public final class DemoAccounts {
 
   private static final List<Demo> DEMOS = List.of(
       new Demo("clerk", "Demo Clerk", Role.CLERK),
+      new Demo("clerk2", "Second Demo Clerk", Role.CLERK),
       new Demo("supervisor", "Demo Supervisor", Role.SUPERVISOR),
       new Demo("admin", "Demo Admin", Role.ADMIN));
 
   private DemoAccounts() {}
 
   /** The credentials of the accounts this call created (none when they all existed). */
-  public static Future<List<Credential>> seed(StaffAccounts accounts) {
+  public static Future<List<Credential>> seed(StaffAccounts accounts, Set<String> queueSkills) {
+    Map<String, Integer> skills = new TreeMap<>();
+    queueSkills.forEach(skill -> skills.put(skill, 3));
     List<Credential> created = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Demo demo : DEMOS) {
       chain = chain.compose(previous -> {
         String password = Tokens.random().substring(0, 20);
         return accounts.create(demo.username(), demo.name(), demo.role(), password)
-            .map(account -> created.add(new Credential(demo.username(), demo.role(), password)))
+            .compose(account -> demo.role() == Role.CLERK
+                ? accounts.setClerkProfile(new ClerkProfile(account.id(), skills, Set.of("hu", "en"), 1))
+                : Future.<Void>succeededFuture())
+            .map(profiled -> created.add(new Credential(demo.username(), demo.role(), password)))
             // Taken: seeded by an earlier start or by another node starting at the same time.
             .recover(error -> error instanceof ClientError e && e.code().equals(ClientError.CONFLICT)
                 ? Future.succeededFuture(false)

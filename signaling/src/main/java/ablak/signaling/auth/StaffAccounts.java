@@ -1,7 +1,9 @@
 package ablak.signaling.auth;
 
 import ablak.signaling.ClientError;
+import ablak.queue.routing.ClerkProfile;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgException;
@@ -9,7 +11,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -71,6 +76,41 @@ public final class StaffAccounts {
                   ? Future.succeededFuture(account(row))
                   : Future.failedFuture(new ClientError(ClientError.INVALID_CREDENTIALS, 401, "wrong username or password")));
         });
+  }
+
+  /**
+   * The routing profile of a staff member: skills with proficiency, languages and capacity, as
+   * stored with the account; a new account has no skills, so it is offered nothing until given some.
+   */
+  public Future<ClerkProfile> clerkProfile(String id) {
+    return pool.preparedQuery("SELECT skills, languages, capacity FROM accounts.staff WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(id)))
+        .compose(rows -> {
+          if (!rows.iterator().hasNext()) {
+            return Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "no staff account " + id));
+          }
+          Row row = rows.iterator().next();
+          Map<String, Integer> skills = new LinkedHashMap<>();
+          JsonObject stored = (JsonObject) row.getValue("skills");
+          stored.forEach(skill -> skills.put(skill.getKey(), ((Number) skill.getValue()).intValue()));
+          return Future.succeededFuture(new ClerkProfile(id, skills, Set.of(row.getArrayOfStrings("languages")),
+              row.getInteger("capacity")));
+        });
+  }
+
+  /** Replaces the routing profile of an account; the routing engine checks skills and languages when the clerk signs in. */
+  public Future<Void> setClerkProfile(ClerkProfile profile) {
+    JsonObject skills = new JsonObject();
+    profile.skills().forEach(skills::put);
+    return pool.preparedQuery("UPDATE accounts.staff SET skills = $2, languages = $3, capacity = $4 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(profile.clerkId()), skills, profile.languages().toArray(String[]::new), profile.capacity()))
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+            : Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "no staff account " + profile.clerkId())));
+  }
+
+  /** Every account of one role, by username. */
+  public Future<List<StaffAccount>> list(Role role) {
+    return list().map(all -> all.stream().filter(account -> account.role() == role).toList());
   }
 
   public Future<List<StaffAccount>> list() {

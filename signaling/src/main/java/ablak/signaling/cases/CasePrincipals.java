@@ -9,13 +9,13 @@ import ablak.signaling.ClientError;
  * every clerk's cases until accounts gain teams. A citizen is known to the cases module only by
  * the case token handed out when their draft started.
  */
-final class CasePrincipals {
+public final class CasePrincipals {
 
-  static final String TEAM = "all-staff";
+  public static final String TEAM = "all-staff";
 
   private CasePrincipals() {}
 
-  static Principal of(ablak.signaling.auth.Principal user, String caseToken, String language) {
+  public static Principal of(ablak.signaling.auth.Principal user, String caseToken, String language) {
     String lang = language == null || language.isBlank() ? "hu" : language;
     return switch (user.role()) {
       case CITIZEN -> {

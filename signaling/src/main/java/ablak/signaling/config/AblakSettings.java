@@ -3,6 +3,7 @@ package ablak.signaling.config;
 import ablak.cases.CasesSettings;
 import ablak.media.MediaSettings;
 import ablak.proactive.ProactiveSettings;
+import ablak.queue.QueueSettings;
 
 /**
  * The one typed configuration of an Ablak node: every module's settings record, composed.
@@ -16,7 +17,9 @@ public record AblakSettings(
     ProtocolSettings protocol,
     CasesSettings cases,
     MediaSettings media,
-    ProactiveSettings proactive) {
+    ProactiveSettings proactive,
+    QueueSettings queue,
+    CallSettings calls) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -26,6 +29,8 @@ public record AblakSettings(
         ProtocolSettings.defaults(),
         CasesSettings.defaults(),
         MediaSettings.defaults(),
-        ProactiveSettings.defaults());
+        ProactiveSettings.defaults(),
+        QueueSettings.defaults(),
+        CallSettings.defaults());
   }
 }

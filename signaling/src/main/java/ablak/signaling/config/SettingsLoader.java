@@ -1,5 +1,6 @@
 package ablak.signaling.config;
 
+import ablak.queue.QueueSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 public final class SettingsLoader {
 
-  // Durations (media timeouts) read and write as ISO-8601, e.g. PT10S.
+  // Durations (media and queue timeouts) read and write as ISO-8601, e.g. PT10S.
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
   private static final Map<String, String> ALIASES =
@@ -113,6 +114,16 @@ public final class SettingsLoader {
       throw new IllegalArgumentException("invalid configuration: " + (e.getMessage().startsWith("proactive.") ? e.getMessage()
           : "proactive.zone: " + e.getMessage()), e);
     }
+    QueueSettings queue = settings.queue();
+    require(queue.hashTag() != null && queue.hashTag().matches("[A-Za-z0-9_.:-]{1,64}"), "queue.hashTag must be 1-64 of A-Z a-z 0-9 _ . : -");
+    for (var duration : java.util.List.of(queue.offerTimeout(), queue.presenceTtl(), queue.sweepInterval(),
+        queue.metricsInterval(), queue.positionInterval(), queue.statsWindow(), queue.defaultHandleTime())) {
+      require(duration != null && !duration.isNegative() && !duration.isZero(), "queue durations must be positive");
+    }
+    require(queue.presenceTtl().compareTo(queue.sweepInterval()) > 0, "queue.presenceTtl must exceed queue.sweepInterval");
+    require(queue.maxNoAnswer() > 0 && queue.routingScanDepth() > 0 && queue.clerkScanDepth() > 0 && queue.streamMaxLength() > 0,
+        "queue counts must be positive");
+    require(settings.calls().mediaTokenTtlSeconds() > 0, "calls.mediaTokenTtlSeconds must be positive");
     return settings;
   }
 

@@ -9,6 +9,7 @@ import ablak.signaling.ClientError;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
+import ablak.signaling.call.MediaTokens;
 import ablak.signaling.http.RouteGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -34,8 +35,9 @@ import java.util.regex.Pattern;
  * <p>Credentials travel as {@code Authorization: Bearer <token>} (RFC 9725 4.5): a citizen's visit
  * token, or a staff member's session id (the value of the session cookie). Clerks publish and
  * subscribe in any call, supervisors only subscribe (listen-only, invisible), citizens publish and
- * subscribe only in the call of their own visit, whose id is their visit id. Sessions live on the
- * node whose SFU carries their media, as the media does.
+ * subscribe only in the call of their own visit, whose id is their visit id. A media token from
+ * {@code call.started} ({@link MediaTokens}) admits its participant to its one call only. Sessions
+ * live on the node whose SFU carries their media, as the media does.
  */
 public final class WhipRoutes implements RouteGroup {
 
@@ -68,12 +70,17 @@ public final class WhipRoutes implements RouteGroup {
   private final Vertx vertx;
   private final Sfu sfu;
   private final Authenticator authenticator;
+  private final MediaTokens mediaTokens;
   private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
 
-  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator) {
+  /** Who sent a request; {@code onlyCallId} is the one call a media token admits to, null for other credentials. */
+  private record Caller(Principal principal, String onlyCallId) {}
+
+  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens) {
     this.vertx = vertx;
     this.sfu = sfu;
     this.authenticator = authenticator;
+    this.mediaTokens = mediaTokens;
   }
 
   /** Starts this node's SFU; the server closes it at shutdown. */
@@ -96,11 +103,16 @@ public final class WhipRoutes implements RouteGroup {
 
   private void create(RoutingContext ctx, Direction direction) {
     String callId = ctx.pathParam("callId");
-    principal(ctx).compose(principal -> {
+    caller(ctx).compose(caller -> {
+      Principal principal = caller.principal();
       if (!direction.roles.contains(principal.role())) {
         return Future.failedFuture(ClientError.forbidden("role " + principal.role().wireName() + " may not use " + direction.path));
       }
-      if (principal.role() == Role.CITIZEN && !callId.equals(principal.userId().substring(VISIT_PREFIX.length()))) {
+      if (caller.onlyCallId() != null && !caller.onlyCallId().equals(callId)) {
+        return Future.failedFuture(ClientError.forbidden("the media token is for another call"));
+      }
+      if (caller.onlyCallId() == null && principal.role() == Role.CITIZEN
+          && !callId.equals(principal.userId().substring(VISIT_PREFIX.length()))) {
         return Future.failedFuture(ClientError.forbidden("a citizen may join only the call of their own visit"));
       }
       requireContentType(ctx, SDP);
@@ -178,7 +190,7 @@ public final class WhipRoutes implements RouteGroup {
 
   /** The session named in the path, if it exists in this direction and belongs to the caller. */
   private Future<MediaSession> ownSession(RoutingContext ctx, Direction direction) {
-    return principal(ctx).compose(principal -> {
+    return caller(ctx).map(Caller::principal).compose(principal -> {
       MediaSession session = sessions.get(ctx.pathParam("sessionId"));
       if (session == null || session.direction() != direction) {
         return Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "no such " + direction.path + " session"));
@@ -190,23 +202,28 @@ public final class WhipRoutes implements RouteGroup {
     });
   }
 
-  /** A visit token or a staff session id as a bearer token (RFC 9725 4.5, RFC 6750 2.1). */
-  private Future<Principal> principal(RoutingContext ctx) {
+  /** A media token, a visit token or a staff session id as a bearer token (RFC 9725 4.5, RFC 6750 2.1). */
+  private Future<Caller> caller(RoutingContext ctx) {
     String authorization = ctx.request().getHeader("Authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      return Future.failedFuture(ClientError.unauthenticated("send Authorization: Bearer <visit token or staff session>"));
+      return Future.failedFuture(ClientError.unauthenticated("send Authorization: Bearer <media token, visit token or staff session>"));
     }
     String token = authorization.substring(7).trim();
-    if (token.startsWith("v1.")) {
-      try {
-        return Future.succeededFuture(authenticator.visitTokens().verify(token));
-      } catch (ClientError e) {
-        return Future.failedFuture(e);
+    try {
+      if (MediaTokens.looksLikeOne(token)) {
+        MediaTokens.Grant grant = mediaTokens.verify(token);
+        return Future.succeededFuture(new Caller(new Principal(grant.userId(), grant.role().wireName(), grant.role(), grant.expiresAt()),
+            grant.callId()));
       }
+      if (token.startsWith("v1.")) {
+        return Future.succeededFuture(new Caller(authenticator.visitTokens().verify(token), null));
+      }
+    } catch (ClientError e) {
+      return Future.failedFuture(e);
     }
     return authenticator.sessions().find(token).compose(principal -> principal != null
-        ? Future.succeededFuture(principal)
+        ? Future.succeededFuture(new Caller(principal, null))
         : Future.failedFuture(new ClientError(ClientError.TOKEN_INVALID, 401, "not a visit token nor a current staff session")));
   }
 

@@ -36,8 +36,11 @@ public final class Connections implements Push {
 
   @Override
   public int toUser(String userId, Outbound message) {
+    return writeToUser(userId, message.encode(null));
+  }
+
+  int writeToUser(String userId, String text) {
     Set<Connection> connections = byUser.getOrDefault(userId, Set.of());
-    String text = message.encode(null);
     connections.forEach(connection -> connection.write(text));
     return connections.size();
   }

@@ -129,7 +129,9 @@ public final class MessageRegistry {
   void reject(Connection connection, String ref, ClientError error) {
     Counter.builder("ablak.signaling.protocol.errors").description("WebSocket messages answered with a typed error")
         .tag("code", error.code()).register(meters).increment();
-    JsonObject body = new JsonObject().put("code", error.code()).put("message", error.getMessage());
+    JsonObject body = new JsonObject();
+    error.details().forEach(body::put);
+    body.put("code", error.code()).put("message", error.getMessage());
     connection.write(Outbound.of("error", body).encode(ref));
   }
 

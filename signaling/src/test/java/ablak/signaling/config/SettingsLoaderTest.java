@@ -3,9 +3,11 @@ package ablak.signaling.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ablak.queue.QueueSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,5 +116,34 @@ class SettingsLoaderTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SENDS_PER_SECOND", "fast")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
+  }
+
+  @Test
+  void queueDurationsLoadAsIso8601FromTheFileAndTheEnvironment() throws IOException {
+    Path file = Files.writeString(dir.resolve("ablak.yaml"), """
+        queue:
+          offerTimeout: PT15S
+          hashTag: centre-1
+        """);
+
+    AblakSettings settings = SettingsLoader.load(file, Map.of("ABLAK_QUEUE_PRESENCE_TTL", "PT45S", "ABLAK_QUEUE_MAX_NO_ANSWER", "3",
+        "ABLAK_CALLS_MEDIA_TOKEN_TTL_SECONDS", "60"));
+
+    assertThat(settings.queue().offerTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(settings.queue().presenceTtl()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(settings.queue().maxNoAnswer()).isEqualTo(3);
+    assertThat(settings.queue().hashTag()).isEqualTo("centre-1");
+    assertThat(settings.queue().sweepInterval()).isEqualTo(QueueSettings.defaults().sweepInterval());
+    assertThat(settings.calls().mediaTokenTtlSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  void anInvalidQueueSettingIsAnErrorNamingIt() {
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_QUEUE_OFFER_TIMEOUT", "PT0S")))
+        .hasMessageContaining("queue durations");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_QUEUE_HASH_TAG", "a}b")))
+        .hasMessageContaining("queue.hashTag");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_QUEUE_OFFER_TIMEOUT", "twenty")))
+        .hasMessageContaining("invalid configuration");
   }
 }

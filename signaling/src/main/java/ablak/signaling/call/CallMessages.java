@@ -1,0 +1,141 @@
+package ablak.signaling.call;
+
+import ablak.signaling.ClientError;
+import ablak.signaling.auth.Principal;
+import ablak.signaling.auth.Role;
+import ablak.signaling.call.CallStore.Call;
+import ablak.signaling.protocol.MessageContext;
+import ablak.signaling.protocol.MessageGroup;
+import ablak.signaling.protocol.MessageRegistry;
+import ablak.signaling.protocol.MessageType;
+import ablak.signaling.protocol.Outbound;
+import ablak.signaling.protocol.Push;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The call between a citizen and a clerk over the WebSocket (docs/protocol.md, "The call"): end it,
+ * record it, chat in it, ask the citizen to review the case, transfer it to another queue, renew
+ * the media token. Every message names its call, and only the call's participants may send it;
+ * pushes reach the other participant on whichever node they are connected.
+ */
+public final class CallMessages implements MessageGroup {
+
+  private static final Set<Role> PARTICIPANTS = EnumSet.of(Role.CITIZEN, Role.CLERK);
+  private static final Set<Role> CLERK = EnumSet.of(Role.CLERK);
+  private static final int MAX_CHAT = 4000;
+
+  public record End(String callId) {}
+
+  public record Recording(String callId, Boolean recording) {}
+
+  /** {@code final} is a Java keyword, hence the component's other name. */
+  public record Chat(String callId, String text, @JsonProperty("final") Boolean fin) {}
+
+  public record Review(String callId, String caseId, Integer version) {}
+
+  public record Transfer(String callId, String queueId) {}
+
+  public record Media(String callId) {}
+
+  private final Calls calls;
+  private final Push push;
+
+  public CallMessages(Calls calls, Push push) {
+    this.calls = calls;
+    this.push = push;
+  }
+
+  @Override
+  public void register(MessageRegistry registry) {
+    registry.register(MessageType.of("call.end", PARTICIPANTS, End.class, (context, m) -> participant(context, m.callId())
+        .compose(call -> calls.end(call, context.principal().role() == Role.CLERK ? "ended_by_clerk" : "ended_by_citizen")
+            .map(ended -> Outbound.of("call.ended", new JsonObject().put("callId", call.callId())
+                .put("reason", context.principal().role() == Role.CLERK ? "ended_by_clerk" : "ended_by_citizen"))))));
+    registry.register(MessageType.of("call.recording", CLERK, Recording.class, this::recording));
+    registry.register(MessageType.of("chat.text", PARTICIPANTS, Chat.class, this::chat));
+    registry.register(MessageType.of("case.review", CLERK, Review.class, this::review));
+    registry.register(MessageType.of("call.transfer", CLERK, Transfer.class, this::transfer));
+    registry.register(MessageType.of("call.media", PARTICIPANTS, Media.class, (context, m) -> participant(context, m.callId())
+        .map(call -> Outbound.of("call.media", new JsonObject().put("callId", call.callId())
+            .put("media", calls.media(call, context.principal().userId(), context.principal().role()))))));
+  }
+
+  private Future<Outbound> recording(MessageContext context, Recording m) {
+    if (m.recording() == null) {
+      throw ClientError.invalid("field recording is required");
+    }
+    boolean on = m.recording();
+    return participant(context, m.callId()).compose(call -> {
+      if (on && !call.recordingConsent()) {
+        return Future.failedFuture(new ClientError("consent_missing", 409, "the citizen did not consent to recording"));
+      }
+      if (on == call.recording()) {
+        return Future.succeededFuture(call);
+      }
+      Future<Void> changed = on ? calls.recorder().start(call.callId()) : calls.recorder().stop(call.callId());
+      return changed.compose(done -> calls.store().setRecording(call.callId(), on)).map(call);
+    }).map(call -> {
+      JsonObject body = new JsonObject().put("callId", call.callId()).put("recording", on);
+      push.toUser(call.citizenId(), Outbound.of("call.recording", body));
+      push.toUser(call.clerkId(), Outbound.of("call.recording", body));
+      return Outbound.of("call.recording", body);
+    });
+  }
+
+  private Future<Outbound> chat(MessageContext context, Chat m) {
+    if (m.text() == null || m.text().length() > MAX_CHAT) {
+      throw ClientError.invalid("field text is required, at most " + MAX_CHAT + " characters");
+    }
+    boolean fin = Boolean.TRUE.equals(m.fin());
+    Principal sender = context.principal();
+    return participant(context, m.callId()).map(call -> {
+      JsonObject body = new JsonObject().put("callId", call.callId()).put("text", m.text()).put("final", fin)
+          .put("from", sender.role().wireName());
+      call.participants().stream().filter(user -> !user.equals(sender.userId()))
+          .forEach(user -> push.toUser(user, Outbound.of("chat.text", body)));
+      return Outbound.of("chat.sent", new JsonObject().put("callId", call.callId()));
+    });
+  }
+
+  private Future<Outbound> review(MessageContext context, Review m) {
+    if (m.version() == null || m.version() < 1) {
+      throw ClientError.invalid("field version must be a positive number");
+    }
+    return participant(context, m.callId()).compose(call -> {
+      if (!call.caseId().toString().equals(m.caseId())) {
+        return Future.failedFuture(ClientError.invalid("caseId is not the case of this call"));
+      }
+      push.toUser(call.citizenId(), Outbound.of("case.review", new JsonObject().put("caseId", m.caseId()).put("version", m.version())));
+      return Future.succeededFuture(Outbound.of("case.review.sent", new JsonObject().put("caseId", m.caseId()).put("version", m.version())));
+    });
+  }
+
+  private Future<Outbound> transfer(MessageContext context, Transfer m) {
+    if (m.queueId() == null || m.queueId().isBlank()) {
+      throw ClientError.invalid("field queueId is required");
+    }
+    return participant(context, m.callId())
+        .compose(call -> calls.transfer(call, m.queueId()))
+        .map(call -> Outbound.of("call.transferred", new JsonObject().put("callId", call.callId()).put("queueId", m.queueId())));
+  }
+
+  /** The call, if the sender takes part in it. */
+  private Future<Call> participant(MessageContext context, String callId) {
+    if (callId == null || callId.isBlank()) {
+      return Future.failedFuture(ClientError.invalid("field callId is required"));
+    }
+    return calls.store().get(callId).compose(call -> {
+      if (call == null) {
+        return Future.failedFuture(new ClientError("unknown_call", 404, "no call " + callId + " in progress"));
+      }
+      if (!call.hasParticipant(context.principal().userId())) {
+        return Future.failedFuture(ClientError.forbidden("not a participant of this call"));
+      }
+      return Future.succeededFuture(call);
+    });
+  }
+}

@@ -1,0 +1,470 @@
+package ablak.signaling.queue;
+
+import ablak.cases.Cases;
+import ablak.cases.CasesException;
+import ablak.cases.catalogue.CatalogueTexts;
+import ablak.queue.QueueError;
+import ablak.queue.QueueException;
+import ablak.queue.events.PositionTracker;
+import ablak.queue.events.QueueEvent;
+import ablak.queue.routing.ClerkState;
+import ablak.queue.routing.ClerkStatus;
+import ablak.queue.routing.ContactRequest;
+import ablak.queue.routing.QueueDefinition;
+import ablak.queue.routing.RoutingEngine;
+import ablak.queue.routing.WaitEstimator;
+import ablak.signaling.ClientError;
+import ablak.signaling.auth.Principal;
+import ablak.signaling.auth.Role;
+import ablak.signaling.auth.StaffAccounts;
+import ablak.signaling.call.Calls;
+import ablak.signaling.protocol.ClusterPush;
+import ablak.signaling.protocol.Connection;
+import ablak.signaling.protocol.ConnectionListener;
+import ablak.signaling.protocol.Connections;
+import ablak.signaling.protocol.MessageContext;
+import ablak.signaling.protocol.MessageGroup;
+import ablak.signaling.protocol.MessageRegistry;
+import ablak.signaling.protocol.MessageType;
+import ablak.signaling.protocol.Outbound;
+import ablak.signaling.queue.Contacts.Contact;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue over the WebSocket (docs/protocol.md, "Queue" and "Clerk"): citizens join and leave,
+ * clerks set their state, take or turn down offers and finish wrap-up. Routing decides everything
+ * in Redis ({@link RoutingEngine}); this node reads every routing event from the shared stream and
+ * pushes those that concern users connected here: offers and their revocation to clerks, clerk
+ * state changes, and (through the {@link PositionTracker}) places in the queue to citizens.
+ * A citizen or clerk whose connection stays lost past the resume TTL is taken out: a waiting
+ * citizen is abandoned, a call in progress ends, a clerk is signed out.
+ */
+public final class QueueMessages implements MessageGroup, ConnectionListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueueMessages.class);
+  private static final Set<Role> CITIZEN = EnumSet.of(Role.CITIZEN);
+  private static final Set<Role> CLERK = EnumSet.of(Role.CLERK);
+  private static final int MAX_REASON = 64;
+
+  /** An offer ringing at a clerk connected to this node. */
+  private record Ringing(String clerkId, String offerId, String queue) {}
+
+  /** {@code queue.join}; {@code kiosk}, {@code consent} and {@code appointmentId} are optional. */
+  public record Join(String caseTypeId, String language, String caseId, String caseToken, Boolean kiosk, Consent consent,
+      String appointmentId) {}
+
+  public record Consent(Boolean recording) {}
+
+  /** {@code queue.leave}. */
+  public record Leave(Callback callback) {}
+
+  public record Callback(String phone) {}
+
+  /** {@code clerk.state}: available, break (with a reason code) or offline. */
+  public record StateChange(String state, String reason) {}
+
+  /** {@code queue.offer.accept} and {@code queue.offer.decline}. */
+  public record OfferAnswer(String offerId) {}
+
+  /** {@code wrapup.done}. */
+  public record WrapUpDone(String disposition) {}
+
+  private final Vertx vertx;
+  private final Context context;
+  private final RoutingEngine engine;
+  private final PositionTracker positions;
+  private final Cases cases;
+  private final ClusterPush push;
+  private final Connections connections;
+  private final Contacts contacts;
+  private final Calls calls;
+  private final StaffAccounts accounts;
+  private final AppointmentCheck appointments;
+  private final RedisAsyncCommands<String, String> redis;
+  private final String awayPrefix;
+  private final Duration lostAfter;
+  private final Clock clock;
+  private final Runnable changed;
+  private final WaitEstimator estimator;
+  private final Map<String, Ringing> ringing = new ConcurrentHashMap<>();
+
+  /**
+   * Must be created on {@code context} (the context the position tracker and event subscription
+   * belong to). {@code changed} is told of every routing event (the wallboard's cue).
+   */
+  public QueueMessages(Vertx vertx, Context context, RoutingEngine engine, ablak.queue.events.QueueEvents events, PositionTracker positions,
+      Cases cases, ClusterPush push, Connections connections, Contacts contacts, Calls calls, StaffAccounts accounts,
+      AppointmentCheck appointments, RedisAsyncCommands<String, String> redis, String keyPrefix, Duration lostAfter, Clock clock,
+      Runnable changed) {
+    this.vertx = vertx;
+    this.context = context;
+    this.engine = engine;
+    this.positions = positions;
+    this.cases = cases;
+    this.push = push;
+    this.connections = connections;
+    this.contacts = contacts;
+    this.calls = calls;
+    this.accounts = accounts;
+    this.appointments = appointments;
+    this.redis = redis;
+    this.awayPrefix = keyPrefix + "away:";
+    this.lostAfter = lostAfter;
+    this.clock = clock;
+    this.changed = changed;
+    this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
+    events.subscribe(vertx, this::onEvent);
+    connections.addListener(this);
+  }
+
+  @Override
+  public void register(MessageRegistry registry) {
+    registry.mapError(QueueException.class, QueueMessages::clientError);
+    registry.register(MessageType.of("queue.join", CITIZEN, Join.class, this::join));
+    registry.register(MessageType.of("queue.leave", CITIZEN, Leave.class, this::leave));
+    registry.register(MessageType.of("clerk.state", CLERK, StateChange.class, this::setState));
+    registry.register(MessageType.of("queue.offer.accept", CLERK, OfferAnswer.class, this::accept));
+    registry.register(MessageType.of("queue.offer.decline", CLERK, OfferAnswer.class, this::decline));
+    registry.register(MessageType.of("wrapup.done", CLERK, WrapUpDone.class, this::wrapUpDone));
+  }
+
+  // Citizens.
+
+  private Future<Outbound> join(MessageContext context, Join m) {
+    String citizenId = context.principal().userId();
+    required(m.caseTypeId(), "caseTypeId");
+    required(m.language(), "language");
+    required(m.caseToken(), "caseToken");
+    UUID caseId = uuid(m.caseId(), "caseId");
+    QueueDefinition queue = queueOf(m.caseTypeId());
+    if (!cases.catalogue().caseType(queue.name()).languages().contains(m.language())) {
+      throw ClientError.invalid(m.caseTypeId() + " is not served in language " + m.language());
+    }
+    boolean recordingConsent = m.consent() != null && Boolean.TRUE.equals(m.consent().recording());
+    Future<Instant> appointmentAt = m.appointmentId() == null ? Future.succeededFuture(null)
+        : appointments.bookedTime(m.appointmentId(), citizenId);
+    Future<Void> caseOpens = cases.cases().get(ablak.cases.access.Principal.citizen(m.caseToken(), m.language()), caseId, null)
+        .recover(e -> Future.failedFuture(e instanceof CasesException ? ClientError.forbidden("the case token does not open this case") : e))
+        .compose(view -> view.caseType().equals(queue.name()) ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ClientError.invalid("case " + caseId + " is a " + view.caseType() + ", not a " + queue.name())));
+    String contactId = UUID.randomUUID().toString();
+    Contact contact = new Contact(contactId, citizenId, caseId, queue.name(), m.language(), Boolean.TRUE.equals(m.kiosk()), recordingConsent);
+    return caseOpens.compose(ok -> appointmentAt).compose(at -> contacts.claim(citizenId, contactId).compose(claimed -> {
+      if (!claimed) {
+        return Future.failedFuture(new ClientError("already_queued", 409, "this visit is already in a queue or a call"));
+      }
+      return contacts.save(contact)
+          .compose(saved -> engine.enqueue(new ContactRequest(contactId, queue.name(), m.language(), 0, at, null, null)))
+          .recover(e -> contacts.remove(contactId, citizenId).compose(removed -> Future.failedFuture(e)));
+    })).compose(enqueued -> engine.positions(queue.name(), List.of(contactId)).map(placed -> {
+      Duration wait = estimator.estimate(Math.max(1, enqueued.position()), placed.getValue());
+      track(contactId, queue.name(), citizenId);
+      LOG.atInfo().addKeyValue("contactId", contactId).addKeyValue("queue", queue.name()).log("citizen joined the queue");
+      return Outbound.of("queue.joined", new JsonObject().put("contactId", contactId).put("queueId", queue.name())
+          .put("position", enqueued.position()).put("estimatedWaitSeconds", wait == null ? null : wait.toSeconds()));
+    }));
+  }
+
+  private Future<Outbound> leave(MessageContext context, Leave m) {
+    String citizenId = context.principal().userId();
+    if (m.callback() != null) {
+      // Callbacks are not scheduled yet: leaving must not pretend to have booked one.
+      throw new ClientError("callback_unavailable", 501, "callbacks cannot be booked yet; leave without one");
+    }
+    return contacts.contactOf(citizenId).compose(contactId -> {
+      if (contactId == null) {
+        return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "this visit is not in a queue"));
+      }
+      return engine.abandon(contactId)
+          .recover(e -> Future.failedFuture(e instanceof QueueException q && q.error() == QueueError.NOT_WAITING
+              ? new ClientError(ClientError.INVALID_STATE, 409, "the call has started; end it with call.end") : e))
+          .compose(left -> contacts.remove(contactId, citizenId))
+          .map(removed -> {
+            this.context.runOnContext(v -> positions.untrack(contactId));
+            return Outbound.of("queue.left", new JsonObject().put("contactId", contactId));
+          });
+    });
+  }
+
+  /** Places go to the citizen's connections on this node; after a resume elsewhere, that node tracks them. */
+  private void track(String contactId, String queue, String citizenId) {
+    context.runOnContext(v -> positions.track(contactId, queue, place -> {
+      JsonObject body = new JsonObject().put("contactId", contactId).put("position", place.position())
+          .put("estimatedWaitSeconds", place.estimatedWait() == null ? null : place.estimatedWait().toSeconds());
+      if (connections.toUser(citizenId, Outbound.of("queue.position", body)) == 0) {
+        positions.untrack(contactId);
+      }
+    }));
+  }
+
+  // Clerks.
+
+  private Future<Outbound> setState(MessageContext context, StateChange m) {
+    String clerkId = context.principal().userId();
+    required(m.state(), "state");
+    ClerkStatus status = switch (m.state()) {
+      case "available" -> ClerkStatus.READY;
+      case "break" -> ClerkStatus.BREAK;
+      case "offline" -> ClerkStatus.OFFLINE;
+      default -> throw ClientError.invalid("state must be available, break or offline");
+    };
+    String reason = m.reason() == null ? "" : m.reason();
+    if (reason.length() > MAX_REASON || !reason.matches("[A-Za-z0-9 _.-]*")) {
+      throw ClientError.invalid("reason must be a code of at most " + MAX_REASON + " letters, digits, spaces, '_', '.' or '-'");
+    }
+    return register(clerkId)
+        .compose(registered -> engine.setStatus(clerkId, status, reason))
+        .compose(set -> stateReply(clerkId));
+  }
+
+  /** Gives routing the clerk's current profile from their account; a clerk holding contacts keeps the one routing has. */
+  private Future<Void> register(String clerkId) {
+    return accounts.clerkProfile(clerkId).compose(engine::registerClerk)
+        .recover(e -> e instanceof QueueException q && q.error() == QueueError.CLERK_BUSY ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private Future<Outbound> stateReply(String clerkId) {
+    return engine.clerkStates(List.of(clerkId)).map(states -> Outbound.of("clerk.state", stateBody(states.get(0))));
+  }
+
+  static JsonObject stateBody(ClerkState state) {
+    return new JsonObject().put("state", wireState(state.state())).put("reason", state.reason()).put("since", state.since().toEpochMilli());
+  }
+
+  /** Routing's {@code not_responding} is {@code notresponding} on the wire; the other names are the same. */
+  public static String wireState(String routingState) {
+    return routingState.replace("_", "");
+  }
+
+  private Future<Outbound> accept(MessageContext context, OfferAnswer m) {
+    Principal clerk = context.principal();
+    OfferId offer = OfferId.parse(m.offerId());
+    return engine.accept(clerk.userId(), offer.contactId(), offer.seq())
+        .compose(accepted -> contacts.get(offer.contactId()))
+        .compose(contact -> {
+          Ringing rang = ringing.remove(offer.contactId());
+          String queue = rang != null ? rang.queue() : contact.caseTypeId();
+          return calls.start(contact, queue, clerk).recover(e -> {
+            // The case could not be assigned: the contact must not stay connected to a call that never began.
+            LOG.atError().addKeyValue("contactId", contact.contactId()).setCause(e).log("a call could not start");
+            return engine.complete(clerk.userId(), contact.contactId())
+                .eventually(() -> contacts.remove(contact.contactId(), contact.citizenId()))
+                .compose(x -> Future.failedFuture(e));
+          });
+        })
+        .map(call -> Outbound.of("queue.offer.accepted", new JsonObject().put("offerId", m.offerId()).put("callId", call.callId())));
+  }
+
+  private Future<Outbound> decline(MessageContext context, OfferAnswer m) {
+    OfferId offer = OfferId.parse(m.offerId());
+    return engine.decline(context.principal().userId(), offer.contactId(), offer.seq())
+        .map(declined -> Outbound.of("queue.offer.declined", new JsonObject().put("offerId", m.offerId())));
+  }
+
+  private Future<Outbound> wrapUpDone(MessageContext context, WrapUpDone m) {
+    String clerkId = context.principal().userId();
+    required(m.disposition(), "disposition");
+    if (m.disposition().length() > MAX_REASON) {
+      throw ClientError.invalid("disposition must be at most " + MAX_REASON + " characters");
+    }
+    return engine.clerkStates(List.of(clerkId)).compose(states -> {
+      if (!states.get(0).state().equals("wrapup")) {
+        return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "not in wrap-up"));
+      }
+      LOG.atInfo().addKeyValue("clerkId", clerkId).addKeyValue("disposition", m.disposition()).log("wrap-up done");
+      return engine.setStatus(clerkId, ClerkStatus.READY, "").compose(ready -> stateReply(clerkId));
+    });
+  }
+
+  // Routing events, on this node's queue context.
+
+  private void onEvent(QueueEvent event) {
+    changed.run();
+    switch (event.event()) {
+      case "OFFER" -> offered(event);
+      case "RINGNOANSWER" -> revoke(event, "timeout");
+      case "RINGCANCELED" -> revoke(event, "taken");
+      case "ABANDON", "CANCEL" -> revoke(event, "abandoned");
+      case "CONNECT", "DECLINE" -> { }
+      case "CLERKSTATE" -> {
+        if (push.isLocal(event.clerkId())) {
+          connections.toUser(event.clerkId(), Outbound.of("clerk.state", new JsonObject().put("state", wireState(event.data1()))
+              .put("reason", event.data2().isEmpty() ? null : event.data2()).put("since", event.at().toEpochMilli())));
+        }
+      }
+      case "TRANSFER" -> contacts.get(event.contactId()).onSuccess(contact -> {
+        if (contact != null && push.isLocal(contact.citizenId())) {
+          track(contact.contactId(), event.data1(), contact.citizenId());
+        }
+      });
+      default -> { }
+    }
+  }
+
+  private void offered(QueueEvent event) {
+    if (!push.isLocal(event.clerkId())) {
+      return;
+    }
+    String offerId = new OfferId(event.contactId(), Long.parseLong(event.data1())).wire();
+    ringing.put(event.contactId(), new Ringing(event.clerkId(), offerId, event.queue()));
+    long ringMillis = Math.max(0, Long.parseLong(event.data2()) - clock.millis());
+    contacts.get(event.contactId()).onSuccess(contact -> {
+      if (contact == null) {
+        return;
+      }
+      connections.toUser(event.clerkId(), Outbound.of("queue.offer", new JsonObject()
+          .put("offerId", offerId)
+          .put("contactId", contact.contactId())
+          .put("caseTypeId", contact.caseTypeId())
+          .put("caseTypeName", caseTypeName(contact.caseTypeId(), contact.language()))
+          .put("language", contact.language())
+          .put("waitedSeconds", Long.parseLong(event.data3()) / 1000)
+          .put("ringSeconds", (ringMillis + 999) / 1000)));
+    });
+  }
+
+  private void revoke(QueueEvent event, String reason) {
+    Ringing rang = ringing.get(event.contactId());
+    if (rang != null && rang.clerkId().equals(event.clerkId()) && ringing.remove(event.contactId(), rang)) {
+      connections.toUser(rang.clerkId(), Outbound.of("queue.offer.revoked",
+          new JsonObject().put("offerId", rang.offerId()).put("reason", reason)));
+    }
+  }
+
+  private String caseTypeName(String caseTypeId, String language) {
+    CatalogueTexts texts = cases.catalogue().texts().getOrDefault(language, cases.catalogue().texts().get("hu"));
+    CatalogueTexts.Text text = texts == null ? null : texts.caseTypes().get(caseTypeId);
+    return text == null ? caseTypeId : text.name();
+  }
+
+  // Lost connections.
+
+  @Override
+  public void connected(Connection connection, boolean resumed) {
+    Principal user = connection.principal();
+    if (user.role() != Role.CITIZEN && user.role() != Role.CLERK) {
+      return;
+    }
+    redis.del(awayPrefix + user.userId());
+    if (user.role() == Role.CITIZEN && resumed) {
+      contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture(null) : contacts.get(id))
+          .onSuccess(contact -> {
+            if (contact != null) {
+              track(contact.contactId(), contact.caseTypeId(), user.userId());
+            }
+          });
+    }
+  }
+
+  @Override
+  public void disconnected(Connection connection) {
+    Principal user = connection.principal();
+    if (user.role() != Role.CITIZEN && user.role() != Role.CLERK || push.isLocal(user.userId())) {
+      return;
+    }
+    // Marked in Redis, so that a resume on any node (which deletes the mark) keeps the user in.
+    String away = awayPrefix + user.userId();
+    redis.set(away, connection.id(), SetArgs.Builder.px(lostAfter.toMillis() * 2));
+    vertx.setTimer(lostAfter.toMillis(), timer -> Future.fromCompletionStage(redis.get(away), vertx.getOrCreateContext())
+        .onSuccess(mark -> {
+          if (connection.id().equals(mark)) {
+            redis.del(away);
+            lost(user);
+          }
+        }));
+  }
+
+  private void lost(Principal user) {
+    LOG.atInfo().addKeyValue("userId", user.userId()).addKeyValue("role", user.role().wireName()).log("connection lost past the resume time");
+    Future<Void> callEnded = calls.store().callOf(user.userId())
+        .compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
+        .compose(call -> call == null ? Future.succeededFuture()
+            : calls.end(call, user.role() == Role.CITIZEN ? "citizen_lost" : "clerk_lost").mapEmpty());
+    if (user.role() == Role.CITIZEN) {
+      callEnded.compose(v -> contacts.contactOf(user.userId())).compose(contactId -> contactId == null ? Future.succeededFuture()
+              : engine.abandon(contactId).compose(left -> contacts.remove(contactId, user.userId())))
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("could not abandon: {}", e.toString()));
+    } else {
+      callEnded.compose(v -> engine.setStatus(user.userId(), ClerkStatus.OFFLINE, "connection lost"))
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("could not sign the clerk out: {}", e.toString()));
+    }
+  }
+
+  // Helpers.
+
+  private QueueDefinition queueOf(String caseTypeId) {
+    try {
+      return engine.definitions().queue(caseTypeId);
+    } catch (QueueException e) {
+      throw new ClientError("unknown_case_type", 404, "no queue for case type " + caseTypeId);
+    }
+  }
+
+  static void required(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw ClientError.invalid("field " + field + " is required");
+    }
+  }
+
+  static UUID uuid(String value, String field) {
+    required(value, field);
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ClientError.invalid("field " + field + " must be a UUID");
+    }
+  }
+
+  /** A routing refusal as a protocol error: the code is the refusal's name in lower case. */
+  static ClientError clientError(QueueException refused) {
+    QueueError error = refused.error();
+    int status = switch (error) {
+      case UNKNOWN_QUEUE, UNKNOWN_SKILL, UNKNOWN_LANGUAGE, UNKNOWN_CLERK, UNKNOWN_CONTACT -> 404;
+      case NOT_YOUR_OFFER, NOT_YOUR_CONTACT -> 403;
+      case INVALID_INPUT -> 400;
+      default -> 409;
+    };
+    String code = error == QueueError.INVALID_INPUT ? ClientError.INVALID_MESSAGE : error.name().toLowerCase(Locale.ROOT);
+    ClientError client = new ClientError(code, status, refused.getMessage());
+    if (error == QueueError.QUEUE_CLOSED) {
+      String detail = refused.getMessage();
+      String next = detail.substring(detail.lastIndexOf(' ') + 1);
+      client = client.with("nextOpening", next.equals("never") ? null : next);
+    }
+    return client;
+  }
+
+  /** An offer as clerks see it: {@code <contactId>.<offer seq>}, so that accept and decline name the very offer. */
+  record OfferId(String contactId, long seq) {
+    static OfferId parse(String wire) {
+      required(wire, "offerId");
+      int dot = wire.lastIndexOf('.');
+      try {
+        return new OfferId(UUID.fromString(wire.substring(0, Math.max(0, dot))).toString(), Long.parseLong(wire.substring(dot + 1)));
+      } catch (IllegalArgumentException e) {
+        throw ClientError.invalid("offerId is not one this server sent");
+      }
+    }
+
+    String wire() {
+      return contactId + "." + seq;
+    }
+  }
+}

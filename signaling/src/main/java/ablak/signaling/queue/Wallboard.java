@@ -1,0 +1,159 @@
+package ablak.signaling.queue;
+
+import ablak.cases.catalogue.Catalogue;
+import ablak.queue.routing.ClerkState;
+import ablak.queue.routing.QueueDefinition;
+import ablak.queue.routing.QueueFigures;
+import ablak.queue.routing.RoutingEngine;
+import ablak.queue.routing.WaitEstimator;
+import ablak.signaling.auth.Role;
+import ablak.signaling.auth.StaffAccount;
+import ablak.signaling.auth.StaffAccounts;
+import ablak.signaling.protocol.MessageGroup;
+import ablak.signaling.protocol.MessageRegistry;
+import ablak.signaling.protocol.MessageType;
+import ablak.signaling.protocol.Outbound;
+import ablak.signaling.protocol.Push;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The supervisors' wallboard (docs/protocol.md, "Supervisor"): {@code wallboard.subscribe} answers
+ * with a snapshot of every queue and clerk, then the node pushes a new one to its subscribers at
+ * most once a second when routing changed anything, and every few seconds regardless, as waits grow.
+ * Every node computes it from the shared Redis state, so wallboards on different nodes agree.
+ */
+public final class Wallboard implements MessageGroup, AutoCloseable {
+
+  private static final Duration PUSH_INTERVAL = Duration.ofSeconds(1);
+  /** Waits grow without any routing event; a snapshot this old is refreshed anyway. */
+  private static final Duration REFRESH = Duration.ofSeconds(5);
+
+  public record Subscribe() {}
+
+  private final Vertx vertx;
+  private final RoutingEngine engine;
+  private final StaffAccounts accounts;
+  private final Catalogue catalogue;
+  private final Pool pool;
+  private final Push push;
+  private final WaitEstimator estimator;
+  private final List<String> queues;
+  private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final long timer;
+  private long lastPushMillis;
+
+  public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.accounts = accounts;
+    this.catalogue = catalogue;
+    this.pool = pool;
+    this.push = push;
+    this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
+    this.queues = engine.definitions().queues().stream().map(QueueDefinition::name).toList();
+    this.timer = vertx.setPeriodic(PUSH_INTERVAL.toMillis(), t -> tick());
+  }
+
+  @Override
+  public void register(MessageRegistry registry) {
+    registry.register(MessageType.of("wallboard.subscribe", EnumSet.of(Role.SUPERVISOR), Subscribe.class, (context, m) ->
+        snapshot().map(body -> {
+          subscribers.add(context.connection().id());
+          return Outbound.of("wallboard.snapshot", body);
+        })));
+  }
+
+  /** Something changed in routing: subscribers get a new snapshot within a second. */
+  public void changed() {
+    dirty.set(true);
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    if (subscribers.isEmpty() || !dirty.get() && now - lastPushMillis < REFRESH.toMillis()) {
+      return;
+    }
+    dirty.set(false);
+    lastPushMillis = now;
+    snapshot().onSuccess(body -> subscribers.removeIf(connectionId ->
+        !push.toConnection(connectionId, Outbound.of("wallboard.snapshot", body))));
+  }
+
+  /** Every queue's figures and every clerk's state, in the shapes QueueFigures and ClerkRow of the apps. */
+  Future<JsonObject> snapshot() {
+    Future<List<QueueFigures>> figures = engine.figures(queues);
+    Future<Map<String, Long>> abandonedToday = abandonedToday();
+    Future<List<StaffAccount>> clerks = accounts.list(Role.CLERK);
+    Future<List<ClerkState>> states = clerks.compose(list -> engine.clerkStates(list.stream().map(StaffAccount::id).toList()));
+    return Future.all(figures, abandonedToday, states).map(all -> {
+      JsonArray queueRows = new JsonArray();
+      for (QueueFigures f : figures.result()) {
+        Duration next = estimator.estimate(f.waiting() + 1, f);
+        long counted = f.answered() + f.abandoned() - f.abandonedShort();
+        queueRows.add(new JsonObject()
+            .put("queueId", f.queue())
+            .put("name", names(f.queue()))
+            .put("waiting", f.waiting())
+            .put("longestWaitSeconds", f.longestWait().toSeconds())
+            .put("estimatedWaitSeconds", next == null ? null : next.toSeconds())
+            .put("serviceLevel", counted == 0 ? null : f.serviceLevel())
+            .put("abandonmentRate", f.abandonmentRate())
+            .put("averageSpeedOfAnswerSeconds", f.averageSpeedOfAnswer().toSeconds())
+            .put("averageHandleTimeSeconds", f.averageHandleTime() == null ? null : f.averageHandleTime().toSeconds())
+            .put("abandonedToday", abandonedToday.result().getOrDefault(f.queue(), 0L))
+            .put("clerks", new JsonObject(new HashMap<>(f.clerksByState()))));
+      }
+      Map<String, String> names = new HashMap<>();
+      clerks.result().forEach(account -> names.put(account.id(), account.name()));
+      JsonArray clerkRows = new JsonArray();
+      for (ClerkState state : states.result()) {
+        clerkRows.add(new JsonObject()
+            .put("clerkId", state.clerkId())
+            .put("name", names.get(state.clerkId()))
+            .put("state", QueueMessages.wireState(state.state()))
+            .put("reason", state.reason())
+            .put("sinceEpochMillis", state.since().toEpochMilli())
+            .put("queue", state.lastQueue()));
+      }
+      return new JsonObject().put("queues", queueRows).put("clerks", clerkRows);
+    });
+  }
+
+  private JsonObject names(String queue) {
+    JsonObject names = new JsonObject();
+    catalogue.texts().forEach((language, texts) -> {
+      var text = texts.caseTypes().get(queue);
+      names.put(language, text == null ? queue : text.name());
+    });
+    return names;
+  }
+
+  /** Abandons since midnight in the database's time zone, from the queue log (copied from the event stream within a second or so). */
+  private Future<Map<String, Long>> abandonedToday() {
+    return pool.query("SELECT queue, count(*) AS n FROM queue.queue_log WHERE event = 'ABANDON' AND at >= current_date::timestamptz GROUP BY queue")
+        .execute()
+        .map(rows -> {
+          Map<String, Long> counts = new HashMap<>();
+          rows.forEach(row -> counts.put(row.getString("queue"), row.getLong("n")));
+          return counts;
+        });
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(timer);
+  }
+}
