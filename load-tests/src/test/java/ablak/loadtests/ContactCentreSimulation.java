@@ -117,7 +117,7 @@ public class ContactCentreSimulation extends Simulation {
               .set("waitUntil", now + 1000L * (abandons ? profile.patienceSeconds() : profile.maxWaitSeconds()));
         })
         .exec(ws("queue.join").sendText(Messages.join("join")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.QUEUE_JOINED, "join").check(jsonPath("$.type").is(Messages.QUEUE_JOINED),
+            .on(reply(Messages.QUEUE_JOINED, "join").check(outcome().is(Messages.QUEUE_JOINED),
                 jsonPath("$.contactId").saveAs("contactId"))))
         .exec(session -> joinsAndOffers.joined(session.getString("contactId"), session.getLong("joinSentAt"))
             .map(span -> Timings.add(session, "enqueue-to-offer", session.getLong("joinSentAt"), session.getLong("joinSentAt") + span))
@@ -138,9 +138,9 @@ public class ContactCentreSimulation extends Simulation {
   private ChainBuilder inCall() {
     return pause(session -> Duration.ofSeconds(holdSeconds()))
         .exec(ws("case.confirm").sendText(Messages.confirm("confirm")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.CASE_CONFIRMED, "confirm").check(jsonPath("$.type").is(Messages.CASE_CONFIRMED))))
+            .on(reply(Messages.CASE_CONFIRMED, "confirm").check(outcome().is(Messages.CASE_CONFIRMED))))
         .exec(ws("call.end").sendText(Messages.call(Messages.CALL_END, "end")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.CALL_ENDED, "end").check(jsonPath("$.type").is(Messages.CALL_ENDED))));
+            .on(reply(Messages.CALL_ENDED, "end").check(outcome().is(Messages.CALL_ENDED))));
   }
 
   /**
@@ -159,7 +159,7 @@ public class ContactCentreSimulation extends Simulation {
             pause(CITIZEN_LOOK).exec(ws.processUnmatchedMessages(this::citizenPushes))
                 .doIf(session -> session.contains("callId")).then(
                     exec(ws("call.end").sendText(Messages.call(Messages.CALL_END, "end")).await(REPLY_TIMEOUT)
-                        .on(reply(Messages.CALL_ENDED, "end").check(jsonPath("$.type").is(Messages.CALL_ENDED))))));
+                        .on(reply(Messages.CALL_ENDED, "end").check(outcome().is(Messages.CALL_ENDED))))));
   }
 
   private Session citizenPushes(List<WsInboundMessage> messages, Session session) {
@@ -186,35 +186,36 @@ public class ContactCentreSimulation extends Simulation {
 
   private ChainBuilder clerkDuty() {
     return exec(clerkState("available"))
-        .asLongAs(this::onDuty).on(
+        // A clerk whose last call is ending finishes its wrap-up before going offline.
+        .asLongAs(session -> onDuty(session) || session.contains("callId")).on(
             pause(CLERK_LOOK)
                 .exec(ws.processUnmatchedMessages(this::clerkPushes))
                 .exec(Timings.report())
                 .doIf(session -> "accept".equals(session.getString("answer"))).then(
                     exec(session -> session.set("acceptSentAt", System.currentTimeMillis()))
                         .exec(ws("queue.offer.accept").sendText(Messages.offerAnswer(Messages.OFFER_ACCEPT, "accept")).await(REPLY_TIMEOUT)
-                            .on(reply(Messages.OFFER_ACCEPTED, "accept").check(jsonPath("$.type").is(Messages.OFFER_ACCEPTED),
+                            .on(reply(Messages.OFFER_ACCEPTED, "accept").check(outcome().is(Messages.OFFER_ACCEPTED),
                                 jsonPath("$.callId").saveAs("callId"))))
                         .exec(session -> Timings.add(session, "offer-to-accept", session.getLong("offerAt"), System.currentTimeMillis())
                             .remove("answer").remove("offerId"))
                         .exec(Timings.report()))
                 .doIf(session -> "decline".equals(session.getString("answer"))).then(
                     exec(ws("queue.offer.decline").sendText(Messages.offerAnswer(Messages.OFFER_DECLINE, "decline")).await(REPLY_TIMEOUT)
-                        .on(reply(Messages.OFFER_DECLINED, "decline").check(jsonPath("$.type").is(Messages.OFFER_DECLINED))))
+                        .on(reply(Messages.OFFER_DECLINED, "decline").check(outcome().is(Messages.OFFER_DECLINED))))
                         .exec(session -> session.remove("answer").remove("offerId")))
                 // A rung-out offer counts toward "not responding"; the clerk says they are back.
                 .doIf(session -> session.contains("rungOut")).then(
                     exec(clerkState("available")).exec(session -> session.remove("rungOut")))
                 .doIf(session -> session.contains("callEnded")).then(
                     exec(ws("wrapup.done").sendText(Messages.wrapUp("wrapup")).await(REPLY_TIMEOUT)
-                        .on(reply(Messages.CLERK_STATE, "wrapup").check(jsonPath("$.type").is(Messages.CLERK_STATE))))
+                        .on(reply("clerk.state after wrap-up", "wrapup").check(outcome().is(Messages.CLERK_STATE))))
                         .exec(session -> session.remove("callId").remove("callEnded"))))
         .exec(clerkState("offline"));
   }
 
   private ChainBuilder clerkState(String state) {
     return exec(ws("clerk.state " + state).sendText(Messages.clerkState(state, state)).await(REPLY_TIMEOUT)
-        .on(reply(Messages.CLERK_STATE, state).check(jsonPath("$.type").is(Messages.CLERK_STATE))));
+        .on(reply("clerk.state " + state + " reply", state).check(outcome().is(Messages.CLERK_STATE))));
   }
 
   private Session clerkPushes(List<WsInboundMessage> messages, Session session) {
@@ -264,7 +265,7 @@ public class ContactCentreSimulation extends Simulation {
 
   private ChainBuilder supervisorDuty() {
     return exec(ws("wallboard.subscribe").sendText(Messages.request(Messages.WALLBOARD_SUBSCRIBE, "wallboard")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.WALLBOARD_SNAPSHOT, "wallboard").check(jsonPath("$.type").is(Messages.WALLBOARD_SNAPSHOT),
+            .on(reply(Messages.WALLBOARD_SNAPSHOT, "wallboard").check(outcome().is(Messages.WALLBOARD_SNAPSHOT),
                 bodyString().saveAs("snapshot"))))
         .exec(session -> {
           Map<String, Long> seen = new HashMap<>();
@@ -335,7 +336,7 @@ public class ContactCentreSimulation extends Simulation {
     return pace(HEARTBEAT).exec(session -> session.set("pingId", "ping-" + ThreadLocalRandom.current().nextLong()))
         .exec(ws("ping").sendText(Messages.request(Messages.PING, "#{pingId}")).await(REPLY_TIMEOUT)
             .on(ws.checkTextMessage(Messages.PONG).matching(jsonPath("$.ref").isEL("#{pingId}"))
-                .check(jsonPath("$.type").is(Messages.PONG))));
+                .check(outcome().is(Messages.PONG))));
   }
 
   // ---- staff and the node
@@ -376,6 +377,15 @@ public class ContactCentreSimulation extends Simulation {
   }
 
   // ---- shared
+
+  /** The reply's type, or for an error its code and message, so a failed check says what the node answered. */
+  private static io.gatling.javaapi.core.CheckBuilder.Validate<String> outcome() {
+    return bodyString().transform(body -> {
+      JsonNode reply = parse(body);
+      String type = reply.path("type").asText();
+      return type.equals(Messages.ERROR) ? "error " + reply.path("code").asText() + ": " + reply.path("message").asText() : type;
+    });
+  }
 
   /** The reply to request {@code id}: an error reply fails the check on its type. */
   private static WsFrameCheck.Text reply(String timing, String id) {
@@ -430,6 +440,12 @@ public class ContactCentreSimulation extends Simulation {
     }
     if (profile.citizensInjected() > 0) {
       assertions.add(ack.apply("queue.joined"));
+    }
+    if (profile.citizensInjected() > 0 && profile.clerks() > 0) {
+      // Every flow happened at least once: calls were offered, taken, confirmed and ended.
+      for (String flow : List.of("enqueue-to-offer", Messages.OFFER_ACCEPTED, Messages.CASE_CONFIRMED, Messages.CALL_ENDED)) {
+        assertions.add(details(flow).allRequests().count().gt(0L));
+      }
     }
     if (profile.offerP99Millis() > 0 && profile.clerks() > 0) {
       assertions.add(details("enqueue-to-offer").responseTime().percentile(99.0).lt(profile.offerP99Millis()));

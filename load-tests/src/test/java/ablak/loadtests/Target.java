@@ -90,6 +90,9 @@ final class Target implements AutoCloseable {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putAll(settings);
     env.putIfAbsent("ABLAK_HTTP_PORT", "0");
+    // Loopback only, and a free media port: other nodes on this machine may hold the default one.
+    env.putIfAbsent("ABLAK_MEDIA_BIND_ADDRESS", "127.0.0.1");
+    env.putIfAbsent("ABLAK_MEDIA_PORT", "0");
     env.put("ABLAK_STORES_DATA_DIR", dataDir.toString());
     env.put("ABLAK_STORES_DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
         + database.database());
