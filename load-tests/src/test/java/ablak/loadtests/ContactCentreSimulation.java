@@ -111,23 +111,28 @@ public class ContactCentreSimulation extends Simulation {
         .exec(ws("citizen hello").sendText(Messages.citizenHello("hello")).await(REPLY_TIMEOUT)
             .on(sessionStarted("citizen welcome", "hello", Messages.WELCOME)))
         .exec(session -> {
-          long now = System.currentTimeMillis();
           boolean abandons = ThreadLocalRandom.current().nextDouble() < profile.abandonShare();
-          return session.set("joinSentAt", now)
-              .set("waitUntil", now + 1000L * (abandons ? profile.patienceSeconds() : profile.maxWaitSeconds()));
+          return session.set("patienceMillis", 1000L * (abandons ? profile.patienceSeconds() : profile.maxWaitSeconds()))
+              .set("joinSentAt", System.currentTimeMillis());
         })
-        .exec(ws("queue.join").sendText(Messages.join("join")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.QUEUE_JOINED, "join").check(outcome().is(Messages.QUEUE_JOINED),
-                jsonPath("$.contactId").saveAs("contactId"))))
-        .exec(session -> joinsAndOffers.joined(session.getString("contactId"), session.getLong("joinSentAt"))
-            .map(span -> Timings.add(session, "enqueue-to-offer", session.getLong("joinSentAt"), session.getLong("joinSentAt") + span))
-            .orElse(session))
-        .exec(Timings.report())
-        .asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong("waitUntil")).on(
-            pause(CITIZEN_LOOK).exec(ws.processUnmatchedMessages(this::citizenPushes)).exec(Timings.report()))
-        .doIfOrElse(session -> session.contains("callId")).then(inCall()).orElse(leaveQueue())
+        .exec(request(Messages.QUEUE_JOIN, Messages.QUEUE_JOINED, Messages::join, CITIZEN_LOOK, this::citizenPush))
+        .doIf(ContactCentreSimulation::replied).then(
+            exec(session -> {
+              long joinSentAt = session.getLong("joinSentAt");
+              String contactId = session.<JsonNode>get(REPLY).path("contactId").asText();
+              Session joined = session.set("contactId", contactId).set("waitUntil", joinSentAt + session.getLong("patienceMillis"));
+              return joinsAndOffers.joined(contactId, joinSentAt)
+                  .map(span -> Timings.add(joined, "enqueue-to-offer", joinSentAt, joinSentAt + span)).orElse(joined);
+            })
+            .exec(Timings.report())
+            .asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong("waitUntil")).on(
+                look(CITIZEN_LOOK, this::citizenPush))
+            .doIfOrElse(session -> session.contains("callId")).then(inCall()).orElse(leaveQueue())
+            .exec(session -> {
+              joinsAndOffers.forget(session.getString("contactId"));
+              return session;
+            }))
         .exec(session -> {
-          joinsAndOffers.forget(session.getString("contactId"));
           citizensDone.incrementAndGet();
           return session;
         })
@@ -137,49 +142,32 @@ public class ContactCentreSimulation extends Simulation {
   /** Talks for the drawn handle time, confirms the case, ends the call. */
   private ChainBuilder inCall() {
     return pause(session -> Duration.ofSeconds(holdSeconds()))
-        .exec(ws("case.confirm").sendText(Messages.confirm("confirm")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.CASE_CONFIRMED, "confirm").check(outcome().is(Messages.CASE_CONFIRMED))))
-        .exec(ws("call.end").sendText(Messages.call(Messages.CALL_END, "end")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.CALL_ENDED, "end").check(outcome().is(Messages.CALL_ENDED))));
+        .exec(request(Messages.CASE_CONFIRM, Messages.CASE_CONFIRMED, Messages::confirm, CITIZEN_LOOK, this::citizenPush))
+        .exec(request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK, this::citizenPush));
   }
 
   /**
-   * Gives up waiting. A clerk may have taken the call in the meantime ({@code invalid_state}): then
-   * its call.started is among the unread pushes, and the citizen ends the call at once.
+   * Gives up waiting. A clerk may have taken the call in the meantime: then the node answers
+   * {@code invalid_state}, the call.started push is read, and the citizen ends the call at once.
    */
   private ChainBuilder leaveQueue() {
-    return exec(ws("queue.leave").sendText(Messages.request(Messages.QUEUE_LEAVE, "leave")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.QUEUE_LEFT, "leave").check(
-                jsonPath("$.type").saveAs("leaveReply"),
-                bodyString().transform(body -> {
-                  JsonNode reply = parse(body);
-                  return reply.path("type").asText().equals(Messages.QUEUE_LEFT) || reply.path("code").asText().equals("invalid_state");
-                }).is(true))))
-        .doIf(session -> !Messages.QUEUE_LEFT.equals(session.getString("leaveReply"))).then(
-            pause(CITIZEN_LOOK).exec(ws.processUnmatchedMessages(this::citizenPushes))
+    return exec(request(Messages.QUEUE_LEAVE, Messages.QUEUE_LEFT, id -> Messages.request(Messages.QUEUE_LEAVE, id), CITIZEN_LOOK,
+            this::citizenPush, "invalid_state"))
+        .doIf(session -> !replied(session)).then(
+            asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong(SENT_AT) + REPLY_TIMEOUT.toMillis())
+                .on(look(CITIZEN_LOOK, this::citizenPush))
                 .doIf(session -> session.contains("callId")).then(
-                    exec(ws("call.end").sendText(Messages.call(Messages.CALL_END, "end")).await(REPLY_TIMEOUT)
-                        .on(reply(Messages.CALL_ENDED, "end").check(outcome().is(Messages.CALL_ENDED))))));
+                    exec(request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK,
+                        this::citizenPush))));
   }
 
-  private Session citizenPushes(List<WsInboundMessage> messages, Session session) {
-    for (WsInboundMessage inbound : messages) {
-      if (!(inbound instanceof WsInboundMessage.Text text)) {
-        continue;
-      }
-      JsonNode message = parse(text.message());
-      switch (message.path("type").asText()) {
-        case Messages.QUEUE_POSITION -> {
-          if (!session.contains("positionSeen")) {
-            session = Timings.add(session, "join-to-position-update", session.getLong("joinSentAt"), text.timestamp())
-                .set("positionSeen", true);
-          }
-        }
-        case Messages.CALL_STARTED -> session = session.set("callId", message.path("callId").asText());
-        default -> { }
-      }
-    }
-    return session;
+  private Session citizenPush(JsonNode message, long arrived, Session session) {
+    return switch (message.path("type").asText()) {
+      case Messages.QUEUE_POSITION -> session.contains("positionSeen") ? session
+          : Timings.add(session, "join-to-position-update", session.getLong("joinSentAt"), arrived).set("positionSeen", true);
+      case Messages.CALL_STARTED -> session.set("callId", message.path("callId").asText());
+      default -> session;
+    };
   }
 
   // ---- clerks: offers, calls, wrap-up
@@ -188,109 +176,102 @@ public class ContactCentreSimulation extends Simulation {
     return exec(clerkState("available"))
         // A clerk whose last call is ending finishes its wrap-up before going offline.
         .asLongAs(session -> onDuty(session) || session.contains("callId")).on(
-            pause(CLERK_LOOK)
-                .exec(ws.processUnmatchedMessages(this::clerkPushes))
-                .exec(Timings.report())
+            look(CLERK_LOOK, this::clerkPush)
                 .doIf(session -> "accept".equals(session.getString("answer"))).then(
-                    exec(session -> session.set("acceptSentAt", System.currentTimeMillis()))
-                        .exec(ws("queue.offer.accept").sendText(Messages.offerAnswer(Messages.OFFER_ACCEPT, "accept")).await(REPLY_TIMEOUT)
-                            .on(reply(Messages.OFFER_ACCEPTED, "accept").check(outcome().is(Messages.OFFER_ACCEPTED),
-                                jsonPath("$.callId").saveAs("callId"))))
-                        .exec(session -> Timings.add(session, "offer-to-accept", session.getLong("offerAt"), System.currentTimeMillis())
-                            .remove("answer").remove("offerId"))
+                    exec(request(Messages.OFFER_ACCEPT, Messages.OFFER_ACCEPTED, id -> Messages.offerAnswer(Messages.OFFER_ACCEPT, id),
+                        CLERK_LOOK, this::clerkPush))
+                        .exec(session -> {
+                          Session answered = session.remove("answer").remove("offerId");
+                          if (!replied(session)) {
+                            return answered;
+                          }
+                          Session accepted = Timings.add(answered, "offer-to-accept", session.getLong("offerAt"), session.getLong(REPLIED_AT))
+                              .set("callId", session.<JsonNode>get(REPLY).path("callId").asText());
+                          return session.contains("callStartedSeen") ? accepted.remove("callStartedSeen")
+                              : accepted.set("acceptSentAt", session.getLong(SENT_AT));
+                        })
                         .exec(Timings.report()))
                 .doIf(session -> "decline".equals(session.getString("answer"))).then(
-                    exec(ws("queue.offer.decline").sendText(Messages.offerAnswer(Messages.OFFER_DECLINE, "decline")).await(REPLY_TIMEOUT)
-                        .on(reply(Messages.OFFER_DECLINED, "decline").check(outcome().is(Messages.OFFER_DECLINED))))
+                    exec(request(Messages.OFFER_DECLINE, Messages.OFFER_DECLINED, id -> Messages.offerAnswer(Messages.OFFER_DECLINE, id),
+                        CLERK_LOOK, this::clerkPush))
                         .exec(session -> session.remove("answer").remove("offerId")))
                 // A rung-out offer counts toward "not responding"; the clerk says they are back.
                 .doIf(session -> session.contains("rungOut")).then(
-                    exec(clerkState("available")).exec(session -> session.remove("rungOut")))
+                    exec(session -> session.remove("rungOut")).exec(clerkState("available")))
                 .doIf(session -> session.contains("callEnded")).then(
-                    exec(ws("wrapup.done").sendText(Messages.wrapUp("wrapup")).await(REPLY_TIMEOUT)
-                        .on(reply("clerk.state after wrap-up", "wrapup").check(outcome().is(Messages.CLERK_STATE))))
+                    exec(request(Messages.WRAPUP_DONE, "clerk.state after wrap-up", Messages.CLERK_STATE, Messages::wrapUp, CLERK_LOOK,
+                        this::clerkPush))
                         .exec(session -> session.remove("callId").remove("callEnded"))))
         .exec(clerkState("offline"));
   }
 
   private ChainBuilder clerkState(String state) {
-    return exec(ws("clerk.state " + state).sendText(Messages.clerkState(state, state)).await(REPLY_TIMEOUT)
-        .on(reply("clerk.state " + state + " reply", state).check(outcome().is(Messages.CLERK_STATE))));
+    return request("clerk.state " + state, "clerk.state " + state + " reply", Messages.CLERK_STATE,
+        id -> Messages.clerkState(id, state), CLERK_LOOK, this::clerkPush);
   }
 
-  private Session clerkPushes(List<WsInboundMessage> messages, Session session) {
-    for (WsInboundMessage inbound : messages) {
-      if (!(inbound instanceof WsInboundMessage.Text text)) {
-        continue;
+  private Session clerkPush(JsonNode message, long arrived, Session session) {
+    switch (message.path("type").asText()) {
+      case Messages.OFFER -> {
+        Long span = joinsAndOffers.offered(message.path("contactId").asText(), arrived).orElse(null);
+        if (span != null) {
+          session = Timings.add(session, "enqueue-to-offer", arrived - span, arrived);
+        }
+        double draw = ThreadLocalRandom.current().nextDouble();
+        String answer = draw < profile.declineShare() ? "decline"
+            : draw < profile.declineShare() + profile.ringOutShare() ? "ring out" : "accept";
+        return session.set("offerId", message.path("offerId").asText()).set("offerAt", arrived).set("answer", answer);
       }
-      JsonNode message = parse(text.message());
-      switch (message.path("type").asText()) {
-        case Messages.OFFER -> {
-          long arrived = text.timestamp();
-          Long span = joinsAndOffers.offered(message.path("contactId").asText(), arrived).orElse(null);
-          if (span != null) {
-            session = Timings.add(session, "enqueue-to-offer", arrived - span, arrived);
-          }
-          double draw = ThreadLocalRandom.current().nextDouble();
-          String answer = draw < profile.declineShare() ? "decline"
-              : draw < profile.declineShare() + profile.ringOutShare() ? "ring out" : "accept";
-          session = session.set("offerId", message.path("offerId").asText()).set("offerAt", arrived).set("answer", answer);
-        }
-        case Messages.OFFER_REVOKED -> {
-          if (message.path("offerId").asText().equals(session.getString("offerId"))) {
-            session = session.remove("offerId").remove("answer");
-            if (message.path("reason").asText().equals("timeout")) {
-              session = session.set("rungOut", true);
-            }
+      case Messages.OFFER_REVOKED -> {
+        if (message.path("offerId").asText().equals(session.getString("offerId"))) {
+          session = session.remove("offerId").remove("answer");
+          if (message.path("reason").asText().equals("timeout")) {
+            session = session.set("rungOut", true);
           }
         }
-        case Messages.CALL_STARTED -> {
-          if (session.contains("acceptSentAt") && message.path("callId").asText().equals(session.getString("callId"))) {
-            session = Timings.add(session, "accept-to-call-started", session.getLong("acceptSentAt"), text.timestamp())
-                .remove("acceptSentAt");
-          }
+        return session;
+      }
+      case Messages.CALL_STARTED -> {
+        // It may come before the reply to the accept (read in the same look): then the accept is still awaited.
+        Awaited awaited = session.contains(AWAITED) ? session.get(AWAITED) : null;
+        if (awaited != null && awaited.type().equals(Messages.OFFER_ACCEPTED)) {
+          return Timings.add(session, "accept-to-call-started", session.getLong(SENT_AT), arrived).set("callStartedSeen", true);
         }
-        case Messages.CALL_ENDED -> {
-          if (message.path("callId").asText().equals(session.getString("callId"))) {
-            session = session.set("callEnded", true);
-          }
-        }
-        default -> { }
+        return session.contains("acceptSentAt")
+            ? Timings.add(session, "accept-to-call-started", session.getLong("acceptSentAt"), arrived).remove("acceptSentAt")
+            : session;
+      }
+      case Messages.CALL_ENDED -> {
+        return message.path("callId").asText().equals(session.getString("callId")) ? session.set("callEnded", true) : session;
+      }
+      default -> {
+        return session;
       }
     }
-    return session;
   }
 
   // ---- supervisors: the wallboard
 
   private ChainBuilder supervisorDuty() {
-    return exec(ws("wallboard.subscribe").sendText(Messages.request(Messages.WALLBOARD_SUBSCRIBE, "wallboard")).await(REPLY_TIMEOUT)
-            .on(reply(Messages.WALLBOARD_SNAPSHOT, "wallboard").check(outcome().is(Messages.WALLBOARD_SNAPSHOT),
-                bodyString().saveAs("snapshot"))))
+    return exec(request(Messages.WALLBOARD_SUBSCRIBE, Messages.WALLBOARD_SNAPSHOT, id -> Messages.request(Messages.WALLBOARD_SUBSCRIBE, id),
+            SUPERVISOR_LOOK, this::wallboardPush))
         .exec(session -> {
           Map<String, Long> seen = new HashMap<>();
-          changedClerks(parse(session.getString("snapshot")), seen);
-          return session.set("clerksSince", seen).remove("snapshot");
+          if (replied(session)) {
+            changedClerks(session.get(REPLY), seen);
+          }
+          return session.set("clerksSince", seen);
         })
-        .asLongAs(this::onDuty).on(
-            pause(SUPERVISOR_LOOK).exec(ws.processUnmatchedMessages(this::wallboardPushes)).exec(Timings.report()));
+        .asLongAs(this::onDuty).on(look(SUPERVISOR_LOOK, this::wallboardPush));
   }
 
-  private Session wallboardPushes(List<WsInboundMessage> messages, Session session) {
-    Map<String, Long> seen = session.get("clerksSince");
-    for (WsInboundMessage inbound : messages) {
-      if (inbound instanceof WsInboundMessage.Text text && text.message().contains(Messages.WALLBOARD_SNAPSHOT)) {
-        JsonNode message = parse(text.message());
-        if (message.path("type").asText().equals(Messages.WALLBOARD_SNAPSHOT)) {
-          List<Long> changes = changedClerks(message, seen);
-          if (!changes.isEmpty()) {
-            long oldest = changes.stream().mapToLong(Long::longValue).min().orElseThrow();
-            session = Timings.add(session, "wallboard update delay", oldest, text.timestamp());
-          }
-        }
-      }
+  private Session wallboardPush(JsonNode message, long arrived, Session session) {
+    if (!message.path("type").asText().equals(Messages.WALLBOARD_SNAPSHOT) || !session.contains("clerksSince")) {
+      return session;
     }
-    return session;
+    List<Long> changes = changedClerks(message, session.get("clerksSince"));
+    return changes.isEmpty() ? session
+        : Timings.add(session, "wallboard update delay", changes.stream().mapToLong(Long::longValue).min().orElseThrow(), arrived);
   }
 
   /** The {@code sinceEpochMillis} of every clerk row that changed since the last wallboard; remembers them. */
@@ -304,6 +285,104 @@ public class ContactCentreSimulation extends Simulation {
       }
     }
     return changes;
+  }
+
+  // ---- requests and pushes, both read from the buffer
+
+  /** What a user does with one push: the message, its arrival time, the session before. */
+  @FunctionalInterface
+  private interface PushHandler {
+    Session handle(JsonNode message, long arrived, Session session);
+  }
+
+  private static final String REQUEST_ID = "requestId";
+  private static final String SENT_AT = "requestSentAt";
+  private static final String REPLY = "reply";
+  private static final String REPLIED_AT = "repliedAt";
+  private static final String AWAITED = "awaited";
+
+  /** A request waiting for its reply: what to call its timing, the type that means success, error codes that are expected. */
+  private record Awaited(String id, String timing, String type, List<String> acceptedErrors) {}
+
+  private ChainBuilder request(String type, String replyType, Function<String, String> message, Duration look, PushHandler pushes) {
+    return request(type, replyType, replyType, message, look, pushes);
+  }
+
+  private ChainBuilder request(String type, String replyType, Function<String, String> message, Duration look, PushHandler pushes,
+      String acceptedError) {
+    return request(type, replyType, replyType, message, look, pushes, List.of(acceptedError));
+  }
+
+  private ChainBuilder request(String type, String timing, String replyType, Function<String, String> message, Duration look,
+      PushHandler pushes) {
+    return request(type, timing, replyType, message, look, pushes, List.of());
+  }
+
+  /**
+   * Sends a request and waits for its reply, reading replies and pushes alike from Gatling's buffer
+   * of unmatched messages. Gatling drops a message that arrives while a check awaits another one,
+   * so awaiting replies with checks would lose the offers, calls and positions pushed meanwhile.
+   * The reply's timing (send to arrival) is reported under {@code timing}: an error reply or none
+   * within {@link #REPLY_TIMEOUT} fails it, except an error code listed as accepted. Afterwards
+   * {@link #replied} tells whether the expected reply came; it is in the session as {@code reply}.
+   */
+  private ChainBuilder request(String type, String timing, String replyType, Function<String, String> message, Duration look,
+      PushHandler pushes, List<String> acceptedErrors) {
+    return exec(session -> {
+          String id = type + "-" + ThreadLocalRandom.current().nextInt(1 << 30);
+          return session.set(REQUEST_ID, id).set(SENT_AT, System.currentTimeMillis()).remove(REPLY).remove(REPLIED_AT)
+              .set(AWAITED, new Awaited(id, timing, replyType, acceptedErrors));
+        })
+        .exec(ws(type).sendText(message.apply("#{" + REQUEST_ID + "}")))
+        .asLongAs(session -> session.contains(AWAITED) && System.currentTimeMillis() < session.getLong(SENT_AT) + REPLY_TIMEOUT.toMillis())
+        .on(look(look, pushes))
+        .exec(session -> session.contains(AWAITED)
+            ? Timings.fail(session.remove(AWAITED), timing, session.getLong(SENT_AT), System.currentTimeMillis(),
+                "no reply within " + REPLY_TIMEOUT.toSeconds() + " s")
+            : session)
+        .exec(Timings.report());
+  }
+
+  /** Whether the last request got the reply it expected. */
+  private static boolean replied(Session session) {
+    return session.contains(REPLY);
+  }
+
+  /** Waits a little, then reads what arrived: the awaited reply, if any, and pushes. */
+  private ChainBuilder look(Duration interval, PushHandler pushes) {
+    return pause(interval)
+        .exec(ws.processUnmatchedMessages((messages, session) -> read(messages, session, pushes)))
+        .exec(Timings.report());
+  }
+
+  private static Session read(List<WsInboundMessage> messages, Session session, PushHandler pushes) {
+    for (WsInboundMessage inbound : messages) {
+      if (!(inbound instanceof WsInboundMessage.Text text)) {
+        continue;
+      }
+      JsonNode message = parse(text.message());
+      Awaited awaited = session.contains(AWAITED) ? session.get(AWAITED) : null;
+      if (awaited != null && message.path("ref").asText().equals(awaited.id())) {
+        session = reply(session, awaited, message, text.timestamp());
+      } else {
+        session = pushes.handle(message, text.timestamp(), session);
+      }
+    }
+    return session;
+  }
+
+  private static Session reply(Session session, Awaited awaited, JsonNode message, long arrived) {
+    Session answered = session.remove(AWAITED).set(REPLIED_AT, arrived);
+    String type = message.path("type").asText();
+    if (type.equals(awaited.type())) {
+      return Timings.add(answered.set(REPLY, message), awaited.timing(), session.getLong(SENT_AT), arrived);
+    }
+    String code = message.path("code").asText();
+    if (type.equals(Messages.ERROR) && awaited.acceptedErrors().contains(code)) {
+      return Timings.add(answered, awaited.timing(), session.getLong(SENT_AT), arrived);
+    }
+    return Timings.fail(answered, awaited.timing(), session.getLong(SENT_AT), arrived,
+        type.equals(Messages.ERROR) ? "error " + code + ": " + message.path("message").asText() : "unexpected " + type);
   }
 
   // ---- visitors: sessions only (hello, heartbeats, resume)
@@ -327,16 +406,18 @@ public class ContactCentreSimulation extends Simulation {
         .exec(ws("leave").close());
   }
 
-  /** Stays connected for the given share of the drawn hold time, pinging every heartbeat. */
+  /** Stays connected for the given share of the drawn hold time, pinging every heartbeat (or once, in a shorter hold). */
   private static ChainBuilder hold(double share) {
-    return during(session -> Duration.ofMillis((long) (share * session.getLong("holdSeconds") * 1000))).on(heartbeat());
+    return exec(session -> session.set("holdMillis", (long) (share * session.getLong("holdSeconds") * 1000)))
+        .during(session -> Duration.ofMillis(session.getLong("holdMillis"))).on(heartbeat());
   }
 
   private static ChainBuilder heartbeat() {
-    return pace(HEARTBEAT).exec(session -> session.set("pingId", "ping-" + ThreadLocalRandom.current().nextLong()))
+    return pace(session -> Duration.ofMillis(Math.max(1, Math.min(HEARTBEAT.toMillis(), session.getLong("holdMillis")))))
+        .exec(session -> session.set("pingId", "ping-" + ThreadLocalRandom.current().nextLong()))
         .exec(ws("ping").sendText(Messages.request(Messages.PING, "#{pingId}")).await(REPLY_TIMEOUT)
             .on(ws.checkTextMessage(Messages.PONG).matching(jsonPath("$.ref").isEL("#{pingId}"))
-                .check(outcome().is(Messages.PONG))));
+                .check(jsonPath("$.type").is(Messages.PONG))));
   }
 
   // ---- staff and the node
@@ -361,7 +442,7 @@ public class ContactCentreSimulation extends Simulation {
   private ScenarioBuilder nodeWatch() {
     return scenario("node")
         .exec(session -> session.set("shiftEnds", System.currentTimeMillis() + profile.shift().toMillis()))
-        .asLongAs(this::onDuty).on(pace(Duration.ofSeconds(10)).exec(http("node metrics").get("/metrics")
+        .asLongAs(this::onDuty).on(pace(Duration.ofSeconds(5)).exec(http("node metrics").get("/metrics")
             .header("Accept", "text/plain")
             .check(status().is(200),
                 // Micrometer's jvm_memory_used_bytes per heap pool, summed (in-process, the heap is shared with Gatling).
@@ -377,20 +458,6 @@ public class ContactCentreSimulation extends Simulation {
   }
 
   // ---- shared
-
-  /** The reply's type, or for an error its code and message, so a failed check says what the node answered. */
-  private static io.gatling.javaapi.core.CheckBuilder.Validate<String> outcome() {
-    return bodyString().transform(body -> {
-      JsonNode reply = parse(body);
-      String type = reply.path("type").asText();
-      return type.equals(Messages.ERROR) ? "error " + reply.path("code").asText() + ": " + reply.path("message").asText() : type;
-    });
-  }
-
-  /** The reply to request {@code id}: an error reply fails the check on its type. */
-  private static WsFrameCheck.Text reply(String timing, String id) {
-    return ws.checkTextMessage(timing).matching(jsonPath("$.ref").is(id));
-  }
 
   /** The reply to hello or resume: the expected type (an error fails the check) and the next resume token. */
   private static WsFrameCheck.Text sessionStarted(String timing, String ref, String type) {

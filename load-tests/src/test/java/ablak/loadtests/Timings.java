@@ -1,6 +1,7 @@
 package ablak.loadtests;
 
 import com.typesafe.scalalogging.Logger;
+import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
 import io.gatling.core.action.Action;
 import io.gatling.core.stats.StatsEngine;
@@ -13,16 +14,17 @@ import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
- * Timings the simulation measures itself, between two moments that are not one request and its
- * reply: a join and the offer at another user, a routing change and the wallboard push showing it.
+ * Timings the simulation measures itself: a request and its reply read from the buffer of pushes,
+ * and spans that are not one request and its reply, such as a join and the offer at another user,
+ * or a routing change and the wallboard push showing it.
  * Virtual users collect them in their session with {@link #add}; {@link #report()} hands them to
  * Gatling's statistics under their name, so they get the report's percentiles and can be asserted
  * like requests. Gatling has no public API for this; the action uses its stats engine directly.
  */
 final class Timings {
 
-  /** One measured span, epoch milliseconds on this machine's clock (which the node shares). */
-  record Timing(String name, long start, long end) {}
+  /** One measured span, epoch milliseconds on this machine's clock (which the node shares); {@code error} null when it succeeded. */
+  record Timing(String name, long start, long end, String error) {}
 
   private static final String PENDING = "pendingTimings";
 
@@ -30,16 +32,18 @@ final class Timings {
 
   /** The session with one more timing to report at the next {@link #report()}. */
   static Session add(Session session, String name, long start, long end) {
-    List<Timing> pending = new ArrayList<>(session.contains(PENDING) ? session.<List<Timing>>get(PENDING) : List.of());
-    pending.add(new Timing(name, start, Math.max(start, end)));
-    return session.set(PENDING, pending);
+    return add(session, new Timing(name, start, Math.max(start, end), null));
   }
 
-  static Session addAll(Session session, List<Timing> timings) {
-    for (Timing timing : timings) {
-      session = add(session, timing.name(), timing.start(), timing.end());
-    }
-    return session;
+  /** The session with a failed request to report: it counts as an error (KO) with this message. */
+  static Session fail(Session session, String name, long start, long end, String error) {
+    return add(session, new Timing(name, start, Math.max(start, end), error));
+  }
+
+  private static Session add(Session session, Timing timing) {
+    List<Timing> pending = new ArrayList<>(session.contains(PENDING) ? session.<List<Timing>>get(PENDING) : List.of());
+    pending.add(timing);
+    return session.set(PENDING, pending);
   }
 
   /** Logs the session's pending timings as successful requests and clears them. */
@@ -69,7 +73,7 @@ final class Timings {
       if (session.contains(PENDING)) {
         for (Timing timing : session.<List<Timing>>get(PENDING)) {
           stats.logResponse(scalaSession.scenario(), scalaSession.groups(), timing.name(), timing.start(), timing.end(),
-              OK$.MODULE$, Option.empty(), Option.empty());
+              timing.error() == null ? OK$.MODULE$ : KO$.MODULE$, Option.empty(), Option.apply(timing.error()));
         }
         scalaSession = scalaSession.remove(PENDING);
       }
