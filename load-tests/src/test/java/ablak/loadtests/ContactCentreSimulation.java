@@ -107,7 +107,16 @@ public class ContactCentreSimulation extends Simulation {
             .body(StringBody(Messages.CASE_ANSWERS))
             .check(status().is(201), jsonPath("$.caseView.id").saveAs("caseId"), jsonPath("$.citizenToken").saveAs("caseToken"),
                 jsonPath("$.caseView.version").saveAs("caseVersion")))
-        .exec(ws("connect").connect(Messages.WEBSOCKET))
+        // A citizen whose visit or case failed (already counted as an error) goes no further.
+        .doIf(session -> !session.isFailed()).then(journey())
+        .exec(session -> {
+          citizensDone.incrementAndGet();
+          return session;
+        });
+  }
+
+  private ChainBuilder journey() {
+    return exec(ws("connect").connect(Messages.WEBSOCKET))
         .exec(ws("citizen hello").sendText(Messages.citizenHello("hello")).await(REPLY_TIMEOUT)
             .on(sessionStarted("citizen welcome", "hello", Messages.WELCOME)))
         .exec(session -> {
@@ -132,10 +141,6 @@ public class ContactCentreSimulation extends Simulation {
               joinsAndOffers.forget(session.getString("contactId"));
               return session;
             }))
-        .exec(session -> {
-          citizensDone.incrementAndGet();
-          return session;
-        })
         .exec(ws("leave").close());
   }
 
