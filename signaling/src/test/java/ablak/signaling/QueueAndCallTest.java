@@ -160,6 +160,7 @@ class QueueAndCallTest {
     JsonObject chat = clerkOnB.push("chat.text");
     assertThat(chat.getString("text")).isEqualTo("Jó napot");
     assertThat(chat.getString("from")).isEqualTo("citizen");
+    assertThat(chat.getBoolean("final")).isTrue();
     clerkOnB.request("case.review", new JsonObject().put("callId", callId).put("caseId", citizenCall.getString("caseId")).put("version", 1));
     assertThat(citizen.push("case.review").getInteger("version")).isEqualTo(1);
     assertThat(clerkOnB.request("call.recording", new JsonObject().put("callId", callId).put("recording", true)).getString("code"))
