@@ -41,7 +41,7 @@ record Profile(String name, int visitors, int citizens, double arrivalsPerSecond
    * follows a join at once and enqueue-to-offer is routing's own latency.
    */
   private static final Map<String, Profile> PROFILES = Map.of(
-      "smoke", new Profile("smoke", 10, 20, 0, 8, 0, 2, 1, 0.1, 0.1, 6, 1, 6, 2, 30, 0.1, 0.05, 4, 5000, 0, 5000),
+      "smoke", new Profile("smoke", 10, 20, 0, 8, 0, 2, 1, 0.1, 0.1, 6, 1, 6, 2, 30, 0.1, 0.05, 4, 8000, 0, 8000),
       "full", new Profile("full", 0, 10_000, 0, 20, 0, 60, 30, 0.1, 0.05, 1000, 5, 300, 30, 120, 0.05, 0.01, 20, 50, 0, 1000),
       "routing", new Profile("routing", 0, 0, 20, 0, 120, 15, 10, 0.05, 0.05, 1000, 5, 300, 30, 60, 0.05, 0.01, 20, 50, 100, 1000),
       "soak", new Profile("soak", 0, 0, 10, 0, 1800, 540, 0, 0.1, 0.05, 1000, 5, 300, 120, 600, 0.05, 0.01, 20, 50, 0, 1000),
