@@ -3,49 +3,397 @@ package ablak.loadtests;
 import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatling.http.action.ws.WsInboundMessage;
 import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.WsFrameCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Citizens, clerks and supervisors on one node, over the real WebSocket protocol and REST API.
- * The load shape is the {@link Profile} named by {@code -Dprofile}; the assertions turn a run into
- * pass or fail: no errors, acknowledgements within the profile's p99, node heap under 1 GiB.
+ * A contact centre on one node, over the real WebSocket protocol and REST API: citizens who join
+ * the queue of their case and are served by clerks, supervisors on the wallboard, visitors who only
+ * hold a session. The load shape is the {@link Profile} named by {@code -Dprofile}; the assertions
+ * turn a run into pass or fail: no errors, the profile's bounds, node heap under 1 GiB.
+ *
+ * <p>Pushes (positions, offers, calls, wallboards) are read from Gatling's buffer of unmatched
+ * messages, which keeps each message's arrival time, so a user that looks every few hundred
+ * milliseconds still measures to the millisecond. Spans between two users or between a server
+ * event and a push are reported with {@link Timings}:
+ * <ul>
+ *   <li>{@code join-to-position-update}: queue.join sent → first queue.position received;
+ *   <li>{@code enqueue-to-offer}: queue.join sent → first queue.offer of that contact at a clerk;
+ *   <li>{@code offer-to-accept}: queue.offer received → queue.offer.accepted received (includes the
+ *       simulated clerk's reaction, at most {@link #CLERK_LOOK});
+ *   <li>{@code accept-to-call-started}: queue.offer.accept sent → call.started at the clerk;
+ *   <li>{@code wallboard update delay}: a clerk's state change (its {@code sinceEpochMillis}) →
+ *       the wallboard push showing it, the oldest change of each push.
+ * </ul>
  */
 public class ContactCentreSimulation extends Simulation {
 
   /** The server's heartbeat (docs/protocol.md, "Heartbeats"): a client checking liveness sends `ping` this often. */
   private static final Duration HEARTBEAT = Duration.ofSeconds(20);
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+  /** How often each kind of user reads its pushes; arrival times are exact whatever the interval. */
+  private static final Duration CITIZEN_LOOK = Duration.ofMillis(500);
+  private static final Duration CLERK_LOOK = Duration.ofMillis(100);
+  private static final Duration SUPERVISOR_LOOK = Duration.ofMillis(500);
   private static final double HEAP_LIMIT_BYTES = 1024.0 * 1024 * 1024;
-  /**
-   * Timings of a user's action until its acknowledgement, asserted at the profile's p99. A WebSocket
-   * round trip is reported under the name of the check that awaits the reply (the send itself takes 0 ms).
-   */
-  private static final List<String> ACKNOWLEDGEMENTS = List.of("visit", "citizen welcome", "staff welcome", "pong");
+  private static final List<String> SKILLS = List.of("driving-licences", "identity-documents", "passports", "registry", "vehicles");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Profile profile = Profile.fromSystemProperties();
-  private final Target target = Target.resolve();
+  private final Target target = Target.resolve(profile.offerTimeoutSeconds());
+  private final Rendezvous joinsAndOffers = new Rendezvous();
+  /** Citizens done with the queue; when all are, staff and the node watch stop before their shift ends. */
+  private final AtomicInteger citizensDone = new AtomicInteger();
 
   {
     HttpProtocolBuilder protocol = http
         .baseUrl(target.baseUrl())
         .wsBaseUrl(target.webSocketBaseUrl())
+        .wsUnmatchedInboundMessageBufferSize(512)
         .contentTypeHeader("application/json")
         .acceptHeader("application/json")
         // One pool for REST: 10,000 citizens would otherwise keep 10,000 idle keep-alive sockets beside their WebSockets.
         .shareConnections();
 
-    ScenarioBuilder citizens = scenario("citizens")
+    List<Target.Staff> clerkAccounts = target.createStaff("clerk", profile.clerks());
+    target.giveSkills(clerkAccounts, SKILLS);
+
+    setUp(
+        citizens().injectOpen(citizenArrivals()),
+        visitors().injectOpen(nothingFor(Duration.ofSeconds(profile.staffSignInSeconds())),
+            rampUsers(profile.visitors()).during(Duration.ofSeconds(Math.max(1, profile.rampSeconds())))),
+        staff("clerks", clerkAccounts, clerkDuty())
+            .injectOpen(rampUsers(profile.clerks()).during(Duration.ofSeconds(profile.staffSignInSeconds()))),
+        staff("supervisors", target.createStaff("supervisor", profile.supervisors()), supervisorDuty())
+            .injectOpen(atOnceUsers(profile.supervisors())),
+        nodeWatch().injectOpen(atOnceUsers(1)))
+        .protocols(protocol)
+        .maxDuration(profile.shift().plusMinutes(2))
+        .assertions(assertions());
+  }
+
+  @Override
+  public void after() {
+    target.close();
+  }
+
+  // ---- citizens: the queue journey
+
+  private ScenarioBuilder citizens() {
+    return scenario("citizens")
+        .exec(http("visit").post(Messages.VISITS).check(status().is(201), jsonPath("$.token").saveAs("visitToken")))
+        .exec(http("catalogue").get(Messages.CATALOGUE).check(status().is(200),
+            jsonPath("$.lifeEvents[*].caseTypes[*].id").findAll().transform(ids -> ids.contains(Messages.CASE_TYPE)).is(true)))
+        .exec(http("pre-call answers").post(Messages.CASES).header("Authorization", "Bearer #{visitToken}")
+            .body(StringBody(Messages.CASE_ANSWERS))
+            .check(status().is(201), jsonPath("$.caseView.id").saveAs("caseId"), jsonPath("$.citizenToken").saveAs("caseToken"),
+                jsonPath("$.caseView.version").saveAs("caseVersion")))
+        // A citizen whose visit or case failed (already counted as an error) goes no further.
+        .doIf(session -> !session.isFailed()).then(journey())
+        .exec(session -> {
+          citizensDone.incrementAndGet();
+          return session;
+        });
+  }
+
+  private ChainBuilder journey() {
+    return exec(ws("connect").connect(Messages.WEBSOCKET))
+        .exec(ws("citizen hello").sendText(Messages.citizenHello("hello")).await(REPLY_TIMEOUT)
+            .on(sessionStarted("citizen welcome", "hello", Messages.WELCOME)))
+        .exec(session -> {
+          boolean abandons = ThreadLocalRandom.current().nextDouble() < profile.abandonShare();
+          return session.set("patienceMillis", 1000L * (abandons ? profile.patienceSeconds() : profile.maxWaitSeconds()))
+              .set("joinSentAt", System.currentTimeMillis());
+        })
+        .exec(request(Messages.QUEUE_JOIN, Messages.QUEUE_JOINED, Messages::join, CITIZEN_LOOK, this::citizenPush))
+        .doIf(ContactCentreSimulation::replied).then(
+            exec(session -> {
+              long joinSentAt = session.getLong("joinSentAt");
+              String contactId = session.<JsonNode>get(REPLY).path("contactId").asText();
+              Session joined = session.set("contactId", contactId).set("waitUntil", joinSentAt + session.getLong("patienceMillis"));
+              return joinsAndOffers.joined(contactId, joinSentAt)
+                  .map(span -> Timings.add(joined, "enqueue-to-offer", joinSentAt, joinSentAt + span)).orElse(joined);
+            })
+            .exec(Timings.report())
+            .asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong("waitUntil")).on(
+                look(CITIZEN_LOOK, this::citizenPush))
+            .doIfOrElse(session -> session.contains("callId")).then(inCall()).orElse(leaveQueue())
+            .exec(session -> {
+              joinsAndOffers.forget(session.getString("contactId"));
+              return session;
+            }))
+        .exec(ws("leave").close());
+  }
+
+  /** Talks for the drawn handle time, confirms the case, ends the call. */
+  private ChainBuilder inCall() {
+    return pause(session -> Duration.ofSeconds(holdSeconds()))
+        .exec(request(Messages.CASE_CONFIRM, Messages.CASE_CONFIRMED, Messages::confirm, CITIZEN_LOOK, this::citizenPush))
+        .exec(request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK, this::citizenPush));
+  }
+
+  /**
+   * Gives up waiting. A clerk may have taken the call in the meantime: then the node answers
+   * {@code invalid_state}, the call.started push is read, and the citizen ends the call at once.
+   */
+  private ChainBuilder leaveQueue() {
+    return exec(request(Messages.QUEUE_LEAVE, Messages.QUEUE_LEFT, id -> Messages.request(Messages.QUEUE_LEAVE, id), CITIZEN_LOOK,
+            this::citizenPush, "invalid_state"))
+        .doIf(session -> !replied(session)).then(
+            asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong(SENT_AT) + REPLY_TIMEOUT.toMillis())
+                .on(look(CITIZEN_LOOK, this::citizenPush))
+                .doIf(session -> session.contains("callId")).then(
+                    exec(request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK,
+                        this::citizenPush))));
+  }
+
+  private Session citizenPush(JsonNode message, long arrived, Session session) {
+    return switch (message.path("type").asText()) {
+      case Messages.QUEUE_POSITION -> session.contains("positionSeen") ? session
+          : Timings.add(session, "join-to-position-update", session.getLong("joinSentAt"), arrived).set("positionSeen", true);
+      case Messages.CALL_STARTED -> session.set("callId", message.path("callId").asText());
+      default -> session;
+    };
+  }
+
+  // ---- clerks: offers, calls, wrap-up
+
+  private ChainBuilder clerkDuty() {
+    return exec(clerkState("available"))
+        // A clerk whose last call is ending finishes its wrap-up before going offline.
+        .asLongAs(session -> onDuty(session) || session.contains("callId")).on(
+            look(CLERK_LOOK, this::clerkPush)
+                .doIf(session -> "accept".equals(session.getString("answer"))).then(
+                    exec(request(Messages.OFFER_ACCEPT, Messages.OFFER_ACCEPTED, id -> Messages.offerAnswer(Messages.OFFER_ACCEPT, id),
+                        CLERK_LOOK, this::clerkPush))
+                        .exec(session -> {
+                          Session answered = session.remove("answer").remove("offerId");
+                          if (!replied(session)) {
+                            return answered;
+                          }
+                          Session accepted = Timings.add(answered, "offer-to-accept", session.getLong("offerAt"), session.getLong(REPLIED_AT))
+                              .set("callId", session.<JsonNode>get(REPLY).path("callId").asText());
+                          return session.contains("callStartedSeen") ? accepted.remove("callStartedSeen")
+                              : accepted.set("acceptSentAt", session.getLong(SENT_AT));
+                        })
+                        .exec(Timings.report()))
+                .doIf(session -> "decline".equals(session.getString("answer"))).then(
+                    exec(request(Messages.OFFER_DECLINE, Messages.OFFER_DECLINED, id -> Messages.offerAnswer(Messages.OFFER_DECLINE, id),
+                        CLERK_LOOK, this::clerkPush))
+                        .exec(session -> session.remove("answer").remove("offerId")))
+                // A rung-out offer counts toward "not responding"; the clerk says they are back.
+                .doIf(session -> session.contains("rungOut")).then(
+                    exec(session -> session.remove("rungOut")).exec(clerkState("available")))
+                .doIf(session -> session.contains("callEnded")).then(
+                    exec(request(Messages.WRAPUP_DONE, "clerk.state after wrap-up", Messages.CLERK_STATE, Messages::wrapUp, CLERK_LOOK,
+                        this::clerkPush))
+                        .exec(session -> session.remove("callId").remove("callEnded"))))
+        .exec(clerkState("offline"));
+  }
+
+  private ChainBuilder clerkState(String state) {
+    return request("clerk.state " + state, "clerk.state " + state + " reply", Messages.CLERK_STATE,
+        id -> Messages.clerkState(id, state), CLERK_LOOK, this::clerkPush);
+  }
+
+  private Session clerkPush(JsonNode message, long arrived, Session session) {
+    switch (message.path("type").asText()) {
+      case Messages.OFFER -> {
+        Long span = joinsAndOffers.offered(message.path("contactId").asText(), arrived).orElse(null);
+        if (span != null) {
+          session = Timings.add(session, "enqueue-to-offer", arrived - span, arrived);
+        }
+        double draw = ThreadLocalRandom.current().nextDouble();
+        String answer = draw < profile.declineShare() ? "decline"
+            : draw < profile.declineShare() + profile.ringOutShare() ? "ring out" : "accept";
+        return session.set("offerId", message.path("offerId").asText()).set("offerAt", arrived).set("answer", answer);
+      }
+      case Messages.OFFER_REVOKED -> {
+        if (message.path("offerId").asText().equals(session.getString("offerId"))) {
+          session = session.remove("offerId").remove("answer");
+          if (message.path("reason").asText().equals("timeout")) {
+            session = session.set("rungOut", true);
+          }
+        }
+        return session;
+      }
+      case Messages.CALL_STARTED -> {
+        // It may come before the reply to the accept (read in the same look): then the accept is still awaited.
+        Awaited awaited = session.contains(AWAITED) ? session.get(AWAITED) : null;
+        if (awaited != null && awaited.type().equals(Messages.OFFER_ACCEPTED)) {
+          return Timings.add(session, "accept-to-call-started", session.getLong(SENT_AT), arrived).set("callStartedSeen", true);
+        }
+        return session.contains("acceptSentAt")
+            ? Timings.add(session, "accept-to-call-started", session.getLong("acceptSentAt"), arrived).remove("acceptSentAt")
+            : session;
+      }
+      case Messages.CALL_ENDED -> {
+        return message.path("callId").asText().equals(session.getString("callId")) ? session.set("callEnded", true) : session;
+      }
+      default -> {
+        return session;
+      }
+    }
+  }
+
+  // ---- supervisors: the wallboard
+
+  private ChainBuilder supervisorDuty() {
+    return exec(request(Messages.WALLBOARD_SUBSCRIBE, Messages.WALLBOARD_SNAPSHOT, id -> Messages.request(Messages.WALLBOARD_SUBSCRIBE, id),
+            SUPERVISOR_LOOK, this::wallboardPush))
+        .exec(session -> {
+          Map<String, Long> seen = new HashMap<>();
+          if (replied(session)) {
+            changedClerks(session.get(REPLY), seen);
+          }
+          return session.set("clerksSince", seen);
+        })
+        .asLongAs(this::onDuty).on(look(SUPERVISOR_LOOK, this::wallboardPush));
+  }
+
+  private Session wallboardPush(JsonNode message, long arrived, Session session) {
+    if (!message.path("type").asText().equals(Messages.WALLBOARD_SNAPSHOT) || !session.contains("clerksSince")) {
+      return session;
+    }
+    List<Long> changes = changedClerks(message, session.get("clerksSince"));
+    return changes.isEmpty() ? session
+        : Timings.add(session, "wallboard update delay", changes.stream().mapToLong(Long::longValue).min().orElseThrow(), arrived);
+  }
+
+  /** The {@code sinceEpochMillis} of every clerk row that changed since the last wallboard; remembers them. */
+  private static List<Long> changedClerks(JsonNode wallboard, Map<String, Long> seen) {
+    List<Long> changes = new ArrayList<>();
+    for (JsonNode clerk : wallboard.path("clerks")) {
+      long since = clerk.path("sinceEpochMillis").asLong();
+      Long before = seen.put(clerk.path("clerkId").asText(), since);
+      if (before != null && before != since) {
+        changes.add(since);
+      }
+    }
+    return changes;
+  }
+
+  // ---- requests and pushes, both read from the buffer
+
+  /** What a user does with one push: the message, its arrival time, the session before. */
+  @FunctionalInterface
+  private interface PushHandler {
+    Session handle(JsonNode message, long arrived, Session session);
+  }
+
+  private static final String REQUEST_ID = "requestId";
+  private static final String SENT_AT = "requestSentAt";
+  private static final String REPLY = "reply";
+  private static final String REPLIED_AT = "repliedAt";
+  private static final String AWAITED = "awaited";
+
+  /** A request waiting for its reply: what to call its timing, the type that means success, error codes that are expected. */
+  private record Awaited(String id, String timing, String type, List<String> acceptedErrors) {}
+
+  private ChainBuilder request(String type, String replyType, Function<String, String> message, Duration look, PushHandler pushes) {
+    return request(type, replyType, replyType, message, look, pushes);
+  }
+
+  private ChainBuilder request(String type, String replyType, Function<String, String> message, Duration look, PushHandler pushes,
+      String acceptedError) {
+    return request(type, replyType, replyType, message, look, pushes, List.of(acceptedError));
+  }
+
+  private ChainBuilder request(String type, String timing, String replyType, Function<String, String> message, Duration look,
+      PushHandler pushes) {
+    return request(type, timing, replyType, message, look, pushes, List.of());
+  }
+
+  /**
+   * Sends a request and waits for its reply, reading replies and pushes alike from Gatling's buffer
+   * of unmatched messages. Gatling drops a message that arrives while a check awaits another one,
+   * so awaiting replies with checks would lose the offers, calls and positions pushed meanwhile.
+   * The reply's timing (send to arrival) is reported under {@code timing}: an error reply or none
+   * within {@link #REPLY_TIMEOUT} fails it, except an error code listed as accepted. Afterwards
+   * {@link #replied} tells whether the expected reply came; it is in the session as {@code reply}.
+   */
+  private ChainBuilder request(String type, String timing, String replyType, Function<String, String> message, Duration look,
+      PushHandler pushes, List<String> acceptedErrors) {
+    return exec(session -> {
+          String id = type + "-" + ThreadLocalRandom.current().nextInt(1 << 30);
+          return session.set(REQUEST_ID, id).set(SENT_AT, System.currentTimeMillis()).remove(REPLY).remove(REPLIED_AT)
+              .set(AWAITED, new Awaited(id, timing, replyType, acceptedErrors));
+        })
+        .exec(ws(type).sendText(message.apply("#{" + REQUEST_ID + "}")))
+        .asLongAs(session -> session.contains(AWAITED) && System.currentTimeMillis() < session.getLong(SENT_AT) + REPLY_TIMEOUT.toMillis())
+        .on(look(look, pushes))
+        .exec(session -> session.contains(AWAITED)
+            ? Timings.fail(session.remove(AWAITED), timing, session.getLong(SENT_AT), System.currentTimeMillis(),
+                "no reply within " + REPLY_TIMEOUT.toSeconds() + " s")
+            : session)
+        .exec(Timings.report());
+  }
+
+  /** Whether the last request got the reply it expected. */
+  private static boolean replied(Session session) {
+    return session.contains(REPLY);
+  }
+
+  /** Waits a little, then reads what arrived: the awaited reply, if any, and pushes. */
+  private ChainBuilder look(Duration interval, PushHandler pushes) {
+    return pause(interval)
+        .exec(ws.processUnmatchedMessages((messages, session) -> read(messages, session, pushes)))
+        .exec(Timings.report());
+  }
+
+  private static Session read(List<WsInboundMessage> messages, Session session, PushHandler pushes) {
+    for (WsInboundMessage inbound : messages) {
+      if (!(inbound instanceof WsInboundMessage.Text text)) {
+        continue;
+      }
+      JsonNode message = parse(text.message());
+      Awaited awaited = session.contains(AWAITED) ? session.get(AWAITED) : null;
+      if (awaited != null && message.path("ref").asText().equals(awaited.id())) {
+        session = reply(session, awaited, message, text.timestamp());
+      } else {
+        session = pushes.handle(message, text.timestamp(), session);
+      }
+    }
+    return session;
+  }
+
+  private static Session reply(Session session, Awaited awaited, JsonNode message, long arrived) {
+    Session answered = session.remove(AWAITED).set(REPLIED_AT, arrived);
+    String type = message.path("type").asText();
+    if (type.equals(awaited.type())) {
+      return Timings.add(answered.set(REPLY, message), awaited.timing(), session.getLong(SENT_AT), arrived);
+    }
+    String code = message.path("code").asText();
+    if (type.equals(Messages.ERROR) && awaited.acceptedErrors().contains(code)) {
+      return Timings.add(answered, awaited.timing(), session.getLong(SENT_AT), arrived);
+    }
+    return Timings.fail(answered, awaited.timing(), session.getLong(SENT_AT), arrived,
+        type.equals(Messages.ERROR) ? "error " + code + ": " + message.path("message").asText() : "unexpected " + type);
+  }
+
+  // ---- visitors: sessions only (hello, heartbeats, resume)
+
+  private ScenarioBuilder visitors() {
+    return scenario("visitors")
         .exec(http("visit").post(Messages.VISITS).check(status().is(201), jsonPath("$.token").saveAs("visitToken")))
         .exec(ws("connect").connect(Messages.WEBSOCKET))
         .exec(ws("citizen hello").sendText(Messages.citizenHello("hello")).await(REPLY_TIMEOUT)
@@ -61,35 +409,26 @@ public class ContactCentreSimulation extends Simulation {
                     .exec(hold(0.5))))
             .orElse(hold(1.0)))
         .exec(ws("leave").close());
-
-    ScenarioBuilder nodeWatch = scenario("node")
-        .during(profile.shift()).on(pace(Duration.ofSeconds(10)).exec(http("node metrics").get("/metrics")
-            .header("Accept", "text/plain")
-            .check(status().is(200),
-                // Micrometer's jvm_memory_used_bytes per heap pool, summed (in-process, the heap is shared with Gatling).
-                regex("jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.Ee+-]+)").findAll()
-                    .transform(pools -> pools.stream().mapToDouble(Double::parseDouble).sum())
-                    .lte(HEAP_LIMIT_BYTES))));
-
-    setUp(
-        citizens.injectOpen(citizenArrivals()),
-        staff("clerks", target.createStaff("clerk", profile.clerks()))
-            .injectOpen(rampUsers(profile.clerks()).during(Duration.ofSeconds(profile.staffSignInSeconds()))),
-        staff("supervisors", target.createStaff("supervisor", profile.supervisors()))
-            .injectOpen(atOnceUsers(profile.supervisors())),
-        nodeWatch.injectOpen(atOnceUsers(1)))
-        .protocols(protocol)
-        .maxDuration(profile.shift().plusMinutes(2))
-        .assertions(assertions());
   }
 
-  @Override
-  public void after() {
-    target.close();
+  /** Stays connected for the given share of the drawn hold time, pinging every heartbeat (or once, in a shorter hold). */
+  private static ChainBuilder hold(double share) {
+    return exec(session -> session.set("holdMillis", (long) (share * session.getLong("holdSeconds") * 1000)))
+        .during(session -> Duration.ofMillis(session.getLong("holdMillis"))).on(heartbeat());
   }
 
-  /** Staff sign in (the session cookie rides on the upgrade), say hello and stay connected for the shift. */
-  private ScenarioBuilder staff(String name, List<Target.Staff> accounts) {
+  private static ChainBuilder heartbeat() {
+    return pace(session -> Duration.ofMillis(Math.max(1, Math.min(HEARTBEAT.toMillis(), session.getLong("holdMillis")))))
+        .exec(session -> session.set("pingId", "ping-" + ThreadLocalRandom.current().nextLong()))
+        .exec(ws("ping").sendText(Messages.request(Messages.PING, "#{pingId}")).await(REPLY_TIMEOUT)
+            .on(ws.checkTextMessage(Messages.PONG).matching(jsonPath("$.ref").isEL("#{pingId}"))
+                .check(jsonPath("$.type").is(Messages.PONG))));
+  }
+
+  // ---- staff and the node
+
+  /** Staff sign in (the session cookie rides on the upgrade), say hello, do their duty, leave. */
+  private ScenarioBuilder staff(String name, List<Target.Staff> accounts, ChainBuilder duty) {
     List<Map<String, Object>> records = accounts.stream()
         .map(staff -> Map.<String, Object>of("username", staff.username(), "password", staff.password())).toList();
     return scenario(name)
@@ -100,26 +439,43 @@ public class ContactCentreSimulation extends Simulation {
         .exec(ws("connect").connect(Messages.WEBSOCKET).header("Cookie", Messages.SESSION_COOKIE + "=#{sessionId}"))
         .exec(ws("staff hello").sendText(Messages.staffHello("hello")).await(REPLY_TIMEOUT)
             .on(sessionStarted("staff welcome", "hello", Messages.WELCOME)))
-        .during(profile.shift()).on(heartbeat())
+        .exec(session -> session.set("shiftEnds", System.currentTimeMillis() + profile.shift().toMillis()))
+        .exec(duty)
         .exec(ws("leave").close());
   }
 
-  /** Stays connected for the given share of the drawn hold time, pinging every heartbeat. */
-  private static ChainBuilder hold(double share) {
-    return during(session -> Duration.ofMillis((long) (share * session.getLong("holdSeconds") * 1000))).on(heartbeat());
+  private ScenarioBuilder nodeWatch() {
+    return scenario("node")
+        .exec(session -> session.set("shiftEnds", System.currentTimeMillis() + profile.shift().toMillis()))
+        .asLongAs(this::onDuty).on(pace(Duration.ofSeconds(5)).exec(http("node metrics").get("/metrics")
+            .header("Accept", "text/plain")
+            .check(status().is(200),
+                // Micrometer's jvm_memory_used_bytes per heap pool, summed (in-process, the heap is shared with Gatling).
+                regex("jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.Ee+-]+)").findAll()
+                    .transform(pools -> pools.stream().mapToDouble(Double::parseDouble).sum())
+                    .lte(HEAP_LIMIT_BYTES))));
   }
 
-  private static ChainBuilder heartbeat() {
-    return pace(HEARTBEAT).exec(session -> session.set("pingId", "ping-" + ThreadLocalRandom.current().nextLong()))
-        .exec(ws("ping").sendText(Messages.request(Messages.PING, "#{pingId}")).await(REPLY_TIMEOUT)
-            .on(ws.checkTextMessage(Messages.PONG).matching(jsonPath("$.ref").isEL("#{pingId}"))
-                .check(jsonPath("$.type").is(Messages.PONG))));
+  /** Until the shift ends, or every citizen of the profile is done (then the visitors' holds are over too). */
+  private boolean onDuty(Session session) {
+    boolean citizensLeft = profile.citizensInjected() == 0 || citizensDone.get() < profile.citizensInjected();
+    return citizensLeft && System.currentTimeMillis() < session.getLong("shiftEnds");
   }
+
+  // ---- shared
 
   /** The reply to hello or resume: the expected type (an error fails the check) and the next resume token. */
   private static WsFrameCheck.Text sessionStarted(String timing, String ref, String type) {
     return ws.checkTextMessage(timing).matching(jsonPath("$.ref").is(ref))
         .check(jsonPath("$.type").is(type), jsonPath("$.resumeToken").saveAs("resumeToken"));
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Handle time: the profile's minimum plus an exponential tail with the profile's mean, cut at four means. */
@@ -129,24 +485,46 @@ public class ContactCentreSimulation extends Simulation {
   }
 
   private OpenInjectionStep[] citizenArrivals() {
-    Duration ramp = Duration.ofSeconds(profile.rampSeconds());
-    Duration steady = Duration.ofSeconds(profile.steadySeconds());
+    Duration ramp = Duration.ofSeconds(Math.max(1, profile.rampSeconds()));
+    Duration steady = Duration.ofSeconds(Math.max(1, profile.steadySeconds()));
+    OpenInjectionStep signIn = nothingFor(Duration.ofSeconds(profile.staffSignInSeconds()));
     return switch (profile.name()) {
-      case "soak" -> new OpenInjectionStep[] {nothingFor(Duration.ofSeconds(profile.staffSignInSeconds())),
-          constantUsersPerSec(profile.arrivalsPerSecond()).during(steady)};
-      case "spike" -> new OpenInjectionStep[] {nothingFor(Duration.ofSeconds(profile.staffSignInSeconds())),
+      case "soak", "routing" -> new OpenInjectionStep[] {signIn, constantUsersPerSec(profile.arrivalsPerSecond()).during(steady)};
+      case "spike" -> new OpenInjectionStep[] {signIn,
           constantUsersPerSec(profile.arrivalsPerSecond()).during(steady),
           rampUsers(profile.citizens()).during(ramp),
           constantUsersPerSec(profile.arrivalsPerSecond()).during(steady)};
-      default -> new OpenInjectionStep[] {nothingFor(Duration.ofSeconds(profile.staffSignInSeconds())),
-          rampUsers(profile.citizens()).during(ramp)};
+      default -> new OpenInjectionStep[] {signIn, rampUsers(profile.citizens()).during(ramp)};
     };
   }
 
   private Assertion[] assertions() {
-    Assertion noErrors = global().failedRequests().percent().is(0.0);
-    return Stream.concat(Stream.of(noErrors),
-            ACKNOWLEDGEMENTS.stream().map(name -> details(name).responseTime().percentile(99.0).lt(profile.ackP99Millis())))
-        .toArray(Assertion[]::new);
+    List<Assertion> assertions = new ArrayList<>();
+    assertions.add(global().failedRequests().percent().is(0.0));
+    Function<String, Assertion> ack = name -> details(name).responseTime().percentile(99.0).lt(profile.ackP99Millis());
+    assertions.add(ack.apply("visit"));
+    assertions.add(ack.apply("citizen welcome"));
+    if (profile.visitors() > 0) {
+      assertions.add(ack.apply("pong"));
+    }
+    if (profile.clerks() + profile.supervisors() > 0) {
+      assertions.add(ack.apply("staff welcome"));
+    }
+    if (profile.citizensInjected() > 0) {
+      assertions.add(ack.apply("queue.joined"));
+    }
+    if (profile.citizensInjected() > 0 && profile.clerks() > 0) {
+      // Every flow happened at least once: calls were offered, taken, confirmed and ended.
+      for (String flow : List.of("enqueue-to-offer", Messages.OFFER_ACCEPTED, Messages.CASE_CONFIRMED, Messages.CALL_ENDED)) {
+        assertions.add(details(flow).allRequests().count().gt(0L));
+      }
+    }
+    if (profile.offerP99Millis() > 0 && profile.clerks() > 0) {
+      assertions.add(details("enqueue-to-offer").responseTime().percentile(99.0).lt(profile.offerP99Millis()));
+    }
+    if (profile.supervisors() > 0 && profile.clerks() > 0) {
+      assertions.add(details("wallboard update delay").responseTime().percentile(99.0).lt(profile.wallboardP99Millis()));
+    }
+    return assertions.toArray(Assertion[]::new);
   }
 }

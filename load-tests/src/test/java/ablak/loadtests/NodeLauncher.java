@@ -1,5 +1,6 @@
 package ablak.loadtests;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,14 +13,14 @@ public final class NodeLauncher {
   private NodeLauncher() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Target target = Target.startInProcess();
+    Target target = Target.startInProcess(Map.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       target.close();
       stopped.countDown();
     }));
     System.out.println("-Dablak.url=" + target.baseUrl() + " -Dablak.admin.username=" + target.adminUsername()
-        + " -Dablak.admin.password=" + target.adminPassword());
+        + " -Dablak.admin.password=" + target.adminPassword() + " -Dablak.database.url=" + target.databaseUrl());
     System.out.flush();
     stopped.await();
   }
