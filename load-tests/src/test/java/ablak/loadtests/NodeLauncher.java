@@ -20,7 +20,7 @@ public final class NodeLauncher {
       stopped.countDown();
     }));
     System.out.println("-Dablak.url=" + target.baseUrl() + " -Dablak.admin.username=" + target.adminUsername()
-        + " -Dablak.admin.password=" + target.adminPassword() + " -Dablak.database.url=" + target.databaseUrl());
+        + " -Dablak.admin.password=" + target.adminPassword());
     System.out.flush();
     stopped.await();
   }
