@@ -26,7 +26,10 @@ class ParticipantChurnTest {
     @Test
     void joiningAndLeavingHundredsOfParticipantsLeavesNothingBehind() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (Sfu sfu = Sfu.start(MediaSettings.loopback(), registry);
+        // Connected peers go quiet while the rest of their round connects, which takes longer than the
+        // default idle timeout on a loaded machine: the test is about what leaving leaves behind.
+        MediaSettings settings = MediaSettings.loopback().withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5));
+        try (Sfu sfu = Sfu.start(settings, registry);
              PeerNetwork network = new PeerNetwork()) {
             ExecutorService clients = Executors.newFixedThreadPool(8);
             churn(sfu, network, clients, 0);
