@@ -18,6 +18,7 @@ import ablak.signaling.call.CallRecorder;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
 import ablak.signaling.call.MediaTokens;
+import ablak.signaling.queue.CallbackScheduler;
 import ablak.signaling.queue.Contacts;
 import ablak.signaling.queue.QueueMessages;
 import ablak.signaling.queue.Wallboard;
@@ -238,6 +239,9 @@ public final class AblakServer implements AutoCloseable {
     ProactiveSettings proactiveSettings = settings.proactive().bookingUrl().isEmpty()
         ? settings.proactive().withBookingUrl(baseUrl + "/appointments/")
         : settings.proactive();
+    if (proactiveSettings.citizenUrl().isEmpty()) {
+      proactiveSettings = proactiveSettings.withCitizenUrl(baseUrl + "/citizen/");
+    }
     Proactive proactive = new Proactive(vertx, pool, proactiveSettings, clock, "node-" + UUID.randomUUID(), meters,
         SigningKey.derive(signingKey, "appointment links"));
     proactive.start();
@@ -259,8 +263,10 @@ public final class AblakServer implements AutoCloseable {
     PositionTracker positions = onContext(queueContext, () -> new PositionTracker(vertx, engine, queueEvents));
     resources.add(0, positions);
     QueueMessages queueMessages = onContext(queueContext, () -> new QueueMessages(vertx, queueContext, engine, queueEvents, positions,
-        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), redis, settings.stores().redisKeyPrefix(),
+        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), proactive.callbacks(), redis, settings.stores().redisKeyPrefix(),
         Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
+    CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
+    resources.add(0, callbackScheduler);
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
         new CaseMessages(cases, connections),

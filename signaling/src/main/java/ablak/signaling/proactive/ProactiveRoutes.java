@@ -390,6 +390,9 @@ public final class ProactiveRoutes implements RouteGroup {
       case OUTSIDE_APPOINTMENT_TIME -> new ClientError("outside_appointment_time", 409, refused.getMessage());
       case SHIFT_NOT_FOUND -> new ClientError("shift_not_found", 404, refused.getMessage());
       case SHIFT_HAS_BOOKINGS -> new ClientError("shift_has_bookings", 409, refused.getMessage());
+      case CALLBACK_NOT_FOUND -> new ClientError("unknown_callback", 404, refused.getMessage());
+      case CALLBACK_CLOSED -> new ClientError("callback_closed", 409, refused.getMessage());
+      case CALLBACK_UNAVAILABLE -> new ClientError("callback_unavailable", 501, refused.getMessage());
     };
   }
 }
