@@ -271,7 +271,7 @@ public final class AblakServer implements AutoCloseable {
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
         new CaseMessages(cases, connections),
         queueMessages,
-        new CallMessages(calls, push),
+        new CallMessages(calls, push, accounts, engine),
         wallboard);
     messageGroups.forEach(group -> group.register(messages));
 

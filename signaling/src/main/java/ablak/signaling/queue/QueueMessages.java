@@ -351,7 +351,19 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     Principal clerk = context.principal();
     OfferId offer = OfferId.parse(m.offerId());
     return engine.accept(clerk.userId(), offer.contactId(), offer.seq())
-        .compose(accepted -> contacts.get(offer.contactId()))
+        .compose(accepted -> calls.store().callOfInvite(offer.contactId()))
+        .compose(invitedTo -> {
+          if (invitedTo != null) {
+            ringing.remove(offer.contactId());
+            return calls.interpreterAccepted(offer.contactId(), clerk);
+          }
+          return acceptCitizen(clerk, offer);
+        })
+        .map(call -> Outbound.of("queue.offer.accepted", new JsonObject().put("offerId", m.offerId()).put("callId", call.callId())));
+  }
+
+  private Future<ablak.signaling.call.CallStore.Call> acceptCitizen(Principal clerk, OfferId offer) {
+    return contacts.get(offer.contactId())
         .compose(contact -> {
           Ringing rang = ringing.remove(offer.contactId());
           String queue = rang != null ? rang.queue() : contact.caseTypeId();
@@ -362,8 +374,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
                 .eventually(() -> contacts.remove(contact.contactId(), contact.citizenId()))
                 .compose(x -> Future.failedFuture(e));
           });
-        })
-        .map(call -> Outbound.of("queue.offer.accepted", new JsonObject().put("offerId", m.offerId()).put("callId", call.callId())));
+        });
   }
 
   private Future<Outbound> decline(MessageContext context, OfferAnswer m) {
@@ -419,12 +430,17 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     String offerId = new OfferId(event.contactId(), Long.parseLong(event.data1())).wire();
     ringing.put(event.contactId(), new Ringing(event.clerkId(), offerId, event.queue()));
     long ringMillis = Math.max(0, Long.parseLong(event.data2()) - clock.millis());
+    if (Calls.INTERPRETER_KINDS.contains(event.queue())) {
+      offerInterpreter(event, offerId, ringMillis);
+      return;
+    }
     contacts.get(event.contactId()).onSuccess(contact -> {
       if (contact == null) {
         return;
       }
       connections.toUser(event.clerkId(), Outbound.of("queue.offer", new JsonObject()
           .put("offerId", offerId)
+          .put("kind", "citizen")
           .put("contactId", contact.contactId())
           .put("caseTypeId", contact.caseTypeId())
           .put("caseTypeName", caseTypeName(contact.caseTypeId(), contact.language()))
@@ -432,6 +448,26 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
           .put("waitedSeconds", Long.parseLong(event.data3()) / 1000)
           .put("ringSeconds", (ringMillis + 999) / 1000)));
     });
+  }
+
+  /** An interpreter request rings: the offer names the kind, the language to interpret and the call. */
+  private void offerInterpreter(QueueEvent event, String offerId, long ringMillis) {
+    calls.store().callOfInvite(event.contactId()).compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
+        .onSuccess(call -> {
+          if (call == null) {
+            return;
+          }
+          connections.toUser(event.clerkId(), Outbound.of("queue.offer", new JsonObject()
+              .put("offerId", offerId)
+              .put("kind", event.queue())
+              .put("callId", call.callId())
+              .put("contactId", event.contactId())
+              .put("caseTypeId", call.caseTypeId())
+              .put("caseTypeName", caseTypeName(call.caseTypeId(), call.language()))
+              .put("language", call.invite() != null ? call.invite().language() : call.language())
+              .put("waitedSeconds", Long.parseLong(event.data3()) / 1000)
+              .put("ringSeconds", (ringMillis + 999) / 1000)));
+        });
   }
 
   private void revoke(QueueEvent event, String reason) {
@@ -490,6 +526,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     Future<Void> callEnded = calls.store().callOf(user.userId())
         .compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
         .compose(call -> call == null ? Future.succeededFuture()
+            : call.isInterpreter(user.userId()) ? calls.releaseThirdParty(call, "interpreter_lost").mapEmpty()
             : calls.end(call, user.role() == Role.CITIZEN ? "citizen_lost" : "clerk_lost").mapEmpty());
     if (user.role() == Role.CITIZEN) {
       callEnded.compose(v -> contacts.contactOf(user.userId())).compose(contactId -> contactId == null ? Future.succeededFuture()
