@@ -53,6 +53,10 @@ public final class Proactive {
     this.appointments = new Appointments(pool, templates, settings, clock, new ManageTokens(linkKey));
   }
 
+  public ProactiveSettings settings() {
+    return settings;
+  }
+
   public DocumentRegistry registry() {
     return registry;
   }

@@ -127,7 +127,7 @@ public final class Callbacks {
   }
 
   /**
-   * E-mails the citizen the link back, {@code <rejoinUrl>?callback=<id>&token=<token>}, if no node
+   * E-mails the citizen the link back, {@code <rejoinUrl>?callback=<id>&token=<token>&lang=<language>}, if no node
    * has done so; true when this call sent it. A failed send returns the call-back to waiting (the
    * next run tries again) or, when the address is refused for good, closes it as undeliverable.
    */
@@ -140,7 +140,7 @@ public final class Callbacks {
         return Future.succeededFuture(false);
       }
       Callback callback = callback(rows.iterator().next());
-      String link = rejoinUrl + "?callback=" + callback.id() + "&token=" + token;
+      String link = rejoinUrl + "?callback=" + callback.id() + "&token=" + token + "&lang=" + callback.language();
       String language = templates.hasLanguage(callback.language()) ? callback.language() : "en";
       Templates.Rendered rendered = templates.render("callback_due", language, Map.of(
           "rejoin_link", link, "grace_minutes", String.valueOf(settings.callbackGraceMinutes())));
