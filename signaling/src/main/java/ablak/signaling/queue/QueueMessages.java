@@ -278,8 +278,10 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
             if (placed.getKey().get(0) < 1) {
               return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "only a citizen still waiting can be called back"));
             }
+            // A contact saved before places were recorded has none: it keeps the place it would get now.
+            Instant place = contact.orderedAt().equals(Instant.EPOCH) ? clock.instant() : contact.orderedAt();
             return callbacks.create(new NewCallback(contact.caseTypeId(), contact.language(), contact.caseId(), contact.caseToken(),
-                    contact.orderedAt(), email))
+                    place, email))
                 .recover(e -> Future.failedFuture(e instanceof ProactiveError error ? callbackError(error) : e))
                 .compose(callback -> engine.cancel(contact.contactId())
                     .recover(e -> callbacks.discard(callback.id()).transform(gone -> Future.failedFuture(
