@@ -333,6 +333,19 @@ function waitingScreen(): HTMLElement {
   }));
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   const longWait = h('div', { class: 'inset', id: 'long-wait', hidden: true }, text('p', 'waiting.longWait'), appointmentLink());
+  const email = h('input', { id: 'callback-email', class: 'input input--medium', type: 'email', autocomplete: 'email', spellcheck: false });
+  const emailField = field(email, t('waiting.callbackEmail'), t('waiting.callbackHint'));
+  const callback = dialog('waiting.callbackTitle', { onCancel: () => callback.close() });
+  callback.body.append(emailField.element, h('div', { class: 'actions' },
+    button('waiting.callbackConfirm', () => {
+      const address = email.value.trim();
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) { emailField.setError(t('waiting.callbackInvalid')); email.focus(); return; }
+      emailField.setError(null);
+      void connection.request(Message.queueLeave, { callback: { email: address } })
+        .then(() => { visit.callbackEmail = address; callback.close(); connection.stop(); go('callback'); })
+        .catch((error: ProtocolError) => { emailField.setError(t(CALLBACK_REFUSALS[error.code] ?? 'waiting.callbackFailed')); email.focus(); });
+    }), button('waiting.stay', () => callback.close(), 'secondary')));
+  const callbackButton = button('waiting.callback', () => callback.open(), 'secondary', { hidden: !visit.callbackAvailable });
   const update = () => {
     callbackButton.hidden = !visit.callbackAvailable;
     position.textContent = visit.position === null ? '–' : String(visit.position);
@@ -360,19 +373,6 @@ function waitingScreen(): HTMLElement {
     button('waiting.leaveConfirm', () => { void connection.request(Message.queueLeave).catch(() => undefined); leave.close(); resetVisit(); }, 'warning'),
     button('waiting.stay', () => leave.close(), 'secondary')));
 
-  const email = h('input', { id: 'callback-email', class: 'input input--medium', type: 'email', autocomplete: 'email', spellcheck: false });
-  const emailField = field(email, t('waiting.callbackEmail'), t('waiting.callbackHint'));
-  const callback = dialog('waiting.callbackTitle', { onCancel: () => callback.close() });
-  callback.body.append(emailField.element, h('div', { class: 'actions' },
-    button('waiting.callbackConfirm', () => {
-      const address = email.value.trim();
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) { emailField.setError(t('waiting.callbackInvalid')); email.focus(); return; }
-      emailField.setError(null);
-      void connection.request(Message.queueLeave, { callback: { email: address } })
-        .then(() => { visit.callbackEmail = address; callback.close(); connection.stop(); go('callback'); })
-        .catch((error: ProtocolError) => { emailField.setError(t(CALLBACK_REFUSALS[error.code] ?? 'waiting.callbackFailed')); email.focus(); });
-    }), button('waiting.stay', () => callback.close(), 'secondary')));
-  const callbackButton = button('waiting.callback', () => callback.open(), 'secondary', { hidden: !visit.callbackAvailable });
   cleanup.push(() => { leave.element.remove(); callback.element.remove(); });
 
   return h('section', { class: 'screen' },

@@ -249,29 +249,33 @@ class CitizenAppTest extends BrowserTest {
                 .hasText("Ezt a visszahívási linket már felhasználták, vagy lejárt. Kérjük, kezdje újra, és álljon be a sorba.");
     }
 
-    @Test
-    void theAppointmentLinkStartsTheDraftAndJoinsForTheBookingAndRefusalsAreSaidPlainly() {
-        Page page = newPage(true);
-        java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>("outside_appointment_time");
+    private static final String APPOINTMENT_LINK =
+            "/citizen/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1&caseType=passport-renewal&lang=en";
+
+    /** Opens the booking page's join link in a new page whose server answers queue.join with the refusal (or joins, for null). */
+    private ScriptedControlServer joinFromAppointmentLink(Page page, String refusal) {
         ScriptedControlServer control = new ScriptedControlServer().install(page)
-                .reply("queue.join", request -> refusal.get() != null
-                        ? message("error").put("code", refusal.get()).put("message", "refused")
+                .reply("queue.join", request -> refusal != null
+                        ? message("error").put("code", refusal).put("message", "refused")
                         : message("queue.joined").put("contactId", "contact-3").put("queueId", "passport-renewal").put("position", 1)
                                 .put("estimatedWaitSeconds", 0).put("callbackAvailable", false));
-        String link = "/citizen/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1&caseType=passport-renewal&lang=en";
-        page.navigate(server.url(link));
-
+        page.navigate(server.url(APPOINTMENT_LINK));
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Check your camera, microphone and speaker"))).isVisible();
         assertThat(page.locator("body[data-devices='ready']")).isAttached();
         CitizenSteps.click(page, "Continue");
         page.getByLabel("I agree that my data is used to handle my case").check();
         page.getByLabel("I agree that the call is recorded").check();
         CitizenSteps.click(page, "Agree and join the queue");
+        return control;
+    }
 
-        assertThat(page.locator("#join-problem")).hasText(
-                "It is not time for your appointment yet, or it is over. You can join from a few minutes before the booked time until its end.");
-        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open your appointment")))
-                .hasAttribute("href", "/appointments/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1");
+    @Test
+    void theAppointmentLinkStartsTheDraftAndJoinsForTheBooking() {
+        Page page = newPage(true);
+        ScriptedControlServer control = joinFromAppointmentLink(page, null);
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You are in the queue"))).isVisible();
+        assertThat(page.locator("#queue-position")).hasText("1");
         JsonNode join = control.last("queue.join");
         assertThat(join.path("appointmentId").asText()).isEqualTo("5d6f0c1e-8a3b-4c2d-9e7f-102938475601");
         assertThat(join.path("appointmentToken").asText()).isEqualTo("manage-token-1");
@@ -279,23 +283,21 @@ class CitizenAppTest extends BrowserTest {
         assertThat(join.path("language").asText()).isEqualTo("en");
         assertThat(join.path("caseId").asText()).isEqualTo("case-1");
         assertThat(parse(server.lastCaseRequest).path("caseType").asText()).isEqualTo("passport-renewal");
+        assertNoConsoleErrors();
+    }
 
-        refusal.set("appointment_closed");
-        page.navigate(server.url(link));
-        CitizenSteps.click(page, "Continue");
-        page.getByLabel("I agree that my data is used to handle my case").check();
-        page.getByLabel("I agree that the call is recorded").check();
-        CitizenSteps.click(page, "Agree and join the queue");
-        assertThat(page.locator("#join-problem")).hasText("This appointment was cancelled or missed. You can book a new one.");
+    @Test
+    void anAppointmentThatCannotBeJoinedNowIsSaidPlainly() {
+        Page early = newPage(true);
+        joinFromAppointmentLink(early, "outside_appointment_time");
+        assertThat(early.locator("#join-problem")).hasText(
+                "It is not time for your appointment yet, or it is over. You can join from a few minutes before the booked time until its end.");
+        assertThat(early.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open your appointment")))
+                .hasAttribute("href", "/appointments/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1");
 
-        refusal.set(null);
-        page.navigate(server.url(link));
-        CitizenSteps.click(page, "Continue");
-        page.getByLabel("I agree that my data is used to handle my case").check();
-        page.getByLabel("I agree that the call is recorded").check();
-        CitizenSteps.click(page, "Agree and join the queue");
-        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You are in the queue"))).isVisible();
-        assertThat(page.locator("#queue-position")).hasText("1");
+        Page closed = newPage(true);
+        joinFromAppointmentLink(closed, "appointment_closed");
+        assertThat(closed.locator("#join-problem")).hasText("This appointment was cancelled or missed. You can book a new one.");
     }
 
     @Test

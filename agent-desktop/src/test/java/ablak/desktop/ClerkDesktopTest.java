@@ -190,6 +190,8 @@ class ClerkDesktopTest extends BrowserTest {
                 {"type":"call.started","callId":"call-1","caseId":"case-1","role":"clerk","recording":false,"videoIdentification":false,
                  "caseTypeId":"address-registration","formVersion":2,"language":"hu",
                  "media":{"whipUrl":"%s","token":"media-token-clerk"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
         page.waitForCondition(() -> citizen.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
         assertThat(page.locator("#third-video")).isHidden();
 
@@ -240,6 +242,8 @@ class ClerkDesktopTest extends BrowserTest {
                  "media":{"whipUrl":"%s","token":"media-token-interpreter"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Tolmácsolás egy hívásban"))).isVisible();
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
         page.waitForCondition(() -> call.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
         assertThat(call.requests.get(0)).containsEntry("authorization", "Bearer media-token-interpreter");
         assertThat(control.hasReceived("case.watch")).as("an interpreter reads no case").isFalse();
