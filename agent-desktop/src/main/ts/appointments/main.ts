@@ -1,12 +1,15 @@
 // The booking page for video appointments (REST: docs/openapi.yaml, tag proactive).
 // ?caseType=<id>&lang=<hu|en> books a time; ?appointment=<id>&token=<manage token> (the link in the
-// confirmation e-mail) shows the appointment and moves or cancels it.
+// confirmation e-mail) shows the appointment and moves or cancels it. From joinFrom (proactive.joinEarlyMinutes
+// before the start) until the end, both views link to the citizen app, which joins the queue for the appointment.
 
 import { byId, h, replaceChildren, uniqueId } from '../shared/dom.js';
 import { asLang, dayAndTime, day, lang, loadTexts, t, time, type Lang } from './texts.js';
 
 interface Slot { id: number; caseType: string; language: string; startsAt: string; endsAt: string; free: number }
-interface Appointment { id: string; caseType: string; language: string; startsAt: string; endsAt: string; status: string; name: string; email: string }
+interface Appointment {
+  id: string; caseType: string; language: string; startsAt: string; endsAt: string; status: string; name: string; email: string; joinFrom: string;
+}
 interface Booked { appointment: Appointment; manageToken: string; manageUrl: string; confirmationEmail: 'queued' | 'disabled' }
 
 class ApiError extends Error {
@@ -219,6 +222,30 @@ async function bookScreen(message: string | null = null): Promise<void> {
     problems, form);
 }
 
+/** The citizen app's link for this appointment: device check, consent, then the queue at the booked place. */
+function joinUrl(appointment: Appointment, token: string): string {
+  return `/citizen/?${new URLSearchParams({ appointment: appointment.id, token, caseType: appointment.caseType, lang: appointment.language })}`;
+}
+
+let joinTimer = 0;
+
+/** "Join your video appointment" while it can be joined; before that, from when; nothing once it is over or closed. */
+function joinSection(appointment: Appointment, token: string): HTMLElement | null {
+  window.clearTimeout(joinTimer);
+  const now = Date.now();
+  const opens = Date.parse(appointment.joinFrom);
+  const ends = Date.parse(appointment.endsAt);
+  if (!['booked', 'joined'].includes(appointment.status) || now >= ends) return null;
+  if (now < opens) {
+    // Shown by itself when the time comes, for a page left open (timers beyond a day are not worth keeping).
+    if (opens - now < 86_400_000) joinTimer = window.setTimeout(() => void redraw(), opens - now + 500);
+    return h('p', { class: 'inset', id: 'join-later' }, t('join.later', { time: time(appointment.joinFrom) }));
+  }
+  return h('div', { class: 'panel panel--tinted', id: 'join' },
+    h('p', {}, t('join.now')),
+    h('a', { class: 'button button--primary', href: joinUrl(appointment, token) }, t('join.link')));
+}
+
 function bookedScreen(booked: Booked, service: string): void {
   redraw = async () => bookedScreen(booked, service);
   const { appointment } = booked;
@@ -227,6 +254,7 @@ function bookedScreen(booked: Booked, service: string): void {
       h('p', { class: 'confirmation__label' }, t('booked.when')),
       h('p', { class: 'confirmation__number', id: 'booked-time' }, dayAndTime(appointment.startsAt, appointment.endsAt))),
     summary(appointment, service),
+    joinSection(appointment, booked.manageToken),
     h('p', {}, booked.confirmationEmail === 'queued' ? t('booked.emailQueued', { email: appointment.email }) : t('booked.emailDisabled')),
     h('p', {}, h('a', { href: booked.manageUrl }, t('booked.manage'))));
   announce(t('booked.title'));
@@ -251,7 +279,7 @@ async function manageScreen(headingText: string = t('manage.title'), message: st
     : null;
   show(heading(headingText),
     message ? h('div', { class: 'notice notice--error', role: 'alert' }, h('p', {}, message)) : null,
-    summary(appointment, service), actions);
+    summary(appointment, service), joinSection(appointment, manageToken ?? ''), actions);
 }
 
 async function rescheduleScreen(appointment: Appointment, service: string): Promise<void> {

@@ -1,6 +1,9 @@
 // The citizen app: language → life event → service → questions → devices → consent → queue → call
 // → summary → case number. With ?kiosk=1 it runs as an office kiosk: full screen, larger targets,
 // and everything is wiped after each visitor or after inactivity, behind a privacy screen.
+// Two links skip the questions, as the case or the booking already exists: ?callback=<id>&token=<t> (the
+// call-back e-mail: back to the kept place) and ?appointment=<id>&token=<t>&caseType=<id>&lang=<l> (the booking
+// page's join link). Both go through the device check and consent, then join the queue.
 
 import { byId, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
@@ -32,6 +35,25 @@ interface Visit {
   call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[] } | null;
   recording: boolean;
   caseNumber: string | null;
+  /** Whether the server can e-mail this visitor when their turn comes (queue.joined callbackAvailable). */
+  callbackAvailable: boolean;
+  callbackEmail: string | null;
+  /** The link this visit came from, if any; used for the first join only. */
+  link: Link | null;
+}
+
+type Link = { kind: 'callback' | 'appointment'; id: string; token: string; caseTypeId: string | null };
+
+/** The call-back or appointment link in the address, if this page was opened from one. */
+function linkFromAddress(): Link | null {
+  const query = new URLSearchParams(location.search);
+  const token = query.get('token');
+  const callback = query.get('callback');
+  const appointment = query.get('appointment');
+  if (!token) return null;
+  if (callback) return { kind: 'callback', id: callback, token, caseTypeId: null };
+  if (appointment && query.get('caseType')) return { kind: 'appointment', id: appointment, token, caseTypeId: query.get('caseType') };
+  return null;
 }
 
 const kiosk = new URLSearchParams(location.search).get('kiosk') === '1';
@@ -39,12 +61,13 @@ const STEPS: Screen[] = ['events', 'questions', 'devices', 'consent', 'waiting']
 /** From this estimated wait on, the waiting screen offers an appointment instead. */
 const LONG_WAIT_SECONDS = 30 * 60;
 
-const fresh = (): Visit => ({
+const fresh = (link: Link | null = null): Visit => ({
   screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
   stream: null, started: null, position: null, estimatedWaitSeconds: null, nextOpening: null, call: null, recording: false, caseNumber: null,
+  callbackAvailable: false, callbackEmail: null, link,
 });
 
-let visit = fresh();
+let visit = fresh(kiosk ? null : linkFromAddress());
 let catalogue: Catalogue | null = null;
 let cleanup: Array<() => void> = [];
 let token: string | null = null;
@@ -256,7 +279,7 @@ function devicesScreen(): HTMLElement {
   };
   void check();
   return h('section', { class: 'screen' },
-    back('questions'), steps('devices'),
+    visit.link ? null : back('questions'), steps('devices'),
     heading('devices.title'),
     text('p', 'devices.lead', { class: 'lead' }),
     problem,
@@ -310,7 +333,21 @@ function waitingScreen(): HTMLElement {
   }));
   const problem = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   const longWait = h('div', { class: 'inset', id: 'long-wait', hidden: true }, text('p', 'waiting.longWait'), appointmentLink());
+  const email = h('input', { id: 'callback-email', class: 'input input--medium', type: 'email', autocomplete: 'email', spellcheck: false });
+  const emailField = field(email, t('waiting.callbackEmail'), t('waiting.callbackHint'));
+  const callback = dialog('waiting.callbackTitle', { onCancel: () => callback.close() });
+  callback.body.append(emailField.element, h('div', { class: 'actions' },
+    button('waiting.callbackConfirm', () => {
+      const address = email.value.trim();
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) { emailField.setError(t('waiting.callbackInvalid')); email.focus(); return; }
+      emailField.setError(null);
+      void connection.request(Message.queueLeave, { callback: { email: address } })
+        .then(() => { visit.callbackEmail = address; callback.close(); connection.stop(); go('callback'); })
+        .catch((error: ProtocolError) => { emailField.setError(t(CALLBACK_REFUSALS[error.code] ?? 'waiting.callbackFailed')); email.focus(); });
+    }), button('waiting.stay', () => callback.close(), 'secondary')));
+  const callbackButton = button('waiting.callback', () => callback.open(), 'secondary', { hidden: !visit.callbackAvailable });
   const update = () => {
+    callbackButton.hidden = !visit.callbackAvailable;
     position.textContent = visit.position === null ? '–' : String(visit.position);
     wait.textContent = visit.estimatedWaitSeconds === null ? t('waiting.unknown') : t('waiting.minutes', { minutes: Math.max(1, Math.round(visit.estimatedWaitSeconds / 60)) });
     longWait.hidden = (visit.estimatedWaitSeconds ?? 0) < LONG_WAIT_SECONDS;
@@ -322,7 +359,12 @@ function waitingScreen(): HTMLElement {
       go('closed');
       return;
     }
-    problem.replaceChildren(h('p', {}, t('waiting.joinFailed')));
+    const key = error instanceof ProtocolError ? JOIN_REFUSALS[error.code] ?? 'waiting.joinFailed' : 'waiting.joinFailed';
+    const link = visit.link;
+    problem.replaceChildren(h('p', { id: 'join-problem' }, t(key)),
+      link?.kind === 'appointment' && key !== 'waiting.joinFailed'
+        ? h('p', {}, h('a', { href: `${Rest.appointments}?${new URLSearchParams({ appointment: link.id, token: link.token })}` }, t('waiting.appointmentManage')))
+        : '');
     problem.hidden = false;
   });
 
@@ -331,15 +373,6 @@ function waitingScreen(): HTMLElement {
     button('waiting.leaveConfirm', () => { void connection.request(Message.queueLeave).catch(() => undefined); leave.close(); resetVisit(); }, 'warning'),
     button('waiting.stay', () => leave.close(), 'secondary')));
 
-  const phone = h('input', { id: 'callback-phone', class: 'input input--medium', type: 'tel', autocomplete: 'tel', inputmode: 'tel' });
-  const phoneField = field(phone, t('waiting.callbackPhone'), t('waiting.callbackHint'));
-  const callback = dialog('waiting.callbackTitle', { onCancel: () => callback.close() });
-  callback.body.append(phoneField.element, h('div', { class: 'actions' },
-    button('waiting.callbackConfirm', () => {
-      if (!/^\+?[0-9 ()-]{8,20}$/.test(phone.value.trim())) { phoneField.setError(t('waiting.callbackInvalid')); phone.focus(); return; }
-      void connection.request(Message.queueLeave, { callback: { phone: phone.value.trim() } }).then(() => { callback.close(); go('callback'); })
-        .catch((error: ProtocolError) => phoneField.setError(t(error.code === 'callback_unavailable' ? 'waiting.callbackUnavailable' : 'waiting.callbackFailed')));
-    }), button('waiting.stay', () => callback.close(), 'secondary')));
   cleanup.push(() => { leave.element.remove(); callback.element.remove(); });
 
   return h('section', { class: 'screen' },
@@ -353,22 +386,53 @@ function waitingScreen(): HTMLElement {
     h('p', { class: 'hint' }, t('waiting.keepOpen')),
     longWait,
     h('div', { class: 'actions' },
-      button('waiting.callback', () => callback.open(), 'secondary'),
+      callbackButton,
       button('waiting.leave', () => leave.open(), 'quiet')));
 }
 
-/** Starts the draft from the answers (once per set of answers), then takes a place in the queue. */
+/** What the app tells the citizen when the server refuses a join (docs/protocol.md, queue.join). */
+const JOIN_REFUSALS: Record<string, string> = {
+  unknown_callback: 'waiting.rejoinUnknown',
+  callback_closed: 'waiting.rejoinClosed',
+  outside_appointment_time: 'waiting.appointmentEarly',
+  appointment_closed: 'waiting.appointmentClosed',
+  unknown_appointment: 'waiting.appointmentUnknown',
+};
+
+/** ... and when it refuses to keep the place for a call-back. */
+const CALLBACK_REFUSALS: Record<string, string> = {
+  callback_unavailable: 'waiting.callbackUnavailable',
+  invalid_state: 'waiting.callbackNotWaiting',
+  invalid_message: 'waiting.callbackInvalid',
+};
+
+/**
+ * Takes a place in the queue: back at the kept place from a call-back link (the server gives the case
+ * back), or with a new draft from the answers (once per set of answers), for a booked appointment if
+ * the visit came from its link.
+ */
 async function joinQueue(): Promise<void> {
-  const caseType = visit.caseType!;
-  visit.started ??= await startCase(await visitToken(), caseType.id, language(), visit.answers);
+  const link = visit.link;
+  let request: Record<string, unknown>;
+  if (link?.kind === 'callback') {
+    request = { callbackId: link.id, callbackToken: link.token };
+  } else {
+    const caseType = visit.caseType!;
+    visit.started ??= await startCase(await visitToken(), caseType.id, language(), visit.answers);
+    request = {
+      caseTypeId: caseType.id, language: language(), caseId: visit.started.caseId, caseToken: visit.started.caseToken,
+      ...(link?.kind === 'appointment' ? { appointmentId: link.id, appointmentToken: link.token } : {}),
+    };
+  }
   connection.start();
   try {
-    const joined = await connection.request(Message.queueJoin, {
-      caseTypeId: caseType.id, language: language(), caseId: visit.started.caseId, caseToken: visit.started.caseToken,
-      kiosk, consent: { recording: true },
-    });
+    const joined = await connection.request(Message.queueJoin, { ...request, kiosk, consent: { recording: true } });
+    if (link?.kind === 'callback') {
+      visit.started = { caseId: String(joined.caseId), caseToken: String(joined.caseToken), version: 0 };
+    }
     visit.position = Number(joined.position);
     visit.estimatedWaitSeconds = waitSeconds(joined.estimatedWaitSeconds);
+    visit.callbackAvailable = joined.callbackAvailable === true;
   } catch (error) {
     // After a reload of this screen the place is still ours; the next queue.position tells where.
     if (!(error instanceof ProtocolError && error.code === ErrorCode.alreadyQueued)) throw error;
@@ -399,7 +463,8 @@ function closedScreen(): HTMLElement {
 
 function callbackScreen(): HTMLElement {
   return h('section', { class: 'screen screen--narrow' },
-    h('div', { class: 'panel panel--success' }, heading('callback.title'), text('p', 'callback.body', { class: 'lead' })),
+    h('div', { class: 'panel panel--success' }, heading('callback.title'),
+      h('p', { class: 'lead', id: 'callback-confirmation' }, t('callback.body', { email: visit.callbackEmail ?? '' }))),
     h('div', { class: 'actions' }, button('done.finish', () => resetVisit(), 'secondary')));
 }
 
@@ -407,16 +472,23 @@ function callScreen(): HTMLElement {
   const { callId, media: grant, iceServers } = visit.call!;
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
+  const third = h('video', { class: 'call__third', id: 'third-video', autoplay: true, playsinline: true, hidden: true, 'aria-label': t('call.thirdVideo') });
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId)) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
   const summary = h('div', { class: 'call__summary', hidden: true, id: 'case-summary' });
 
   cleanup.push(() => { media?.close(); chat.close(); });
+  // An interpreter (spoken or sign language) the clerk invited: shown beside the clerk while in the call.
+  cleanup.push(connection.on(Message.callParticipants, (message) => {
+    const present = Array.isArray(message.participants) && message.participants.some((p: { role?: string }) => p.role === 'interpreter');
+    if (present && third.hidden) announce(t('call.interpreterPresent'));
+    third.hidden = !present;
+  }));
   cleanup.push(connection.on(Message.callRecording, (message) => {
     visit.recording = message.recording === true;
     recording.hidden = !visit.recording;
@@ -475,7 +547,7 @@ function callScreen(): HTMLElement {
 
   return h('section', { class: 'call', 'aria-labelledby': 'call-title' },
     h('h1', { class: 'visually-hidden', id: 'call-title', tabindex: -1 }, t('call.title')),
-    h('div', { class: 'call__stage' }, remote, self,
+    h('div', { class: 'call__stage' }, remote, self, third,
       h('div', { class: 'call__badges' }, recording, quality)),
     h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
       toggleButton('call.mute', (on) => media?.setMuted(on)),
@@ -574,6 +646,14 @@ async function start(): Promise<void> {
     });
     if (!['devices', 'call', 'waiting', 'service', 'questions'].includes(visit.screen)) render();
   });
+  if (visit.link?.kind === 'appointment') {
+    // The booking names its service: the questions are asked by the clerk in the call.
+    const caseTypeId = visit.link.caseTypeId;
+    catalogue = await loadCatalogue(language()).catch(() => null);
+    visit.caseType = catalogue?.lifeEvents.flatMap((event) => event.caseTypes).find((type) => type.id === caseTypeId) ?? null;
+    if (!visit.caseType) visit.link = null;
+  }
+  if (visit.link) visit.screen = 'devices';
   if (kiosk) {
     new KioskGuard({
       idleSeconds: 90,

@@ -1,5 +1,7 @@
 // The clerk desktop: sign in, set a state, answer the ringing offer, serve the citizen on video with
-// the pre-filled answers and the case form, have the citizen confirm, submit, wrap up.
+// the pre-filled answers and the case form, have the citizen confirm, submit, wrap up. A clerk may invite
+// an interpreter (spoken or sign language) as the call's third participant; interpreters use this desktop
+// too: their offers name the kind of interpreting, and their call has the videos and the chat, not the case.
 
 import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
@@ -12,9 +14,11 @@ import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
 
-interface Offer { offerId: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
+interface Offer { offerId: string; kind: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
 interface Call {
   callId: string;
+  /** clerk, or interpreter when this desktop joined someone else's call as its interpreter. */
+  role: string;
   caseId: string;
   caseTypeId: string;
   formVersion: number;
@@ -121,13 +125,15 @@ const offerDialog = dialog('offer.title', { role: 'alertdialog', className: 'dia
 
 function showOffer(message: Envelope): void {
   offer = {
-    offerId: String(message.offerId), caseTypeName: String(message.caseTypeName ?? message.caseTypeId ?? ''), language: String(message.language ?? ''),
+    offerId: String(message.offerId), kind: String(message.kind ?? 'citizen'), caseTypeName: String(message.caseTypeName ?? message.caseTypeId ?? ''), language: String(message.language ?? ''),
     waitedSeconds: Number(message.waitedSeconds ?? 0), ringSeconds: Number(message.ringSeconds ?? 20),
   };
   const ring = h('progress', { class: 'offer__ring', max: offer.ringSeconds, value: offer.ringSeconds, 'aria-label': t('offer.ringing') });
   replaceChildren(offerDialog.body,
     h('div', { class: 'offer__pulse', 'aria-hidden': 'true' }),
     h('dl', { class: 'summary-list summary-list--compact' },
+      offer.kind === 'citizen' ? null : text('dt', 'offer.kind'),
+      offer.kind === 'citizen' ? null : h('dd', { id: 'offer-kind' }, t(`offer.kind.${offer.kind}`)),
       text('dt', 'offer.caseType'), h('dd', { id: 'offer-case-type' }, offer.caseTypeName),
       text('dt', 'offer.language'), h('dd', {}, languageName(offer.language)),
       text('dt', 'offer.waited'), h('dd', {}, formatDuration(offer.waitedSeconds))),
@@ -165,7 +171,7 @@ function respond(type: string): void {
 
 async function startCall(message: Envelope): Promise<void> {
   const current: Call = {
-    callId: String(message.callId), caseId: String(message.caseId ?? ''),
+    callId: String(message.callId), role: String(message.role ?? 'clerk'), caseId: String(message.caseId ?? ''),
     caseTypeId: String(message.caseTypeId ?? ''), formVersion: Number(message.formVersion ?? 1), language: String(message.language ?? 'hu'),
     citizenName: typeof message.citizenName === 'string' ? message.citizenName : null,
     media: message.media as CallMediaGrant, iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
@@ -173,8 +179,8 @@ async function startCall(message: Envelope): Promise<void> {
     form: null, case: null, problem: null,
   };
   call = current;
-  // The form and the case (with the citizen's pre-call answers) load while the camera starts.
-  const loading = Promise.all([
+  // The form and the case (with the citizen's pre-call answers) load while the camera starts; an interpreter has no case to read.
+  const loading = current.role === 'interpreter' ? Promise.resolve() : Promise.all([
     loadForm(current.caseTypeId, current.formVersion, language()),
     connection.request(Message.caseWatch, { caseId: current.caseId, reason: accessReason(current), lang: language() }),
   ]).then(([form, state]) => { current.form = form; current.case = state as unknown as CaseView; })
@@ -201,10 +207,23 @@ function endCall(): void {
 function callView(current: Call): HTMLElement {
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideoCitizen') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
+  const thirdVideo = h('video', { class: 'call__third', id: 'third-video', autoplay: true, playsinline: true, hidden: true,
+    'aria-label': t(current.role === 'interpreter' ? 'call.thirdVideoOther' : 'call.thirdVideoInterpreter') });
   self.srcObject = camera;
   media?.close();
   media = camera ? new CallMedia(current.media, camera, remote, current.iceServers,
-    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant) : null;
+    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant, thirdVideo) : null;
+  const participants = h('p', { class: 'hint', id: 'call-participants', role: 'status' });
+  const offParticipants = connection.on(Message.callParticipants, (message) => {
+    if (message.callId !== current.callId) return;
+    const list = Array.isArray(message.participants) ? (message.participants as Array<Record<string, unknown>>) : [];
+    const interpreter = list.find((p) => p.role === 'interpreter');
+    thirdVideo.hidden = list.length < 3;
+    participants.textContent = interpreter
+      ? t('call.interpreterJoined', { kind: t(`offer.kind.${String(interpreter.kind)}`), language: languageName(String(interpreter.language)) })
+      : message.invite ? t('call.inviteSent') : '';
+  });
+  if (current.role === 'interpreter') return interpreterView(current, remote, self, thirdVideo, participants, offParticipants);
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
@@ -284,13 +303,22 @@ function callView(current: Call): HTMLElement {
   };
   showRecording(current.recording);
   const offRecording = connection.on(Message.callRecording, (message) => showRecording(message.recording === true));
-  window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); chat.close(); saves.stop(); }, { once: true });
+  window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); offParticipants(); chat.close(); saves.stop(); }, { once: true });
 
   const invite = dialog('call.inviteTitle', { onCancel: () => invite.close() });
   const kind = h('select', { id: 'invite-kind', class: 'select' },
     h('option', { value: 'sign-language' }, t('call.inviteSignLanguage')), h('option', { value: 'interpreter' }, t('call.inviteInterpreter')));
-  invite.body.append(field(kind, t('call.inviteKind')).element, h('div', { class: 'actions' },
-    button('call.inviteSend', () => { void connection.request(Message.callInvite, { callId: current.callId, kind: kind.value, language: current.language }).then(() => announce(t('call.inviteSent'))).catch((e: ProtocolError) => announce(t('offer.failed', { code: e.code }), true)); invite.close(); }),
+  const inviteLanguage = h('select', { id: 'invite-language', class: 'select' },
+    ...['hu', 'en', 'de'].map((code) => h('option', { value: code }, languageName(code))));
+  inviteLanguage.value = current.language;
+  const kindField = field(kind, t('call.inviteKind'));
+  invite.body.append(kindField.element, field(inviteLanguage, t('call.inviteLanguage')).element, h('div', { class: 'actions' },
+    button('call.inviteSend', () => {
+      kindField.setError(null);
+      void connection.request(Message.callInvite, { callId: current.callId, kind: kind.value, language: inviteLanguage.value })
+        .then(() => { invite.close(); participants.textContent = t('call.inviteSent'); announce(t('call.inviteSent')); })
+        .catch((e: ProtocolError) => kindField.setError(t(e.code === 'no_interpreter' ? 'call.noInterpreter' : 'offer.failed', { code: e.code })));
+    }, 'primary', { id: 'invite-send' }),
     button('dialog.close', () => invite.close(), 'secondary')));
   const transfer = dialog('call.transferTitle', { onCancel: () => transfer.close() });
   const queue = h('input', { id: 'transfer-queue', class: 'input' });
@@ -304,12 +332,13 @@ function callView(current: Call): HTMLElement {
   return h('div', { class: 'desk-call' },
     h('h1', { class: 'visually-hidden', tabindex: -1 }, t('clerk.inCall')),
     h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
-      h('div', { class: 'call__stage' }, remote, self, h('div', { class: 'call__badges' }, recording, quality)),
+      h('div', { class: 'call__stage' }, remote, self, thirdVideo, h('div', { class: 'call__badges' }, recording, quality)),
+      participants,
       h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
         toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),
         toggleButton('call.cameraOff', (on) => media?.setCameraOff(on), { id: 'toggle-camera', 'aria-keyshortcuts': 'Alt+V' }),
         record,
-        button('call.invite', () => invite.open(), 'secondary'),
+        button('call.invite', () => invite.open(), 'secondary', { id: 'call-invite' }),
         button('call.transfer', () => transfer.open(), 'secondary'),
         button('call.end', endCall, 'warning', { 'aria-keyshortcuts': 'Alt+E' })),
       chat.element),
@@ -329,6 +358,25 @@ function callView(current: Call): HTMLElement {
       saveStatus,
       caseStatus,
       h('div', { class: 'actions' }, review, submit)));
+}
+
+/** The interpreter's side of a call: both other participants on video, the chat, and leaving (the call goes on). */
+function interpreterView(current: Call, remote: HTMLVideoElement, self: HTMLVideoElement, thirdVideo: HTMLVideoElement,
+  participants: HTMLElement, offParticipants: () => void): HTMLElement {
+  thirdVideo.hidden = false;
+  void media?.start().catch(() => announce(t('call.mediaFailed'), true));
+  const chat = realTimeText(connection, current.callId, 'chat.me', 'chat.citizen');
+  window.addEventListener('ablak:call-ended', () => { offParticipants(); chat.close(); }, { once: true });
+  return h('div', { class: 'desk-call desk-call--interpreter' },
+    h('h1', { class: 'heading-l', tabindex: -1 }, t('call.interpreting')),
+    h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
+      h('div', { class: 'call__stage' }, remote, self, thirdVideo),
+      participants,
+      h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
+        toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),
+        toggleButton('call.cameraOff', (on) => media?.setCameraOff(on), { id: 'toggle-camera', 'aria-keyshortcuts': 'Alt+V' }),
+        button('call.leaveInterpreting', endCall, 'warning', { 'aria-keyshortcuts': 'Alt+E' })),
+      chat.element));
 }
 
 interface Autosave {

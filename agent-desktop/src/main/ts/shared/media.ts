@@ -107,17 +107,33 @@ export class CallMedia {
   private qualityTimer = 0;
   private lastPackets = { received: 0, lost: 0 };
 
-  /** renew: a fresh grant for a reconnect, as the call's media token is short-lived. */
+  /**
+   * renew: a fresh grant for a reconnect, as the call's media token is short-lived. thirdVideo: where a third
+   * participant (an interpreter) is shown; the SFU fills that slot when one joins, with no renegotiation.
+   */
   constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
-    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>) {}
+    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>,
+    private readonly thirdVideo: HTMLVideoElement | null = null) {}
 
-  /** One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back. */
+  /**
+   * One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back, plus
+   * a recvonly audio+video pair for a third participant (docs/media.md, "What a client offers").
+   */
   async start(): Promise<void> {
     const peer = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.peer = peer;
     this.local.getTracks().forEach((track) => peer.addTransceiver(track, { direction: 'sendrecv', streams: [this.local] }));
+    const third = this.thirdVideo
+      ? [peer.addTransceiver('audio', { direction: 'recvonly' }), peer.addTransceiver('video', { direction: 'recvonly' })]
+      : [];
     const remote = new MediaStream();
+    const thirdStream = new MediaStream();
     peer.addEventListener('track', (event) => {
+      if (this.thirdVideo && third.includes(event.transceiver)) {
+        thirdStream.addTrack(event.track);
+        if (this.thirdVideo.srcObject !== thirdStream) this.thirdVideo.srcObject = thirdStream;
+        return;
+      }
       remote.addTrack(event.track);
       if (this.remoteVideo.srcObject !== remote) this.remoteVideo.srcObject = remote;
     });

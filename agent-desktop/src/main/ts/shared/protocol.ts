@@ -38,14 +38,14 @@ export const Message = {
   pong: 'pong',
   error: 'error',
   // citizen in the queue
-  queueJoin: 'queue.join', // → {caseTypeId, language, caseId, caseToken, kiosk, consent:{recording}, appointmentId?}; reply queue.joined
-  queueJoined: 'queue.joined', // ← {contactId, queueId, position, estimatedWaitSeconds}
-  queueLeave: 'queue.leave', // → {callback?: {phone}}; reply queue.left
+  queueJoin: 'queue.join', // → {caseTypeId, language, caseId, caseToken, kiosk, consent:{recording}, appointmentId?, appointmentToken?} or {callbackId, callbackToken, kiosk, consent}; reply queue.joined
+  queueJoined: 'queue.joined', // ← {contactId, queueId, position, estimatedWaitSeconds, callbackAvailable}; from a call-back also caseTypeId, language, caseId, caseToken
+  queueLeave: 'queue.leave', // → {callback?: {email}}: keep the place and e-mail me when my turn is near; reply queue.left {contactId, callback?: {callbackId, email}}
   queueLeft: 'queue.left',
   queuePosition: 'queue.position', // ← {contactId, position, estimatedWaitSeconds}
   // clerk
   clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
-  offer: 'queue.offer', // ← {offerId, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds}
+  offer: 'queue.offer', // ← {offerId, kind: citizen | interpreter | sign-language, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds, callId (interpreters)}
   offerAccept: 'queue.offer.accept', // → {offerId}; reply queue.offer.accepted
   offerDecline: 'queue.offer.decline', // → {offerId}; reply queue.offer.declined
   offerRevoked: 'queue.offer.revoked', // ← {offerId, reason: timeout | abandoned | taken}
@@ -56,7 +56,9 @@ export const Message = {
   callEnd: 'call.end', // → {callId}
   callRecording: 'call.recording', // → {callId, recording} (clerk); ← {callId, recording}
   callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again
-  callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language}: a third party joins
+  callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language} (clerk); reply call.invited; error no_interpreter
+  callInvited: 'call.invited', // ← {callId, kind, language}: routing looks for the interpreter
+  callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}
   callTransfer: 'call.transfer', // → {callId, queueId}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
   // the case (docs/protocol.md "Message types of cases"; citizens add caseToken, staff reason)

@@ -161,25 +161,143 @@ class CitizenAppTest extends BrowserTest {
     }
 
     @Test
-    void anUnknownWaitAndARefusedCallBackAreSaidPlainlyAndThePlaceIsKept() {
+    void anUnknownWaitIsSaidPlainlyAndNoCallBackIsOfferedWhenTheServerCannotSendOne() {
         Page page = newPage(true);
-        ScriptedControlServer control = new ScriptedControlServer().install(page)
+        new ScriptedControlServer().install(page)
                 .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "passport-renewal")
-                        .put("position", 3).putNull("estimatedWaitSeconds"))
-                .reply("queue.leave", request -> message("error").put("code", "callback_unavailable").put("message", "callbacks cannot be booked yet"));
+                        .put("position", 3).putNull("estimatedWaitSeconds").put("callbackAvailable", false));
         CitizenSteps.toDeviceCheck(page, "");
         CitizenSteps.consentAndJoin(page);
         assertThat(page.locator("#queue-position")).hasText("3");
         assertThat(page.locator("#queue-wait")).hasText("még nem ismert");
 
-        CitizenSteps.click(page, "Inkább hívjanak vissza");
-        page.getByLabel("Telefonszám").fill("+36 30 123 4567");
-        CitizenSteps.click(page, "Visszahívást kérek");
-
-        assertThat(page.getByText("Visszahívást most még nem tudunk vállalni. Foglaljon inkább videós időpontot.")).isVisible();
-        assertThat(control.last("queue.leave").path("callback").path("phone").asText()).isEqualTo("+36 30 123 4567");
-        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Kilépek, hívjanak vissza"))).isHidden();
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Kilépek a sorból"))).isVisible();
         assertNoConsoleErrors();
+    }
+
+    @Test
+    void theCitizenLeavesWithAnEmailAddressToBeCalledBack() throws Exception {
+        Page page = newPage(true);
+        java.util.concurrent.atomic.AtomicBoolean stillWaiting = new java.util.concurrent.atomic.AtomicBoolean(false);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "passport-renewal")
+                        .put("position", 7).put("estimatedWaitSeconds", 1500).put("callbackAvailable", true))
+                .reply("queue.leave", request -> stillWaiting.getAndSet(false)
+                        ? message("error").put("code", "invalid_state").put("message", "only a citizen still waiting can be called back")
+                        : message("queue.left").put("contactId", "contact-1").set("callback", parse("""
+                            {"callbackId":"cb-1","email":"%s"}""".formatted(request.path("callback").path("email").asText()))));
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+        assertThat(page.locator("#queue-position")).hasText("7");
+
+        CitizenSteps.click(page, "Kilépek, hívjanak vissza");
+        assertThat(page.getByText("Megtartjuk a helyét. Amikor közeledik a sora, e-mailben küldünk egy linket, amellyel egyből visszatérhet.")).isVisible();
+        page.getByLabel("E-mail-cím").fill("kiss.julia@");
+        CitizenSteps.click(page, "Írjanak, amikor én következem");
+        assertThat(page.getByText("Adjon meg egy e-mail-címet, például: nev@example.hu")).isVisible();
+        assertThat(control.hasReceived("queue.leave")).as("a malformed address is not sent").isFalse();
+        check(page, "citizen-06c-callback-form");
+
+        // A clerk is connecting meanwhile: the server refuses, the citizen stays.
+        stillWaiting.set(true);
+        page.getByLabel("E-mail-cím").fill("kiss.julia@example.hu");
+        CitizenSteps.click(page, "Írjanak, amikor én következem");
+        assertThat(page.getByText("Az ügyintéző már kapcsolódik Önhöz: kérjük, maradjon.")).isVisible();
+
+        CitizenSteps.click(page, "Írjanak, amikor én következem");
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Megtartjuk a helyét"))).isVisible();
+        assertThat(page.locator("#callback-confirmation")).containsText("kiss.julia@example.hu");
+        assertThat(control.last("queue.leave").path("callback").path("email").asText()).isEqualTo("kiss.julia@example.hu");
+        check(page, "citizen-06d-callback-kept");
+    }
+
+    @Test
+    void theCallBackLinkBringsTheCitizenStraightBackToTheQueueWithoutTheQuestions() {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-2").put("queueId", "passport-renewal")
+                        .put("position", 1).put("estimatedWaitSeconds", 0).put("callbackAvailable", true)
+                        .put("caseTypeId", "passport-renewal").put("language", "hu").put("caseId", "case-9").put("caseToken", "case-token-9"));
+        server.lastCaseRequest = null;
+        page.navigate(server.url("/citizen/?callback=0b4e7a52-2f7c-4d3e-9a51-6c0e0e4f5a10&token=rejoin-token-1&lang=hu"));
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Kamera, mikrofon és hangszóró ellenőrzése"))).isVisible();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Vissza"))).hasCount(0);
+        CitizenSteps.consentAndJoin(page);
+
+        assertThat(page.locator("#queue-position")).hasText("1");
+        JsonNode join = control.last("queue.join");
+        assertThat(join.path("callbackId").asText()).isEqualTo("0b4e7a52-2f7c-4d3e-9a51-6c0e0e4f5a10");
+        assertThat(join.path("callbackToken").asText()).isEqualTo("rejoin-token-1");
+        assertThat(join.has("caseId")).as("the server gives the case back").isFalse();
+        assertThat(server.lastCaseRequest).as("no new draft").isNull();
+        assertThat(join.path("consent").path("recording").asBoolean()).isTrue();
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aUsedCallBackLinkIsSaidPlainly() {
+        Page page = newPage(true);
+        new ScriptedControlServer().install(page).reply("queue.join", request -> message("error").put("code", "callback_closed")
+                .put("message", "this call-back link was used or has expired"));
+        page.navigate(server.url("/citizen/?callback=0b4e7a52-2f7c-4d3e-9a51-6c0e0e4f5a10&token=old&lang=hu"));
+        CitizenSteps.consentAndJoin(page);
+
+        assertThat(page.locator("#join-problem"))
+                .hasText("Ezt a visszahívási linket már felhasználták, vagy lejárt. Kérjük, kezdje újra, és álljon be a sorba.");
+    }
+
+    private static final String APPOINTMENT_LINK =
+            "/citizen/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1&caseType=passport-renewal&lang=en";
+
+    /** Opens the booking page's join link in a new page whose server answers queue.join with the refusal (or joins, for null). */
+    private ScriptedControlServer joinFromAppointmentLink(Page page, String refusal) {
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> refusal != null
+                        ? message("error").put("code", refusal).put("message", "refused")
+                        : message("queue.joined").put("contactId", "contact-3").put("queueId", "passport-renewal").put("position", 1)
+                                .put("estimatedWaitSeconds", 0).put("callbackAvailable", false));
+        page.navigate(server.url(APPOINTMENT_LINK));
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Check your camera, microphone and speaker"))).isVisible();
+        assertThat(page.locator("body[data-devices='ready']")).isAttached();
+        CitizenSteps.click(page, "Continue");
+        page.getByLabel("I agree that my data is used to handle my case").check();
+        page.getByLabel("I agree that the call is recorded").check();
+        CitizenSteps.click(page, "Agree and join the queue");
+        return control;
+    }
+
+    @Test
+    void theAppointmentLinkStartsTheDraftAndJoinsForTheBooking() {
+        Page page = newPage(true);
+        ScriptedControlServer control = joinFromAppointmentLink(page, null);
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You are in the queue"))).isVisible();
+        assertThat(page.locator("#queue-position")).hasText("1");
+        JsonNode join = control.last("queue.join");
+        assertThat(join.path("appointmentId").asText()).isEqualTo("5d6f0c1e-8a3b-4c2d-9e7f-102938475601");
+        assertThat(join.path("appointmentToken").asText()).isEqualTo("manage-token-1");
+        assertThat(join.path("caseTypeId").asText()).isEqualTo("passport-renewal");
+        assertThat(join.path("language").asText()).isEqualTo("en");
+        assertThat(join.path("caseId").asText()).isEqualTo("case-1");
+        assertThat(parse(server.lastCaseRequest).path("caseType").asText()).isEqualTo("passport-renewal");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void anAppointmentThatCannotBeJoinedNowIsSaidPlainly() {
+        Page early = newPage(true);
+        joinFromAppointmentLink(early, "outside_appointment_time");
+        assertThat(early.locator("#join-problem")).hasText(
+                "It is not time for your appointment yet, or it is over. You can join from a few minutes before the booked time until its end.");
+        assertThat(early.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open your appointment")))
+                .hasAttribute("href", "/appointments/?appointment=5d6f0c1e-8a3b-4c2d-9e7f-102938475601&token=manage-token-1");
+
+        Page closed = newPage(true);
+        joinFromAppointmentLink(closed, "appointment_closed");
+        assertThat(closed.locator("#join-problem")).hasText("This appointment was cancelled or missed. You can book a new one.");
     }
 
     @Test

@@ -172,4 +172,95 @@ class ClerkDesktopTest extends BrowserTest {
         page.keyboard().press("Escape");
         assertThat(page.getByRole(AriaRole.DIALOG)).isHidden();
     }
+
+    @Test
+    void theClerkInvitesAnInterpreterWhoseVideoAppearsAsTheThirdPicture() throws Exception {
+        Page page = newPage(true, 1440, 900);
+        staffSession(page, "Kovács Anna", "clerk");
+        boolean[] staffed = {false};
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("clerk.state", request -> message("clerk.state").put("state", request.path("state").asText()).put("since", System.currentTimeMillis()))
+                .reply("case.watch", request -> caseView("case.state", 1, "DRAFT", parse("{}")))
+                .reply("call.invite", request -> staffed[0]
+                        ? message("call.invited").put("callId", "call-1").put("kind", request.path("kind").asText()).put("language", request.path("language").asText())
+                        : message("error").put("code", "no_interpreter").put("message", "no sign-language for hu is signed in"));
+        signIn(page, control);
+        FarSide citizen = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"clerk","recording":false,"videoIdentification":false,
+                 "caseTypeId":"address-registration","formVersion":2,"language":"hu",
+                 "media":{"whipUrl":"%s","token":"media-token-clerk"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
+        page.waitForCondition(() -> citizen.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(page.locator("#third-video")).isHidden();
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Tolmács meghívása")).click();
+        page.getByLabel("A tolmács fajtája").selectOption("sign-language");
+        assertThat(page.getByLabel("Tolmácsolás nyelve")).hasValue("hu");
+        page.locator("#invite-send").click();
+        assertThat(page.getByText("Most nincs bejelentkezve ilyen tolmács ezen a nyelven.")).isVisible();
+
+        staffed[0] = true;
+        page.getByLabel("Tolmácsolás nyelve").selectOption("de");
+        page.locator("#invite-send").click();
+        assertThat(page.locator("#call-participants")).hasText("A meghívót elküldtük.");
+        JsonNode invite = control.last("call.invite");
+        assertThat(invite.path("callId").asText()).isEqualTo("call-1");
+        assertThat(invite.path("kind").asText()).isEqualTo("sign-language");
+        assertThat(invite.path("language").asText()).isEqualTo("de");
+
+        control.push(parse("""
+                {"type":"call.participants","callId":"call-1","participants":[{"role":"citizen"},{"role":"clerk","userId":"u-1"},
+                 {"role":"interpreter","userId":"u-9","kind":"sign-language","language":"de"}]}"""));
+        assertThat(page.locator("#third-video")).isVisible();
+        assertThat(page.locator("#call-participants")).hasText("Csatlakozott: Jelnyelvi tolmács (német).");
+        String offer = citizen.lastOffer();
+        assertThat(offer.split("m=video").length - 1).as("own video and the third participant's slot").isEqualTo(2);
+        assertThat(offer).contains("a=recvonly");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void anInterpreterAcceptsARequestAndSeesTheCallWithoutTheCase() {
+        Page page = newPage(true, 1440, 900);
+        staffSession(page, "Tóth Márta", "clerk");
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("clerk.state", request -> message("clerk.state").put("state", request.path("state").asText()).put("since", System.currentTimeMillis()));
+        signIn(page, control);
+        control.push(parse("""
+                {"type":"queue.offer","offerId":"offer-7","kind":"sign-language","callId":"call-1","contactId":"contact-7",
+                 "caseTypeId":"address-registration","caseTypeName":"Lakcímbejelentés","language":"hu","waitedSeconds":4,"ringSeconds":20}"""));
+        assertThat(page.locator("#offer-kind")).hasText("Jelnyelvi tolmács");
+        page.locator("#offer-accept").click();
+        page.waitForCondition(() -> control.hasReceived("queue.offer.accept"));
+
+        FarSide call = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"interpreter","kind":"sign-language","recording":false,
+                 "videoIdentification":false,"caseTypeId":"address-registration","language":"hu",
+                 "media":{"whipUrl":"%s","token":"media-token-interpreter"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Tolmácsolás egy hívásban"))).isVisible();
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
+        page.waitForCondition(() -> call.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+        assertThat(call.requests.get(0)).containsEntry("authorization", "Bearer media-token-interpreter");
+        assertThat(control.hasReceived("case.watch")).as("an interpreter reads no case").isFalse();
+        assertThat(page.locator("#case-title")).hasCount(0);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Kilépek a hívásból (az folytatódik)")).click();
+        page.waitForCondition(() -> control.hasReceived("call.end"));
+        assertNoConsoleErrors();
+    }
+
+    /** Signs in as the scripted staff user and goes available. */
+    private static void signIn(Page page, ScriptedControlServer control) {
+        page.navigate(server.url("/clerk/"));
+        page.getByLabel("Felhasználónév").fill("staff");
+        page.getByLabel("Jelszó").fill("correct horse");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Bejelentkezés")).click();
+        page.waitForCondition(() -> control.hasReceived("hello"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Elérhető leszek")).click();
+        page.waitForCondition(() -> control.hasReceived("clerk.state"));
+    }
 }

@@ -19,6 +19,7 @@ final class FarSide {
     private final Page page;
     /** Every WHIP request the app made: method, path, Authorization and Content-Type. */
     final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private volatile String lastOffer;
 
     FarSide(Page page, String origin) {
         this.page = page;
@@ -37,6 +38,7 @@ final class FarSide {
                     "authorization", route.request().headers().getOrDefault("authorization", ""),
                     "contentType", route.request().headers().getOrDefault("content-type", "")));
             if ("POST".equals(method)) {
+                lastOffer = route.request().postData();
                 route.fulfill(new Route.FulfillOptions().setStatus(201).setContentType("application/sdp")
                         .setHeaders(Map.of("Location", SESSION)).setBody(answer(route.request().postData())));
             } else {
@@ -44,6 +46,11 @@ final class FarSide {
             }
         });
         return this;
+    }
+
+    /** The SDP offer of the app's last WHIP POST. */
+    String lastOffer() {
+        return lastOffer;
     }
 
     /** Answers an SDP offer with every candidate gathered, as the SFU does (no trickle). */

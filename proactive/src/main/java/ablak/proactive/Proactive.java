@@ -2,6 +2,7 @@ package ablak.proactive;
 
 import ablak.proactive.appointment.Appointments;
 import ablak.proactive.appointment.ManageTokens;
+import ablak.proactive.callback.Callbacks;
 import ablak.proactive.delivery.Dispatcher;
 import ablak.proactive.delivery.Mailer;
 import ablak.proactive.delivery.Templates;
@@ -31,6 +32,7 @@ public final class Proactive {
   private final Subscriptions subscriptions;
   private final Dispatcher dispatcher;
   private final Appointments appointments;
+  private final Callbacks callbacks;
   private long timer = -1;
   private volatile Future<Integer> current = Future.succeededFuture(0);
 
@@ -45,8 +47,14 @@ public final class Proactive {
     Templates templates = new Templates();
     this.registry = new DocumentRegistry(vertx, pool, new ReminderPlanner(settings, clock), clock);
     this.subscriptions = new Subscriptions(pool, clock);
-    this.dispatcher = new Dispatcher(pool, new Mailer(vertx, settings, clock), templates, settings, clock, node, meters);
+    Mailer mailer = new Mailer(vertx, settings, clock);
+    this.dispatcher = new Dispatcher(pool, mailer, templates, settings, clock, node, meters);
+    this.callbacks = new Callbacks(pool, mailer, templates, settings, clock, meters);
     this.appointments = new Appointments(pool, templates, settings, clock, new ManageTokens(linkKey));
+  }
+
+  public ProactiveSettings settings() {
+    return settings;
   }
 
   public DocumentRegistry registry() {
@@ -63,6 +71,11 @@ public final class Proactive {
 
   public Appointments appointments() {
     return appointments;
+  }
+
+  /** Kept places of citizens who asked to be called back; the server decides when each is due. */
+  public Callbacks callbacks() {
+    return callbacks;
   }
 
   /**
@@ -82,6 +95,7 @@ public final class Proactive {
       }
       current = (sending ? dispatcher.runOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
           .compose(run -> appointments.recordNoShows())
+          .compose(run -> callbacks.expire())
           .onFailure(failure -> LOG.warn("proactive scheduler run failed; the next run retries", failure));
     });
   }

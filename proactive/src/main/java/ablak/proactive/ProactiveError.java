@@ -16,7 +16,13 @@ public final class ProactiveError extends RuntimeException {
     OUTSIDE_APPOINTMENT_TIME,
     SHIFT_NOT_FOUND,
     /** Removing the shift would leave a slot with fewer places than bookings. */
-    SHIFT_HAS_BOOKINGS
+    SHIFT_HAS_BOOKINGS,
+    /** No call-back opens with this id and token. */
+    CALLBACK_NOT_FOUND,
+    /** The call-back link was used already, or was not used in time. */
+    CALLBACK_CLOSED,
+    /** Call-backs cannot be offered: no SMTP relay is configured. */
+    CALLBACK_UNAVAILABLE
   }
 
   private final Code code;

@@ -26,6 +26,11 @@ import java.time.ZoneId;
  * @param slotMinutes length of one appointment slot; clerk shifts must align to it
  * @param joinEarlyMinutes how early before the slot a citizen's join counts as the appointment
  * @param noShowGraceMinutes after the slot's start plus this, an unjoined appointment is a no-show
+ * @param citizenUrl the citizen app, where call-back links point; empty (the default) for the server
+ *     to fill in its own public URL + {@code /citizen/}
+ * @param callbackAhead a call-back is e-mailed once at most this many contacts are ahead of it
+ * @param callbackWaitSeconds ... or once the estimated wait at its place is at most this long
+ * @param callbackGraceMinutes an e-mailed call-back link not used for this long expires
  */
 public record ProactiveSettings(
     String zone,
@@ -47,13 +52,18 @@ public record ProactiveSettings(
     int smtpTimeoutMillis,
     int slotMinutes,
     int joinEarlyMinutes,
-    int noShowGraceMinutes) {
+    int noShowGraceMinutes,
+    String citizenUrl,
+    int callbackAhead,
+    int callbackWaitSeconds,
+    int callbackGraceMinutes) {
 
   public static ProactiveSettings defaults() {
     return new ProactiveSettings(
         "Europe/Budapest", 9, 50, 120, 8, 60, 3600, 20.0, 1000,
         "", "ugyfelkapu-noreply@ablak.localhost",
-        "", 25, false, "", "", 10_000, 20, 10, 15);
+        "", 25, false, "", "", 10_000, 20, 10, 15,
+        "", 3, 300, 15);
   }
 
   /** Like the record's own, with the SMTP password masked: settings get logged, secrets must not. */
@@ -66,14 +76,24 @@ public record ProactiveSettings(
         + ", smtpStartTls=" + smtpStartTls + ", smtpUser=" + smtpUser
         + ", smtpPassword=" + (smtpPassword.isEmpty() ? "" : "***") + ", smtpTimeoutMillis=" + smtpTimeoutMillis
         + ", slotMinutes=" + slotMinutes + ", joinEarlyMinutes=" + joinEarlyMinutes
-        + ", noShowGraceMinutes=" + noShowGraceMinutes + "]";
+        + ", noShowGraceMinutes=" + noShowGraceMinutes + ", citizenUrl=" + citizenUrl + ", callbackAhead=" + callbackAhead
+        + ", callbackWaitSeconds=" + callbackWaitSeconds + ", callbackGraceMinutes=" + callbackGraceMinutes + "]";
   }
 
   /** The same settings with the booking page at {@code url}. */
   public ProactiveSettings withBookingUrl(String url) {
     return new ProactiveSettings(zone, sendHour, batchSize, leaseSeconds, maxAttempts, retryBaseSeconds, retryMaxSeconds,
         sendsPerSecond, pollMillis, url, mailFrom, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword,
-        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes);
+        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, citizenUrl, callbackAhead, callbackWaitSeconds,
+        callbackGraceMinutes);
+  }
+
+  /** The same settings with the citizen app at {@code url}. */
+  public ProactiveSettings withCitizenUrl(String url) {
+    return new ProactiveSettings(zone, sendHour, batchSize, leaseSeconds, maxAttempts, retryBaseSeconds, retryMaxSeconds,
+        sendsPerSecond, pollMillis, bookingUrl, mailFrom, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword,
+        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, url, callbackAhead, callbackWaitSeconds,
+        callbackGraceMinutes);
   }
 
   /**
@@ -90,7 +110,7 @@ public record ProactiveSettings(
 
   /** Refuses settings the service cannot run with; the message names the setting. */
   public ProactiveSettings validate() {
-    require(zone != null && bookingUrl != null && mailFrom != null && smtpHost != null && smtpUser != null && smtpPassword != null,
+    require(zone != null && bookingUrl != null && citizenUrl != null && mailFrom != null && smtpHost != null && smtpUser != null && smtpPassword != null,
         "text settings must not be null (use an empty string)");
     zoneId();
     require(sendHour >= 0 && sendHour <= 23, "sendHour must be 0-23");
@@ -106,6 +126,10 @@ public record ProactiveSettings(
         "bookingUrl must be empty or an http(s) URL");
     require(slotMinutes > 0 && 1440 % slotMinutes == 0, "slotMinutes must divide a day");
     require(joinEarlyMinutes >= 0 && noShowGraceMinutes >= 0, "joinEarlyMinutes and noShowGraceMinutes must not be negative");
+    require(citizenUrl.isEmpty() || citizenUrl.startsWith("https://") || citizenUrl.startsWith("http://"),
+        "citizenUrl must be empty or an http(s) URL");
+    require(callbackAhead >= 0 && callbackWaitSeconds >= 0, "callbackAhead and callbackWaitSeconds must not be negative");
+    require(callbackGraceMinutes > 0, "callbackGraceMinutes must be positive");
     return this;
   }
 

@@ -28,7 +28,8 @@ public final class Node implements AutoCloseable {
     ProactiveSettings d = ProactiveSettings.defaults();
     return new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(), maxAttempts, 60, 3600, sendsPerSecond,
         d.pollMillis(), "https://ablak.test/appointments", d.mailFrom(), "127.0.0.1", smtpPort, false, "", "", 5000,
-        d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes());
+        d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes(), d.citizenUrl(), d.callbackAhead(),
+        d.callbackWaitSeconds(), d.callbackGraceMinutes());
   }
 
   @Override

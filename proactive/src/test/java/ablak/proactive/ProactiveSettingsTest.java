@@ -24,7 +24,8 @@ class ProactiveSettingsTest {
     ProactiveSettings withPassword = new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(),
         d.maxAttempts(), d.retryBaseSeconds(), d.retryMaxSeconds(), d.sendsPerSecond(), d.pollMillis(), d.bookingUrl(),
         d.mailFrom(), d.smtpHost(), d.smtpPort(), true, "relay-user", "s3cret-relay-password", d.smtpTimeoutMillis(),
-        d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes());
+        d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes(), d.citizenUrl(), d.callbackAhead(),
+        d.callbackWaitSeconds(), d.callbackGraceMinutes());
 
     assertThat(withPassword.toString()).contains("smtpUser=relay-user").doesNotContain("s3cret-relay-password");
   }
@@ -35,7 +36,8 @@ class ProactiveSettingsTest {
     ProactiveSettings bad = new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(),
         d.maxAttempts(), d.retryBaseSeconds(), d.retryMaxSeconds(), d.sendsPerSecond(), d.pollMillis(), d.bookingUrl(),
         d.mailFrom(), d.smtpHost(), d.smtpPort(), d.smtpStartTls(), d.smtpUser(), d.smtpPassword(), d.smtpTimeoutMillis(),
-        7, d.joinEarlyMinutes(), d.noShowGraceMinutes());
+        7, d.joinEarlyMinutes(), d.noShowGraceMinutes(), d.citizenUrl(), d.callbackAhead(), d.callbackWaitSeconds(),
+        d.callbackGraceMinutes());
 
     assertThatThrownBy(bad::validate).hasMessageContaining("proactive.slotMinutes");
   }

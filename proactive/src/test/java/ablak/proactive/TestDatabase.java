@@ -45,7 +45,7 @@ public final class TestDatabase implements AutoCloseable {
   /** Empties every table between tests of one class. */
   public void clear() {
     update("TRUNCATE proactive.document, proactive.subscription, proactive.delivery, proactive.appointment, "
-        + "proactive.slot, proactive.clerk_shift");
+        + "proactive.slot, proactive.clerk_shift, proactive.callback");
   }
 
   public void update(String sql) {

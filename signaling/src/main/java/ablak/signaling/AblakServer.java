@@ -17,6 +17,7 @@ import ablak.signaling.call.CallMessages;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
 import ablak.signaling.call.MediaTokens;
+import ablak.signaling.queue.CallbackScheduler;
 import ablak.signaling.queue.Contacts;
 import ablak.signaling.queue.QueueMessages;
 import ablak.signaling.queue.Wallboard;
@@ -250,6 +251,9 @@ public final class AblakServer implements AutoCloseable {
     ProactiveSettings proactiveSettings = settings.proactive().bookingUrl().isEmpty()
         ? settings.proactive().withBookingUrl(baseUrl + "/appointments/")
         : settings.proactive();
+    if (proactiveSettings.citizenUrl().isEmpty()) {
+      proactiveSettings = proactiveSettings.withCitizenUrl(baseUrl + "/citizen/");
+    }
     Proactive proactive = new Proactive(vertx, pool, proactiveSettings, clock, "node-" + UUID.randomUUID(), meters,
         SigningKey.derive(signingKey, "appointment links"));
     proactive.start();
@@ -276,13 +280,15 @@ public final class AblakServer implements AutoCloseable {
     PositionTracker positions = onContext(queueContext, () -> new PositionTracker(vertx, engine, queueEvents));
     resources.add(0, positions);
     QueueMessages queueMessages = onContext(queueContext, () -> new QueueMessages(vertx, queueContext, engine, queueEvents, positions,
-        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), redis, settings.stores().redisKeyPrefix(),
+        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), proactive.callbacks(), redis, settings.stores().redisKeyPrefix(),
         Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
+    CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
+    resources.add(0, callbackScheduler);
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
         new CaseMessages(cases, connections),
         queueMessages,
-        new CallMessages(calls, push),
+        new CallMessages(calls, push, accounts, engine),
         wallboard);
     messageGroups.forEach(group -> group.register(messages));
 

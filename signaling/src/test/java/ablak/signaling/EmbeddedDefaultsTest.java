@@ -84,8 +84,8 @@ class EmbeddedDefaultsTest {
     Path dataDir = TestNodes.tempDataDir();
     String adminPassword;
     try (AblakServer first = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()))) {
-      assertThat(first.demoCredentials()).extracting(c -> c.username()).containsExactly("clerk", "clerk2", "supervisor", "admin");
-      adminPassword = first.demoCredentials().get(3).password();
+      assertThat(first.demoCredentials()).extracting(c -> c.username()).containsExactly("clerk", "clerk2", "interpreter", "supervisor", "admin");
+      adminPassword = first.demoCredentials().get(4).password();
     }
 
     try (AblakServer second = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()))) {

@@ -60,8 +60,9 @@ class ProactiveApiTest {
     assertThat(body.getString("manageUrl")).isEqualTo(node.server.baseUrl() + "/appointments/?appointment=" + id + "&token=" + token);
 
     // The node's own scheduler sends the confirmation with its calendar entry.
-    assertThat(node.mail.waitForIncomingEmail(15_000, 1)).isTrue();
-    MimeMessage confirmation = node.mail.getReceivedMessages()[0];
+    // A send of the previous test still in flight when the tables were emptied may arrive too: find this booking's.
+    Await.until(() -> confirmationOf(id) != null, "the confirmation reaches the SMTP server");
+    MimeMessage confirmation = confirmationOf(id);
     assertThat(confirmation.getAllRecipients()[0].toString()).isEqualTo("anna@example.hu");
     assertThat(ProactiveNode.calendarOf(confirmation)).contains("METHOD:REQUEST\r\n", "UID:" + id + "@ablak\r\n", "SEQUENCE:0\r\n");
     assertThat(ProactiveNode.textOf(confirmation)).contains(body.getString("manageUrl"));
@@ -335,6 +336,20 @@ class ProactiveApiTest {
   private HttpResponse<Buffer> importRegistry(String contentType, String body) {
     return Await.result(node.web.postAbs(node.server.baseUrl() + "/api/registry/imports").putHeader("Cookie", node.admin)
         .putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body)));
+  }
+
+  /** The first e-mail whose calendar entry is this appointment's, or null. */
+  private static MimeMessage confirmationOf(String appointmentId) {
+    for (MimeMessage message : node.mail.getReceivedMessages()) {
+      try {
+        if (ProactiveNode.calendarOf(message).contains("UID:" + appointmentId + "@ablak\r\n")) {
+          return message;
+        }
+      } catch (Exception | AssertionError notACalendar) {
+        // another kind of e-mail: not the confirmation
+      }
+    }
+    return null;
   }
 
   private static JsonObject booking(long slotId, String caseType, String language) {

@@ -225,7 +225,7 @@ class QueueAndCallTest {
     JsonObject queue = snapshot.getJsonArray("queues").getJsonObject(0);
     assertThat(queue.getJsonObject("name").getString("en")).isEqualTo("Address registration");
     assertThat(queue.fieldNames()).contains("waiting", "longestWaitSeconds", "estimatedWaitSeconds", "serviceLevel", "abandonedToday");
-    assertThat(snapshot.getJsonArray("clerks")).hasSize(2);
+    assertThat(snapshot.getJsonArray("clerks")).as("the clerks and the interpreter").hasSize(3);
     clerkOnB.request("clerk.state", new JsonObject().put("state", "break").put("reason", "lunch"));
     JsonObject pushed = supervisor.push("wallboard.snapshot", board -> board.getJsonArray("clerks").stream()
         .map(JsonObject.class::cast).anyMatch(row -> row.getString("state").equals("break")));

@@ -79,7 +79,7 @@ class SharedStoresTest {
     try (Connection connection = stores.jdbc();
         ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM accounts.staff")) {
       rows.next();
-      assertThat(rows.getInt(1)).as("demo accounts seeded once, by the first node").isEqualTo(4);
+      assertThat(rows.getInt(1)).as("demo accounts seeded once, by the first node").isEqualTo(5);
     }
     assertThat(nodeB.demoCredentials()).isEmpty();
   }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Templates {
 
   public static final List<String> NAMES =
-      List.of("reminder_before", "reminder_expiry_day", "appointment_booked", "appointment_cancelled");
+      List.of("reminder_before", "reminder_expiry_day", "appointment_booked", "appointment_cancelled", "callback_due");
   public static final List<String> LANGUAGES = List.of("hu", "en");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\(\\(([a-z_]+)\\)\\)");
@@ -38,6 +38,10 @@ public final class Templates {
         templates.put(name + "." + language, load(name + "." + language + ".txt"));
       }
     }
+  }
+
+  public boolean hasLanguage(String language) {
+    return LANGUAGES.contains(language);
   }
 
   public Rendered render(String name, String language, Map<String, String> fields) {

@@ -289,6 +289,22 @@ public final class RoutingEngine implements AutoCloseable {
     });
   }
 
+  /**
+   * How many contacts wait in {@code queue} ahead of a priority-0 contact ordered at {@code orderingTime}
+   * (docs/routing.md, "Which contact"): a read of the waiting set, not a script. Contacts ringing at
+   * a clerk are not counted; they are about to leave the queue.
+   */
+  public Future<Long> waitingAhead(String queue, Instant orderingTime) {
+    try {
+      definitions.queue(queue);
+    } catch (QueueException e) {
+      return Future.failedFuture(e);
+    }
+    double score = 9 * 1e13 + orderingTime.toEpochMilli();
+    return Future.fromCompletionStage(redis.zcount(settings.keyPrefix() + "waiting:" + queue,
+        io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, score).lt(score)), vertx.getOrCreateContext());
+  }
+
   /** The visible state of these clerks, read in one pipelined round trip (no script: nothing changes). */
   public Future<List<ClerkState>> clerkStates(List<String> clerkIds) {
     List<CompletableFuture<ClerkState>> reads = clerkIds.stream().map(id -> redis

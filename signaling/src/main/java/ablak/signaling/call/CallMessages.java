@@ -13,7 +13,12 @@ import ablak.signaling.protocol.Push;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import ablak.queue.routing.ClerkProfile;
+import ablak.queue.routing.RoutingEngine;
+import ablak.signaling.auth.StaffAccounts;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,20 +46,29 @@ public final class CallMessages implements MessageGroup {
 
   public record Media(String callId) {}
 
+  /** {@code call.invite}: {@code kind} is {@code interpreter} or {@code sign-language}. */
+  public record Invite(String callId, String kind, String language) {}
+
+  /** The interpreters' queues (queues.json) by the kind of interpreter, and the skill each needs. */
+  private static final Map<String, String> SKILL_OF_KIND = Map.of("interpreter", "interpreting", "sign-language", "sign-language");
+  private static final Set<String> STAFFED = Set.of("available", "offered", "busy", "wrapup");
+
   private final Calls calls;
   private final Push push;
+  private final StaffAccounts accounts;
+  private final RoutingEngine engine;
 
-  public CallMessages(Calls calls, Push push) {
+  public CallMessages(Calls calls, Push push, StaffAccounts accounts, RoutingEngine engine) {
     this.calls = calls;
     this.push = push;
+    this.accounts = accounts;
+    this.engine = engine;
   }
 
   @Override
   public void register(MessageRegistry registry) {
-    registry.register(MessageType.of("call.end", PARTICIPANTS, End.class, (context, m) -> participant(context, m.callId())
-        .compose(call -> calls.end(call, context.principal().role() == Role.CLERK ? "ended_by_clerk" : "ended_by_citizen")
-            .map(ended -> Outbound.of("call.ended", new JsonObject().put("callId", call.callId())
-                .put("reason", context.principal().role() == Role.CLERK ? "ended_by_clerk" : "ended_by_citizen"))))));
+    registry.register(MessageType.of("call.end", PARTICIPANTS, End.class, this::end));
+    registry.register(MessageType.of("call.invite", CLERK, Invite.class, this::invite));
     registry.register(MessageType.of("call.recording", CLERK, Recording.class, this::recording));
     registry.register(MessageType.of("chat.text", PARTICIPANTS, Chat.class, this::chat));
     registry.register(MessageType.of("case.review", CLERK, Review.class, this::review));
@@ -64,12 +78,59 @@ public final class CallMessages implements MessageGroup {
             .put("media", calls.media(call, context.principal().userId(), context.principal().role()))))));
   }
 
+  /** The citizen or the clerk ends the call for everyone; the interpreter ends only their own part. */
+  private Future<Outbound> end(MessageContext context, End m) {
+    String userId = context.principal().userId();
+    return participant(context, m.callId()).compose(call -> {
+      if (call.isInterpreter(userId)) {
+        return calls.releaseThirdParty(call, "ended_by_interpreter")
+            .map(left -> Outbound.of("call.ended", new JsonObject().put("callId", call.callId()).put("reason", "ended_by_interpreter")));
+      }
+      String reason = context.principal().role() == Role.CLERK ? "ended_by_clerk" : "ended_by_citizen";
+      return calls.end(call, reason).map(ended -> Outbound.of("call.ended", new JsonObject().put("callId", call.callId()).put("reason", reason)));
+    });
+  }
+
+  /**
+   * The clerk asks for an interpreter. Refused with {@code no_interpreter} when no clerk with the
+   * kind's skill and the language is signed in (available, ringing, busy or in wrap-up): the request
+   * would wait for nobody.
+   */
+  private Future<Outbound> invite(MessageContext context, Invite m) {
+    String skill = m.kind() == null ? null : SKILL_OF_KIND.get(m.kind());
+    if (skill == null) {
+      throw ClientError.invalid("kind must be interpreter or sign-language");
+    }
+    if (m.language() == null || !engine.definitions().languages().contains(m.language())) {
+      throw ClientError.invalid("language must be one of " + new java.util.TreeSet<>(engine.definitions().languages()));
+    }
+    return handlingClerk(context, m.callId())
+        .compose(call -> staffed(skill, m.language()).compose(anyone -> anyone
+            ? calls.invite(call, m.kind(), m.language())
+            : Future.failedFuture(new ClientError("no_interpreter", 409, "no " + m.kind() + " for " + m.language() + " is signed in"))))
+        .map(invite -> Outbound.of("call.invited", new JsonObject().put("callId", m.callId()).put("kind", invite.kind())
+            .put("language", invite.language())));
+  }
+
+  /** Whether a clerk with this skill and language is signed in now. */
+  private Future<Boolean> staffed(String skill, String language) {
+    return accounts.list(Role.CLERK)
+        .compose(clerks -> Future.all(clerks.stream().map(clerk -> accounts.clerkProfile(clerk.id())).toList()))
+        .compose(profiles -> {
+          List<String> able = profiles.<ClerkProfile>list().stream()
+              .filter(p -> p.skills().containsKey(skill) && p.languages().contains(language))
+              .map(ClerkProfile::clerkId).toList();
+          return able.isEmpty() ? Future.succeededFuture(List.<ablak.queue.routing.ClerkState>of()) : engine.clerkStates(able);
+        })
+        .map(states -> states.stream().anyMatch(state -> STAFFED.contains(state.state())));
+  }
+
   private Future<Outbound> recording(MessageContext context, Recording m) {
     if (m.recording() == null) {
       throw ClientError.invalid("field recording is required");
     }
     boolean on = m.recording();
-    return participant(context, m.callId()).compose(call -> {
+    return handlingClerk(context, m.callId()).compose(call -> {
       if (on && !call.recordingConsent()) {
         return Future.failedFuture(new ClientError("consent_missing", 409, "the citizen did not consent to recording"));
       }
@@ -80,8 +141,7 @@ public final class CallMessages implements MessageGroup {
       return changed.compose(done -> calls.store().setRecording(call.callId(), on)).map(call);
     }).map(call -> {
       JsonObject body = new JsonObject().put("callId", call.callId()).put("recording", on);
-      push.toUser(call.citizenId(), Outbound.of("call.recording", body));
-      push.toUser(call.clerkId(), Outbound.of("call.recording", body));
+      call.participants().forEach(user -> push.toUser(user, Outbound.of("call.recording", body)));
       return Outbound.of("call.recording", body);
     });
   }
@@ -94,7 +154,7 @@ public final class CallMessages implements MessageGroup {
     Principal sender = context.principal();
     return participant(context, m.callId()).map(call -> {
       JsonObject body = new JsonObject().put("callId", call.callId()).put("text", m.text()).put("final", fin)
-          .put("from", sender.role().wireName());
+          .put("from", call.isInterpreter(sender.userId()) ? "interpreter" : sender.role().wireName());
       call.participants().stream().filter(user -> !user.equals(sender.userId()))
           .forEach(user -> push.toUser(user, Outbound.of("chat.text", body)));
       return Outbound.of("chat.sent", new JsonObject().put("callId", call.callId()));
@@ -105,7 +165,7 @@ public final class CallMessages implements MessageGroup {
     if (m.version() == null || m.version() < 1) {
       throw ClientError.invalid("field version must be a positive number");
     }
-    return participant(context, m.callId()).compose(call -> {
+    return handlingClerk(context, m.callId()).compose(call -> {
       if (!call.caseId().toString().equals(m.caseId())) {
         return Future.failedFuture(ClientError.invalid("caseId is not the case of this call"));
       }
@@ -118,9 +178,15 @@ public final class CallMessages implements MessageGroup {
     if (m.queueId() == null || m.queueId().isBlank()) {
       throw ClientError.invalid("field queueId is required");
     }
-    return participant(context, m.callId())
+    return handlingClerk(context, m.callId())
         .compose(call -> calls.transfer(call, m.queueId()))
         .map(call -> Outbound.of("call.transferred", new JsonObject().put("callId", call.callId()).put("queueId", m.queueId())));
+  }
+
+  /** The call, if the sender is its clerk (not its interpreter). */
+  private Future<Call> handlingClerk(MessageContext context, String callId) {
+    return participant(context, callId).compose(call -> call.clerkId().equals(context.principal().userId())
+        ? Future.succeededFuture(call) : Future.failedFuture(ClientError.forbidden("only the call's clerk may do this")));
   }
 
   /** The call, if the sender takes part in it. */

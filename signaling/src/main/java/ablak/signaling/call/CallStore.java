@@ -19,19 +19,48 @@ public final class CallStore {
   private static final long KEY_TTL_SECONDS = Duration.ofHours(12).toSeconds();
 
   /**
-   * One call between a citizen and a clerk.
+   * One call between a citizen and a clerk, and perhaps an interpreter.
    *
    * @param nodeUrl the base URL of the node whose SFU carries the call's media
+   * @param interpreter the interpreter in the call, or null
+   * @param invite the interpreter asked for and not yet joined, or null
    */
   public record Call(String callId, String nodeUrl, String contactId, String queue, String clerkId, String citizenId,
-      UUID caseId, String caseTypeId, String language, boolean recordingConsent, boolean recording) {
+      UUID caseId, String caseTypeId, String language, boolean recordingConsent, boolean recording, ThirdParty interpreter,
+      ThirdParty invite) {
 
     public boolean hasParticipant(String userId) {
-      return clerkId.equals(userId) || citizenId.equals(userId);
+      return clerkId.equals(userId) || citizenId.equals(userId) || isInterpreter(userId);
+    }
+
+    public boolean isInterpreter(String userId) {
+      return interpreter != null && interpreter.userId().equals(userId);
     }
 
     public List<String> participants() {
-      return List.of(clerkId, citizenId);
+      return interpreter == null ? List.of(clerkId, citizenId) : List.of(clerkId, citizenId, interpreter.userId());
+    }
+  }
+
+  /**
+   * An interpreter invited into a call: routing's contact for the request (in the interpreters' queue
+   * of {@code kind}), and once someone took it, who.
+   *
+   * @param kind {@code interpreter} or {@code sign-language}
+   * @param userId the interpreter's account, or null while nobody has taken the request
+   */
+  public record ThirdParty(String contactId, String kind, String language, String userId) {
+
+    String wire() {
+      return String.join("|", contactId, kind, language, userId == null ? "" : userId);
+    }
+
+    static ThirdParty parse(String wire) {
+      if (wire == null || wire.isEmpty()) {
+        return null;
+      }
+      String[] parts = wire.split("\\|", -1);
+      return new ThirdParty(parts[0], parts[1], parts[2], parts[3].isEmpty() ? null : parts[3]);
     }
   }
 
@@ -71,7 +100,43 @@ public final class CallStore {
     return future(redis.hgetall(callKey(callId))).map(fields -> fields.isEmpty() ? null : new Call(callId, fields.get("nodeUrl"),
         fields.get("contactId"), fields.get("queue"), fields.get("clerkId"), fields.get("citizenId"),
         UUID.fromString(fields.get("caseId")), fields.get("caseTypeId"), fields.get("language"),
-        Boolean.parseBoolean(fields.get("recordingConsent")), Boolean.parseBoolean(fields.get("recording"))));
+        Boolean.parseBoolean(fields.get("recordingConsent")), Boolean.parseBoolean(fields.get("recording")),
+        ThirdParty.parse(fields.get("interpreter")), ThirdParty.parse(fields.get("invite"))));
+  }
+
+  /** Records the request for an interpreter; false when the call has ended or already has one asked for or in it. */
+  Future<Boolean> invite(String callId, ThirdParty invite) {
+    String script = "if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'invite') == 1"
+        + " or redis.call('HEXISTS', KEYS[1], 'interpreter') == 1 then return 0 end"
+        + " redis.call('HSET', KEYS[1], 'invite', ARGV[1]) redis.call('SETEX', KEYS[2], ARGV[2], ARGV[3]) return 1";
+    return future(redis.<Long>eval(script, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {callKey(callId), inviteKey(invite.contactId())},
+        invite.wire(), String.valueOf(KEY_TTL_SECONDS), callId)).map(set -> set == 1);
+  }
+
+  /** The call an interpreter request belongs to, or null: how an offer in the interpreters' queue finds its call. */
+  public Future<String> callOfInvite(String inviteContactId) {
+    return future(redis.get(inviteKey(inviteContactId)));
+  }
+
+  /** The invited interpreter joins: false when the call ended or the request is no longer this one. */
+  Future<Boolean> interpreterJoined(String callId, ThirdParty interpreter) {
+    String script = "local invite = redis.call('HGET', KEYS[1], 'invite')"
+        + " if not invite or string.sub(invite, 1, string.len(ARGV[2])) ~= ARGV[2] then return 0 end"
+        + " redis.call('HDEL', KEYS[1], 'invite') redis.call('HSET', KEYS[1], 'interpreter', ARGV[1])"
+        + " redis.call('SETEX', KEYS[2], ARGV[3], ARGV[4]) return 1";
+    return future(redis.<Long>eval(script, io.lettuce.core.ScriptOutputType.INTEGER,
+        new String[] {callKey(callId), userKey(interpreter.userId())}, interpreter.wire(), interpreter.contactId() + "|",
+        String.valueOf(KEY_TTL_SECONDS), callId)).map(set -> set == 1);
+  }
+
+  /** Takes the interpreter (or the open request) off the call; true for exactly one caller. */
+  Future<Boolean> removeThirdParty(String callId, ThirdParty party) {
+    String field = party.userId() == null ? "invite" : "interpreter";
+    String script = "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end redis.call('HDEL', KEYS[1], ARGV[1])"
+        + " redis.call('DEL', KEYS[2]) if ARGV[3] ~= '' then redis.call('DEL', KEYS[3]) end return 1";
+    return future(redis.<Long>eval(script, io.lettuce.core.ScriptOutputType.INTEGER,
+        new String[] {callKey(callId), inviteKey(party.contactId()), userKey(party.userId() == null ? "" : party.userId())},
+        field, party.wire(), party.userId() == null ? "" : party.userId())).map(removed -> removed == 1);
   }
 
   /** The id of the call the user is in, or null. */
@@ -99,6 +164,16 @@ public final class CallStore {
 
   private String callKey(String callId) {
     return prefix + "call:" + callId;
+  }
+
+  /** Forgets whatever keys a third party of an ended call still has. */
+  Future<Void> forget(ThirdParty party) {
+    return party.userId() == null ? future(redis.del(inviteKey(party.contactId()))).mapEmpty()
+        : future(redis.del(inviteKey(party.contactId()), userKey(party.userId()))).mapEmpty();
+  }
+
+  private String inviteKey(String contactId) {
+    return prefix + "invite:" + contactId;
   }
 
   private String userKey(String userId) {

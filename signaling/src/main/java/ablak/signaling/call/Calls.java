@@ -9,7 +9,10 @@ import ablak.signaling.media.CallRecordings;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
+import ablak.queue.routing.ContactRequest;
+import ablak.signaling.ClientError;
 import ablak.signaling.call.CallStore.Call;
+import ablak.signaling.call.CallStore.ThirdParty;
 import ablak.signaling.cases.CasePrincipals;
 import ablak.signaling.protocol.Outbound;
 import ablak.signaling.protocol.Push;
@@ -31,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class Calls {
 
   private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+
+  /** The kinds of interpreter a clerk may ask for; each is a queue of queues.json of the same name. */
+  public static final java.util.Set<String> INTERPRETER_KINDS = java.util.Set.of("interpreter", "sign-language");
 
   private final CallStore store;
   private final Contacts contacts;
@@ -66,7 +72,7 @@ public final class Calls {
   /** Connects the accepted contact with the clerk: the call's media is on this node. */
   public Future<Call> start(Contact contact, String queue, Principal clerk) {
     Call call = new Call(UUID.randomUUID().toString(), nodeUrl, contact.contactId(), queue, clerk.userId(), contact.citizenId(),
-        contact.caseId(), contact.caseTypeId(), contact.language(), contact.recordingConsent(), false);
+        contact.caseId(), contact.caseTypeId(), contact.language(), contact.recordingConsent(), false, null, null);
     return cases.cases().assignClerk(call.caseId(), CasePrincipals.of(clerk, null, contact.language()), "accepted call " + call.callId())
         .compose(caseView -> store.create(call).map(caseView))
         .map(caseView -> {
@@ -85,7 +91,106 @@ public final class Calls {
   public JsonObject media(Call call, String userId, Role role) {
     return new JsonObject()
         .put("whipUrl", call.nodeUrl() + "/whip/calls/" + call.callId())
-        .put("token", mediaTokens.issue(call.callId(), userId, role));
+        .put("token", call.isInterpreter(userId) ? mediaTokens.issueInterpreter(call.callId(), userId) : mediaTokens.issue(call.callId(), userId, role));
+  }
+
+  /**
+   * Asks routing for an interpreter: a contact in the interpreters' queue of {@code kind}
+   * ({@code interpreter} or {@code sign-language}, docs/routing.md "Interpreters") in the language,
+   * offered to a clerk with that skill and language. {@code invalid_state} when the call already
+   * has one asked for or in it.
+   */
+  public Future<ThirdParty> invite(Call call, String kind, String language) {
+    ThirdParty invite = new ThirdParty(UUID.randomUUID().toString(), kind, language, null);
+    return store.invite(call.callId(), invite).compose(recorded -> {
+      if (!recorded) {
+        return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "this call already has an interpreter, or one is asked for"));
+      }
+      return engine.enqueue(ContactRequest.of(invite.contactId(), kind, language))
+          .recover(e -> store.removeThirdParty(call.callId(), invite).transform(undone -> Future.failedFuture(e)))
+          .map(enqueued -> {
+            LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("kind", kind).addKeyValue("language", language)
+                .log("interpreter asked for");
+            return invite;
+          });
+    });
+  }
+
+  /**
+   * The interpreter took the request ({@code queue.offer.accept}): they join the call as its third
+   * participant, with a media token of role interpreter, and everyone gets {@code call.participants}.
+   * Routing records the conference. If the call ended meanwhile, the request is completed and refused.
+   */
+  public Future<Call> interpreterAccepted(String inviteContactId, Principal interpreter) {
+    return store.callOfInvite(inviteContactId).compose(callId -> callId == null ? Future.succeededFuture(null) : store.get(callId))
+        .compose(call -> {
+          if (call == null || call.invite() == null || !call.invite().contactId().equals(inviteContactId)) {
+            return engine.complete(interpreter.userId(), inviteContactId).otherwiseEmpty()
+                .compose(x -> Future.failedFuture(new ClientError("unknown_call", 404, "the call has ended")));
+          }
+          ThirdParty joined = new ThirdParty(inviteContactId, call.invite().kind(), call.invite().language(), interpreter.userId());
+          return store.interpreterJoined(call.callId(), joined)
+              .compose(ok -> ok ? engine.conference(call.clerkId(), call.contactId(), interpreter.userId()).otherwiseEmpty()
+                  : Future.failedFuture(new ClientError("unknown_call", 404, "the call has ended")))
+              .compose(conferenced -> store.get(call.callId()))
+              .map(now -> {
+                push.toUser(interpreter.userId(), Outbound.of("call.started", started(now, interpreter.userId(), Role.CLERK)
+                    .put("role", "interpreter").put("kind", joined.kind()).put("caseTypeId", now.caseTypeId())
+                    .put("language", joined.language())));
+                pushParticipants(now);
+                LOG.atInfo().addKeyValue("callId", now.callId()).addKeyValue("interpreterId", interpreter.userId()).log("interpreter joined");
+                return now;
+              });
+        });
+  }
+
+  /**
+   * The interpreter leaves (ends their part, or is lost): routing completes their request, they get
+   * {@code call.ended}, the others {@code call.participants}. An open request is withdrawn instead.
+   */
+  public Future<Boolean> releaseThirdParty(Call call, String reason) {
+    ThirdParty party = call.interpreter() != null ? call.interpreter() : call.invite();
+    if (party == null) {
+      return Future.succeededFuture(false);
+    }
+    return store.removeThirdParty(call.callId(), party).compose(removed -> {
+      if (!removed) {
+        return Future.succeededFuture(false);
+      }
+      return finishThirdParty(call, party, reason).compose(done -> store.get(call.callId())).map(now -> {
+        if (now != null) {
+          pushParticipants(now);
+        }
+        return true;
+      });
+    });
+  }
+
+  /** Routing lets go of the third party: a joined interpreter completes, an open request is cancelled. */
+  private Future<Void> finishThirdParty(Call call, ThirdParty party, String reason) {
+    if (party.userId() == null) {
+      return engine.cancel(party.contactId()).otherwiseEmpty();
+    }
+    push.toUser(party.userId(), Outbound.of("call.ended", new JsonObject().put("callId", call.callId()).put("reason", reason)));
+    return engine.complete(party.userId(), party.contactId())
+        .onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("routing did not complete the interpreter: {}", e.toString()))
+        .otherwiseEmpty();
+  }
+
+  /** {@code call.participants}: who is in the call now, to everyone in it. */
+  private void pushParticipants(Call call) {
+    JsonArray participants = new JsonArray()
+        .add(new JsonObject().put("role", "citizen"))
+        .add(new JsonObject().put("role", "clerk").put("userId", call.clerkId()));
+    if (call.interpreter() != null) {
+      participants.add(new JsonObject().put("role", "interpreter").put("userId", call.interpreter().userId())
+          .put("kind", call.interpreter().kind()).put("language", call.interpreter().language()));
+    }
+    JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
+    if (call.invite() != null) {
+      body.put("invite", new JsonObject().put("kind", call.invite().kind()).put("language", call.invite().language()));
+    }
+    call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
   }
 
   private JsonObject started(Call call, String userId, Role role) {
@@ -119,7 +224,10 @@ public final class Calls {
         recorder.stop(call.callId()).onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("recording did not stop: {}", e.toString()));
       }
       long wrapUpSeconds = wrapUp(call.queue());
-      return engine.complete(call.clerkId(), call.contactId())
+      ThirdParty third = call.interpreter() != null ? call.interpreter() : call.invite();
+      Future<Void> thirdReleased = third == null ? Future.succeededFuture()
+          : finishThirdParty(call, third, reason).compose(done -> store.forget(third));
+      return thirdReleased.compose(released -> engine.complete(call.clerkId(), call.contactId()))
           .recover(e -> {
             // The clerk was lost from routing meanwhile (node death): the call is over all the same.
             LOG.atWarn().addKeyValue("callId", call.callId()).log("routing did not complete the call: {}", e.toString());
@@ -143,6 +251,7 @@ public final class Calls {
    */
   public Future<Call> transfer(Call call, String queue) {
     return engine.transfer(call.clerkId(), call.contactId(), queue, null)
+        .compose(moved -> releaseThirdParty(call, "transferred"))
         .compose(moved -> store.remove(call))
         .map(removed -> {
           JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", "transferred").put("queueId", queue);

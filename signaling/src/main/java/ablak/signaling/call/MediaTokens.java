@@ -24,9 +24,13 @@ public final class MediaTokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   static final String PREFIX = "m1.";
+  private static final String INTERPRETER = "interpreter";
 
-  /** Who may do what with media: {@code role} is citizen or clerk. */
-  public record Grant(String callId, String userId, Role role, long expiresAt) {}
+  /**
+   * Who may do what with media: {@code role} is citizen or clerk; an interpreter (a clerk account)
+   * holds {@code interpreter} true and takes part in the call's media as the SFU's interpreter role.
+   */
+  public record Grant(String callId, String userId, Role role, long expiresAt, boolean interpreter) {}
 
   private final SecretKeySpec key;
   private final Clock clock;
@@ -43,8 +47,17 @@ public final class MediaTokens {
   }
 
   public String issue(String callId, String userId, Role role) {
+    return issue(callId, userId, role.wireName());
+  }
+
+  /** A token of role {@code interpreter}: a clerk account joining a call as its interpreter. */
+  public String issueInterpreter(String callId, String userId) {
+    return issue(callId, userId, INTERPRETER);
+  }
+
+  private String issue(String callId, String userId, String role) {
     long expiresAt = clock.instant().getEpochSecond() + ttlSeconds;
-    JsonObject payload = new JsonObject().put("call", callId).put("user", userId).put("role", role.wireName()).put("exp", expiresAt);
+    JsonObject payload = new JsonObject().put("call", callId).put("user", userId).put("role", role).put("exp", expiresAt);
     String signed = PREFIX + B64.encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
     return signed + "." + B64.encodeToString(hmac(key, signed));
   }
@@ -64,7 +77,9 @@ public final class MediaTokens {
       if (clock.instant().getEpochSecond() >= expiresAt) {
         throw new ClientError(ClientError.TOKEN_EXPIRED, 401, "the media token has expired; it is renewed with call.media");
       }
-      return new Grant(payload.getString("call"), payload.getString("user"), Role.fromWireName(payload.getString("role")), expiresAt);
+      boolean interpreter = INTERPRETER.equals(payload.getString("role"));
+      return new Grant(payload.getString("call"), payload.getString("user"),
+          interpreter ? Role.CLERK : Role.fromWireName(payload.getString("role")), expiresAt, interpreter);
     } catch (IllegalArgumentException | DecodeException | ClassCastException | NullPointerException e) {
       throw invalid();
     }

@@ -74,7 +74,8 @@ public final class WhipRoutes implements RouteGroup {
   private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
 
   /** Who sent a request; {@code onlyCallId} is the one call a media token admits to, null for other credentials. */
-  private record Caller(Principal principal, String onlyCallId) {}
+  /** {@code interpreter}: a media token of role interpreter, which joins the SFU's call in that role. */
+  private record Caller(Principal principal, String onlyCallId, boolean interpreter) {}
 
   public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens) {
     this.vertx = vertx;
@@ -126,7 +127,8 @@ public final class WhipRoutes implements RouteGroup {
       }
       String sessionId = UUID.randomUUID().toString();
       return vertx.executeBlocking(() -> {
-        Participant participant = sfu.call(callId).join(sessionId, mediaRole(principal.role()));
+        Participant participant = sfu.call(callId).join(sessionId,
+            caller.interpreter() ? ablak.media.call.Role.INTERPRETER : mediaRole(principal.role()));
         Future<String> answer = participant.connect(offer);
         if (answer.failed()) {
           participant.leave();
@@ -215,16 +217,16 @@ public final class WhipRoutes implements RouteGroup {
       if (MediaTokens.looksLikeOne(token)) {
         MediaTokens.Grant grant = mediaTokens.verify(token);
         return Future.succeededFuture(new Caller(new Principal(grant.userId(), grant.role().wireName(), grant.role(), null, grant.expiresAt()),
-            grant.callId()));
+            grant.callId(), grant.interpreter()));
       }
       if (token.startsWith("v1.")) {
-        return Future.succeededFuture(new Caller(authenticator.visitTokens().verify(token), null));
+        return Future.succeededFuture(new Caller(authenticator.visitTokens().verify(token), null, false));
       }
     } catch (ClientError e) {
       return Future.failedFuture(e);
     }
     return authenticator.sessions().find(token).compose(principal -> principal != null
-        ? Future.succeededFuture(new Caller(principal, null))
+        ? Future.succeededFuture(new Caller(principal, null, false))
         : Future.failedFuture(new ClientError(ClientError.TOKEN_INVALID, 401, "not a visit token nor a current staff session")));
   }
 

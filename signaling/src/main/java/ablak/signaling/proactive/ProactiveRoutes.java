@@ -86,12 +86,17 @@ public final class ProactiveRoutes implements RouteGroup {
     }
   }
 
+  /** {@code joinFrom}: from when the citizen app's join counts as this appointment ({@code joinEarlyMinutes} before the start). */
   record AppointmentView(String id, String caseType, String language, String startsAt, String endsAt, String status,
-      String name, String email) {
-    static AppointmentView of(Appointment a) {
+      String name, String email, String joinFrom) {
+    static AppointmentView of(Appointment a, int joinEarlyMinutes) {
       return new AppointmentView(a.id().toString(), a.caseType(), a.language(), a.startsAt().toString(),
-          a.endsAt().toString(), a.status(), a.name(), a.email());
+          a.endsAt().toString(), a.status(), a.name(), a.email(), a.startsAt().minusSeconds(60L * joinEarlyMinutes).toString());
     }
+  }
+
+  private AppointmentView view(Appointment appointment) {
+    return AppointmentView.of(appointment, proactive.settings().joinEarlyMinutes());
   }
 
   record Booked(AppointmentView appointment, String manageToken, String manageUrl, String confirmationEmail) {}
@@ -114,7 +119,7 @@ public final class ProactiveRoutes implements RouteGroup {
     router.get("/api/appointments/no-shows").handler(guard.allow(Role.SUPERVISOR)).handler(ctx -> respond(ctx, 200, () -> {
       LocalDate to = date(ctx, "to", today());
       LocalDate from = date(ctx, "from", to.minusDays(6));
-      return proactive.appointments().list(start(from), end(from, to), "no_show").map(ProactiveRoutes::views);
+      return proactive.appointments().list(start(from), end(from, to), "no_show").map(this::views);
     }));
     router.get("/api/appointments/shifts").handler(guard.allow(Role.SUPERVISOR, Role.ADMIN)).handler(ctx -> respond(ctx, 200, () -> {
       LocalDate from = date(ctx, "from", today());
@@ -131,21 +136,21 @@ public final class ProactiveRoutes implements RouteGroup {
       if (status != null && !STATUSES.contains(status)) {
         throw ClientError.invalid("status must be one of " + STATUSES);
       }
-      return proactive.appointments().list(start(from), end(from, to), status).map(ProactiveRoutes::views);
+      return proactive.appointments().list(start(from), end(from, to), status).map(this::views);
     }));
     router.post("/api/appointments").handler(guard.allow(Role.CITIZEN)).handler(this::book);
     router.get("/api/appointments/:appointmentId").handler(ctx -> respond(ctx, 200, () ->
-        authorized(ctx).map(AppointmentView::of)));
+        authorized(ctx).map(this::view)));
     router.post("/api/appointments/:appointmentId/rescheduling").handler(ctx -> respond(ctx, 200, () -> {
       RescheduleBody body = Json.parse(ctx.body().asString(), RescheduleBody.class);
       if (body.slotId() == null) {
         throw ClientError.invalid("slotId is required");
       }
       return authorized(ctx).compose(current -> proactive.appointments().reschedule(current.id(), body.slotId()))
-          .map(AppointmentView::of);
+          .map(this::view);
     }));
     router.post("/api/appointments/:appointmentId/cancellation").handler(ctx -> respond(ctx, 200, () ->
-        authorized(ctx).compose(current -> proactive.appointments().cancel(current.id())).map(AppointmentView::of)));
+        authorized(ctx).compose(current -> proactive.appointments().cancel(current.id())).map(this::view)));
 
     router.post("/api/registry/imports").handler(guard.allow(Role.ADMIN)).handler(this::importRegistry);
   }
@@ -213,7 +218,7 @@ public final class ProactiveRoutes implements RouteGroup {
           return Future.failedFuture(ClientError.invalid("the slot is for another case type or language"));
         }
         return proactive.appointments().book(new Booking(body.slotId(), citizenId, name, email));
-      }).map(appointment -> new Booked(AppointmentView.of(appointment), proactive.appointments().manageToken(appointment.id()),
+      }).map(appointment -> new Booked(view(appointment), proactive.appointments().manageToken(appointment.id()),
           proactive.appointments().manageUrl(appointment.id()), mailEnabled ? "queued" : "disabled"));
     });
   }
@@ -348,8 +353,8 @@ public final class ProactiveRoutes implements RouteGroup {
     return to.plusDays(1).atStartOfDay(zone).toInstant();
   }
 
-  private static List<AppointmentView> views(List<Appointment> appointments) {
-    return appointments.stream().map(AppointmentView::of).toList();
+  private List<AppointmentView> views(List<Appointment> appointments) {
+    return appointments.stream().map(this::view).toList();
   }
 
   /** Runs the call and writes its result as JSON (or 204); refusals become typed errors. */
@@ -390,6 +395,9 @@ public final class ProactiveRoutes implements RouteGroup {
       case OUTSIDE_APPOINTMENT_TIME -> new ClientError("outside_appointment_time", 409, refused.getMessage());
       case SHIFT_NOT_FOUND -> new ClientError("shift_not_found", 404, refused.getMessage());
       case SHIFT_HAS_BOOKINGS -> new ClientError("shift_has_bookings", 409, refused.getMessage());
+      case CALLBACK_NOT_FOUND -> new ClientError("unknown_callback", 404, refused.getMessage());
+      case CALLBACK_CLOSED -> new ClientError("callback_closed", 409, refused.getMessage());
+      case CALLBACK_UNAVAILABLE -> new ClientError("callback_unavailable", 501, refused.getMessage());
     };
   }
 }

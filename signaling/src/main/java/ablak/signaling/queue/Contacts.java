@@ -5,6 +5,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -20,8 +21,13 @@ public final class Contacts {
   /** Longer than any wait plus call; only guards against keys outliving a node that died. */
   private static final long KEY_TTL_SECONDS = Duration.ofHours(12).toSeconds();
 
+  /**
+   * @param caseToken the case's citizen token, kept so that a citizen who leaves to be called back
+   *     can be given their case again
+   * @param orderedAt the contact's place in the queue: when it arrived, or the place it kept
+   */
   public record Contact(String contactId, String citizenId, UUID caseId, String caseTypeId, String language,
-      boolean kiosk, boolean recordingConsent) {}
+      boolean kiosk, boolean recordingConsent, String caseToken, Instant orderedAt) {}
 
   private final Vertx vertx;
   private final RedisAsyncCommands<String, String> redis;
@@ -42,7 +48,8 @@ public final class Contacts {
     String key = contactKey(contact.contactId());
     Map<String, String> fields = Map.of("citizenId", contact.citizenId(), "caseId", contact.caseId().toString(),
         "caseTypeId", contact.caseTypeId(), "language", contact.language(), "kiosk", String.valueOf(contact.kiosk()),
-        "recordingConsent", String.valueOf(contact.recordingConsent()));
+        "recordingConsent", String.valueOf(contact.recordingConsent()), "caseToken", contact.caseToken(),
+        "orderedAt", String.valueOf(contact.orderedAt().toEpochMilli()));
     return Future.all(future(redis.hset(key, fields)), future(redis.expire(key, KEY_TTL_SECONDS))).mapEmpty();
   }
 
@@ -50,7 +57,8 @@ public final class Contacts {
   public Future<Contact> get(String contactId) {
     return future(redis.hgetall(contactKey(contactId))).map(f -> f.isEmpty() ? null : new Contact(contactId, f.get("citizenId"),
         UUID.fromString(f.get("caseId")), f.get("caseTypeId"), f.get("language"), Boolean.parseBoolean(f.get("kiosk")),
-        Boolean.parseBoolean(f.get("recordingConsent"))));
+        Boolean.parseBoolean(f.get("recordingConsent")), f.getOrDefault("caseToken", ""),
+        Instant.ofEpochMilli(Long.parseLong(f.getOrDefault("orderedAt", "0")))));
   }
 
   /** The contact the citizen holds, or null. */

@@ -3,6 +3,9 @@ package ablak.signaling.queue;
 import ablak.cases.Cases;
 import ablak.cases.CasesException;
 import ablak.cases.catalogue.CatalogueTexts;
+import ablak.proactive.ProactiveError;
+import ablak.proactive.callback.Callbacks;
+import ablak.proactive.callback.NewCallback;
 import ablak.queue.QueueError;
 import ablak.queue.QueueException;
 import ablak.queue.events.PositionTracker;
@@ -66,16 +69,19 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   /** An offer ringing at a clerk connected to this node. */
   private record Ringing(String clerkId, String offerId, String queue) {}
 
-  /** {@code queue.join}; {@code kiosk}, {@code consent} and {@code appointmentId} with its {@code appointmentToken} are optional. */
+  /**
+   * {@code queue.join}; {@code kiosk}, {@code consent} and {@code appointmentId} with its {@code appointmentToken} are optional.
+   * With {@code callbackId} and {@code callbackToken} (the e-mailed link) the case and the place come from the call-back.
+   */
   public record Join(String caseTypeId, String language, String caseId, String caseToken, Boolean kiosk, Consent consent,
-      String appointmentId, String appointmentToken) {}
+      String appointmentId, String appointmentToken, String callbackId, String callbackToken) {}
 
   public record Consent(Boolean recording) {}
 
   /** {@code queue.leave}. */
   public record Leave(Callback callback) {}
 
-  public record Callback(String phone) {}
+  public record Callback(String email) {}
 
   /** {@code clerk.state}: available, break (with a reason code) or offline. */
   public record StateChange(String state, String reason) {}
@@ -97,6 +103,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   private final Calls calls;
   private final StaffAccounts accounts;
   private final AppointmentCheck appointments;
+  private final Callbacks callbacks;
   private final RedisAsyncCommands<String, String> redis;
   private final String awayPrefix;
   private final Duration lostAfter;
@@ -111,7 +118,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
    */
   public QueueMessages(Vertx vertx, Context context, RoutingEngine engine, ablak.queue.events.QueueEvents events, PositionTracker positions,
       Cases cases, ClusterPush push, Connections connections, Contacts contacts, Calls calls, StaffAccounts accounts,
-      AppointmentCheck appointments, RedisAsyncCommands<String, String> redis, String keyPrefix, Duration lostAfter, Clock clock,
+      AppointmentCheck appointments, Callbacks callbacks, RedisAsyncCommands<String, String> redis, String keyPrefix, Duration lostAfter, Clock clock,
       Runnable changed) {
     this.vertx = vertx;
     this.context = context;
@@ -124,6 +131,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     this.calls = calls;
     this.accounts = accounts;
     this.appointments = appointments;
+    this.callbacks = callbacks;
     this.redis = redis;
     this.awayPrefix = keyPrefix + "away:";
     this.lostAfter = lostAfter;
@@ -148,6 +156,9 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   // Citizens.
 
   private Future<Outbound> join(MessageContext context, Join m) {
+    if (m.callbackId() != null || m.callbackToken() != null) {
+      return rejoin(context, m);
+    }
     String citizenId = context.principal().userId();
     required(m.caseTypeId(), "caseTypeId");
     required(m.language(), "language");
@@ -166,28 +177,77 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
         .compose(view -> view.caseType().equals(queue.name()) ? Future.<Void>succeededFuture()
             : Future.failedFuture(ClientError.invalid("case " + caseId + " is a " + view.caseType() + ", not a " + queue.name())));
     String contactId = UUID.randomUUID().toString();
-    Contact contact = new Contact(contactId, citizenId, caseId, queue.name(), m.language(), Boolean.TRUE.equals(m.kiosk()), recordingConsent);
-    return caseOpens.compose(ok -> appointmentAt.get()).compose(at -> contacts.claim(citizenId, contactId).compose(claimed -> {
+    return caseOpens.compose(ok -> appointmentAt.get()).compose(at -> {
+      Contact contact = new Contact(contactId, citizenId, caseId, queue.name(), m.language(), Boolean.TRUE.equals(m.kiosk()),
+          recordingConsent, m.caseToken(), at != null ? at : clock.instant());
+      return enqueue(contact, new ContactRequest(contactId, queue.name(), m.language(), 0, at, null, null));
+    });
+  }
+
+  /**
+   * {@code queue.join} from a call-back link: the link is used up, and the citizen waits again at the
+   * place they left, for the case they left with. A refused join leaves the link usable.
+   */
+  private Future<Outbound> rejoin(MessageContext context, Join m) {
+    UUID callbackId = uuid(m.callbackId(), "callbackId");
+    required(m.callbackToken(), "callbackToken");
+    boolean recordingConsent = m.consent() != null && Boolean.TRUE.equals(m.consent().recording());
+    String contactId = UUID.randomUUID().toString();
+    return callbacks.rejoin(callbackId, m.callbackToken())
+        .recover(e -> Future.failedFuture(e instanceof ProactiveError error ? callbackError(error) : e))
+        .compose(callback -> {
+          Contact contact = new Contact(contactId, context.principal().userId(), callback.caseId(), callback.queue(), callback.language(),
+              Boolean.TRUE.equals(m.kiosk()), recordingConsent, callback.caseToken(), callback.originalArrival());
+          return enqueue(contact, new ContactRequest(contactId, callback.queue(), callback.language(), 0, null, callback.originalArrival(), null))
+              .map(joined -> {
+                LOG.atInfo().addKeyValue("callbackId", callbackId).addKeyValue("contactId", contactId).log("citizen came back from a call-back");
+                ((JsonObject) joined.body()).put("caseTypeId", callback.queue()).put("language", callback.language())
+                    .put("caseId", callback.caseId().toString()).put("caseToken", callback.caseToken());
+                return joined;
+              })
+              .recover(e -> callbacks.reopen(callbackId).transform(reopened -> Future.failedFuture(e)));
+        });
+  }
+
+  /** Takes the citizen's one place and puts the contact in routing; undone if routing refuses it. */
+  private Future<Outbound> enqueue(Contact contact, ContactRequest request) {
+    String contactId = contact.contactId();
+    String citizenId = contact.citizenId();
+    return contacts.claim(citizenId, contactId).compose(claimed -> {
       if (!claimed) {
         return Future.failedFuture(new ClientError("already_queued", 409, "this visit is already in a queue or a call"));
       }
       return contacts.save(contact)
-          .compose(saved -> engine.enqueue(new ContactRequest(contactId, queue.name(), m.language(), 0, at, null, null)))
+          .compose(saved -> engine.enqueue(request))
           .recover(e -> contacts.remove(contactId, citizenId).compose(removed -> Future.failedFuture(e)));
-    })).compose(enqueued -> engine.positions(queue.name(), List.of(contactId)).map(placed -> {
+    }).compose(enqueued -> engine.positions(request.queue(), List.of(contactId)).map(placed -> {
       Duration wait = estimator.estimate(Math.max(1, enqueued.position()), placed.getValue());
-      track(contactId, queue.name(), citizenId);
-      LOG.atInfo().addKeyValue("contactId", contactId).addKeyValue("queue", queue.name()).log("citizen joined the queue");
-      return Outbound.of("queue.joined", new JsonObject().put("contactId", contactId).put("queueId", queue.name())
-          .put("position", enqueued.position()).put("estimatedWaitSeconds", wait == null ? null : wait.toSeconds()));
+      track(contactId, request.queue(), citizenId);
+      LOG.atInfo().addKeyValue("contactId", contactId).addKeyValue("queue", request.queue()).log("citizen joined the queue");
+      return Outbound.of("queue.joined", new JsonObject().put("contactId", contactId).put("queueId", request.queue())
+          .put("position", enqueued.position()).put("estimatedWaitSeconds", wait == null ? null : wait.toSeconds())
+          .put("callbackAvailable", callbacks.available()));
     }));
+  }
+
+  private static ClientError callbackError(ProactiveError error) {
+    return switch (error.code()) {
+      case CALLBACK_CLOSED -> new ClientError("callback_closed", 409, error.getMessage());
+      case CALLBACK_UNAVAILABLE -> new ClientError("callback_unavailable", 501, error.getMessage());
+      case INVALID_INPUT -> ClientError.invalid("callback.email: " + error.getMessage());
+      default -> new ClientError("unknown_callback", 404, error.getMessage());
+    };
   }
 
   private Future<Outbound> leave(MessageContext context, Leave m) {
     String citizenId = context.principal().userId();
     if (m.callback() != null) {
-      // Callbacks are not scheduled yet: leaving must not pretend to have booked one.
-      throw new ClientError("callback_unavailable", 501, "callbacks cannot be booked yet; leave without one");
+      if (!callbacks.available()) {
+        // Nobody could be told when their turn comes: leaving must not pretend to have booked a call-back.
+        throw new ClientError("callback_unavailable", 501, "call-backs cannot be booked on this installation; leave without one");
+      }
+      required(m.callback().email(), "callback.email");
+      return leaveForCallback(citizenId, m.callback().email());
     }
     return contacts.contactOf(citizenId).compose(contactId -> {
       if (contactId == null) {
@@ -202,6 +262,41 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
             return Outbound.of("queue.left", new JsonObject().put("contactId", contactId));
           });
     });
+  }
+
+  /**
+   * Keeps the waiting citizen's place in PostgreSQL and takes the contact out of routing ({@code
+   * CANCEL}: not an abandon). Refused unless the citizen is waiting (not ringing, not in a call).
+   */
+  private Future<Outbound> leaveForCallback(String citizenId, String email) {
+    return contacts.contactOf(citizenId).compose(contactId -> contactId == null ? Future.succeededFuture(null) : contacts.get(contactId))
+        .compose(contact -> {
+          if (contact == null) {
+            return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "this visit is not in a queue"));
+          }
+          return engine.positions(contact.caseTypeId(), List.of(contact.contactId())).compose(placed -> {
+            if (placed.getKey().get(0) < 1) {
+              return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "only a citizen still waiting can be called back"));
+            }
+            // A contact saved before places were recorded has none: it keeps the place it would get now.
+            Instant place = contact.orderedAt().equals(Instant.EPOCH) ? clock.instant() : contact.orderedAt();
+            return callbacks.create(new NewCallback(contact.caseTypeId(), contact.language(), contact.caseId(), contact.caseToken(),
+                    place, email))
+                .recover(e -> Future.failedFuture(e instanceof ProactiveError error ? callbackError(error) : e))
+                .compose(callback -> engine.cancel(contact.contactId())
+                    .recover(e -> callbacks.discard(callback.id()).transform(gone -> Future.failedFuture(
+                        e instanceof QueueException q && q.error() == QueueError.NOT_WAITING
+                            ? new ClientError(ClientError.INVALID_STATE, 409, "the call has started; end it with call.end") : e)))
+                    .compose(cancelled -> contacts.remove(contact.contactId(), citizenId))
+                    .map(removed -> {
+                      this.context.runOnContext(v -> positions.untrack(contact.contactId()));
+                      LOG.atInfo().addKeyValue("contactId", contact.contactId()).addKeyValue("callbackId", callback.id())
+                          .log("citizen left to be called back");
+                      return Outbound.of("queue.left", new JsonObject().put("contactId", contact.contactId())
+                          .put("callback", new JsonObject().put("callbackId", callback.id().toString()).put("email", callback.email())));
+                    }));
+          });
+        });
   }
 
   /** Places go to the citizen's connections on this node; after a resume elsewhere, that node tracks them. */
@@ -258,7 +353,19 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     Principal clerk = context.principal();
     OfferId offer = OfferId.parse(m.offerId());
     return engine.accept(clerk.userId(), offer.contactId(), offer.seq())
-        .compose(accepted -> contacts.get(offer.contactId()))
+        .compose(accepted -> calls.store().callOfInvite(offer.contactId()))
+        .compose(invitedTo -> {
+          if (invitedTo != null) {
+            ringing.remove(offer.contactId());
+            return calls.interpreterAccepted(offer.contactId(), clerk);
+          }
+          return acceptCitizen(clerk, offer);
+        })
+        .map(call -> Outbound.of("queue.offer.accepted", new JsonObject().put("offerId", m.offerId()).put("callId", call.callId())));
+  }
+
+  private Future<ablak.signaling.call.CallStore.Call> acceptCitizen(Principal clerk, OfferId offer) {
+    return contacts.get(offer.contactId())
         .compose(contact -> {
           Ringing rang = ringing.remove(offer.contactId());
           String queue = rang != null ? rang.queue() : contact.caseTypeId();
@@ -269,8 +376,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
                 .eventually(() -> contacts.remove(contact.contactId(), contact.citizenId()))
                 .compose(x -> Future.failedFuture(e));
           });
-        })
-        .map(call -> Outbound.of("queue.offer.accepted", new JsonObject().put("offerId", m.offerId()).put("callId", call.callId())));
+        });
   }
 
   private Future<Outbound> decline(MessageContext context, OfferAnswer m) {
@@ -326,12 +432,17 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     String offerId = new OfferId(event.contactId(), Long.parseLong(event.data1())).wire();
     ringing.put(event.contactId(), new Ringing(event.clerkId(), offerId, event.queue()));
     long ringMillis = Math.max(0, Long.parseLong(event.data2()) - clock.millis());
+    if (Calls.INTERPRETER_KINDS.contains(event.queue())) {
+      offerInterpreter(event, offerId, ringMillis);
+      return;
+    }
     contacts.get(event.contactId()).onSuccess(contact -> {
       if (contact == null) {
         return;
       }
       connections.toUser(event.clerkId(), Outbound.of("queue.offer", new JsonObject()
           .put("offerId", offerId)
+          .put("kind", "citizen")
           .put("contactId", contact.contactId())
           .put("caseTypeId", contact.caseTypeId())
           .put("caseTypeName", caseTypeName(contact.caseTypeId(), contact.language()))
@@ -339,6 +450,26 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
           .put("waitedSeconds", Long.parseLong(event.data3()) / 1000)
           .put("ringSeconds", (ringMillis + 999) / 1000)));
     });
+  }
+
+  /** An interpreter request rings: the offer names the kind, the language to interpret and the call. */
+  private void offerInterpreter(QueueEvent event, String offerId, long ringMillis) {
+    calls.store().callOfInvite(event.contactId()).compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
+        .onSuccess(call -> {
+          if (call == null) {
+            return;
+          }
+          connections.toUser(event.clerkId(), Outbound.of("queue.offer", new JsonObject()
+              .put("offerId", offerId)
+              .put("kind", event.queue())
+              .put("callId", call.callId())
+              .put("contactId", event.contactId())
+              .put("caseTypeId", call.caseTypeId())
+              .put("caseTypeName", caseTypeName(call.caseTypeId(), call.language()))
+              .put("language", call.invite() != null ? call.invite().language() : call.language())
+              .put("waitedSeconds", Long.parseLong(event.data3()) / 1000)
+              .put("ringSeconds", (ringMillis + 999) / 1000)));
+        });
   }
 
   private void revoke(QueueEvent event, String reason) {
@@ -397,6 +528,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     Future<Void> callEnded = calls.store().callOf(user.userId())
         .compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
         .compose(call -> call == null ? Future.succeededFuture()
+            : call.isInterpreter(user.userId()) ? calls.releaseThirdParty(call, "interpreter_lost").mapEmpty()
             : calls.end(call, user.role() == Role.CITIZEN ? "citizen_lost" : "clerk_lost").mapEmpty());
     if (user.role() == Role.CITIZEN) {
       callEnded.compose(v -> contacts.contactOf(user.userId())).compose(contactId -> contactId == null ? Future.succeededFuture()

@@ -63,7 +63,8 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
     this.pool = pool;
     this.push = push;
     this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
-    this.queues = engine.definitions().queues().stream().map(QueueDefinition::name).toList();
+    // The queues of the catalogue's case types; the interpreters' queues (docs/routing.md) are not citizens waiting.
+    this.queues = engine.definitions().queues().stream().map(QueueDefinition::name).filter(catalogue.caseTypes()::containsKey).toList();
     this.timer = vertx.setPeriodic(PUSH_INTERVAL.toMillis(), t -> tick());
   }
 

@@ -119,11 +119,15 @@ class SettingsLoaderTest {
         Map.entry("ABLAK_PROACTIVE_SMTP_TIMEOUT_MILLIS", "2000"),
         Map.entry("ABLAK_PROACTIVE_SLOT_MINUTES", "30"),
         Map.entry("ABLAK_PROACTIVE_JOIN_EARLY_MINUTES", "5"),
-        Map.entry("ABLAK_PROACTIVE_NO_SHOW_GRACE_MINUTES", "20")));
+        Map.entry("ABLAK_PROACTIVE_NO_SHOW_GRACE_MINUTES", "20"),
+        Map.entry("ABLAK_PROACTIVE_CITIZEN_URL", "https://ablak.example/citizen/"),
+        Map.entry("ABLAK_PROACTIVE_CALLBACK_AHEAD", "5"),
+        Map.entry("ABLAK_PROACTIVE_CALLBACK_WAIT_SECONDS", "600"),
+        Map.entry("ABLAK_PROACTIVE_CALLBACK_GRACE_MINUTES", "30")));
 
     assertThat(settings.proactive()).isEqualTo(new ablak.proactive.ProactiveSettings("Europe/Vienna", 7, 10, 30, 3, 5, 50, 2.5, 250,
         "https://ablak.example/appointments/", "noreply@ablak.example", "relay.internal", 587, true, "ablak", "relay-secret-value",
-        2000, 30, 5, 20));
+        2000, 30, 5, 20, "https://ablak.example/citizen/", 5, 600, 30));
     assertThat(settings.proactive().mailEnabled()).isTrue();
     assertThat(settings.toString()).doesNotContain("relay-secret-value");
   }
