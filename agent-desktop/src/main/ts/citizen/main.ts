@@ -12,6 +12,7 @@ import { Connection, ProtocolError } from '../shared/connection.js';
 import { CallMediaGrant, CaseView, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { loadSummary, startCase, StartedCase } from '../shared/cases.js';
 import { realTimeText } from '../shared/chat.js';
+import { mountIdentificationGuide } from './identification.js';
 import { KioskGuard } from './kiosk.js';
 
 type Screen = 'welcome' | 'language' | 'events' | 'service' | 'questions' | 'devices' | 'consent' | 'waiting' | 'closed' | 'call' | 'done' | 'callback';
@@ -29,7 +30,7 @@ interface Visit {
   position: number | null;
   estimatedWaitSeconds: number | null;
   nextOpening: string | null;
-  call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[] } | null;
+  call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[]; videoIdentification: boolean } | null;
   recording: boolean;
   caseNumber: string | null;
 }
@@ -404,19 +405,22 @@ function callbackScreen(): HTMLElement {
 }
 
 function callScreen(): HTMLElement {
-  const { callId, media: grant, iceServers } = visit.call!;
+  const { callId, media: grant, iceServers, videoIdentification } = visit.call!;
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId)) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), { keepResolution: videoIdentification }) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
   const summary = h('div', { class: 'call__summary', hidden: true, id: 'case-summary' });
+  const identification = h('div', { class: 'call__identification' });
+  const guide = videoIdentification && visit.started ? mountIdentificationGuide(identification, { identificationApi: Rest.identifications,
+    caseId: visit.started.caseId, caseToken: visit.started.caseToken, visitToken, lang: language(), connection }) : null;
 
-  cleanup.push(() => { media?.close(); chat.close(); });
+  cleanup.push(() => { media?.close(); chat.close(); guide?.destroy(); });
   cleanup.push(connection.on(Message.callRecording, (message) => {
     visit.recording = message.recording === true;
     recording.hidden = !visit.recording;
@@ -482,7 +486,7 @@ function callScreen(): HTMLElement {
       toggleButton('call.cameraOff', (on) => media?.setCameraOff(on)),
       button('call.switchCamera', () => { void media?.switchCamera().then((stream) => { self.srcObject = stream; }); }, 'secondary'),
       button('call.leave', () => leave.open(), 'warning')),
-    h('div', { class: 'call__side' }, summary, chat.element));
+    h('div', { class: 'call__side' }, identification, summary, chat.element));
 }
 
 function doneScreen(): HTMLElement {
@@ -508,6 +512,7 @@ connection.on(Message.callStarted, (message) => {
   visit.call = {
     callId: String(message.callId), media: message.media as CallMediaGrant,
     iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
+    videoIdentification: message.videoIdentification === true,
   };
   visit.recording = message.recording === true;
   go('call');

@@ -107,9 +107,19 @@ export class CallMedia {
   private qualityTimer = 0;
   private lastPackets = { received: 0, lost: 0 };
 
-  /** renew: a fresh grant for a reconnect, as the call's media token is short-lived. */
+  /**
+   * renew: a fresh grant for a reconnect, as the call's media token is short-lived. keepResolution: send
+   * the camera at its full size and let the frame rate give way when bandwidth is short, as a video
+   * identification needs (the document must stay readable); otherwise the browser's balanced default.
+   */
   constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
-    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>) {}
+    private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>,
+    private readonly options: { keepResolution?: boolean } = {}) {}
+
+  /** The call's PeerConnection now (a reconnect replaces it), for statistics; null before start and after close. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.peer;
+  }
 
   /** One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back. */
   async start(): Promise<void> {
@@ -138,6 +148,15 @@ export class CallMedia {
     const answer = await response.text();
     if (this.closed || this.peer !== peer) { this.endSession(); return; }
     await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+    if (this.options.keepResolution) await this.keepResolution(peer);
+  }
+
+  private async keepResolution(peer: RTCPeerConnection): Promise<void> {
+    const sender = peer.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    parameters.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(parameters);
   }
 
   async reconnect(): Promise<void> {
