@@ -17,13 +17,13 @@ public interface CallRecorder {
   Future<Void> finish(String callId);
 
   /**
-   * For a module without media (its own tests, tools): records nothing and finishes nothing, so the
+   * For a module without media (tools, tests): records nothing and finishes nothing, so the
    * recording step relies on a manifest found on disk.
    */
   CallRecorder NONE = new CallRecorder() {
     @Override
     public Future<Void> ensureRecording(String callId) {
-      return Future.failedFuture(new IllegalStateException("this node records no calls"));
+      return Future.succeededFuture();
     }
 
     @Override
