@@ -1,20 +1,29 @@
 // The citizen's side of the video identification: what to do now, step by step, the movement asked
 // for while the document is tilted (chosen by the server only when the front has been shown), and
 // the field for the code from the e-mail. It reads only the guide of the citizen's own case, with
-// the visit token and the case token; no evidence ever reaches this screen.
+// the visit token and the case token; no evidence ever reaches this screen. The server pushes
+// identification.step whenever the identification changes; the guide is read over REST only when
+// mounted and after a resumed connection, whose pushes may have been missed.
 
 import { h, replaceChildren, uniqueId } from '../shared/dom.js';
 import { announce, button, field, text } from '../shared/components.js';
 import { t } from '../shared/i18n.js';
+import { Envelope, Message } from '../shared/protocol.js';
+
+/** The part of the app's connection the guide listens on. */
+export interface PushSource {
+  on(type: string, handler: (message: Envelope) => void): () => void;
+}
 
 export interface IdentificationGuideOptions {
   identificationApi: string;
   caseId: string;
-  visitToken: string;
+  /** The visit token, or how to get it. */
+  visitToken: string | (() => Promise<string>);
   caseToken: string;
   lang: string;
-  /** How often the guide asks for the current step (default 2000 ms). */
-  pollMillis?: number;
+  /** Where identification.step pushes and resumed replies arrive. */
+  connection: PushSource;
 }
 
 interface Guide {
@@ -24,14 +33,14 @@ interface Guide {
 
 export function mountIdentificationGuide(container: HTMLElement, opts: IdentificationGuideOptions): { destroy(): void } {
   const api = opts.identificationApi.replace(/\/+$/, '');
-  const headers = { Authorization: `Bearer ${opts.visitToken}`, 'Case-Token': opts.caseToken };
+  const headers = async () => ({
+    Authorization: `Bearer ${typeof opts.visitToken === 'string' ? opts.visitToken : await opts.visitToken()}`, 'Case-Token': opts.caseToken });
   const titleId = uniqueId('guide-title');
   const body = h('div', { class: 'identification-guide__body', 'aria-live': 'polite' });
   const error = h('div', { class: 'notice notice--error', role: 'alert', hidden: true });
   replaceChildren(container, h('section', { class: 'panel identification-guide', 'aria-labelledby': titleId },
     text('h2', 'identification.guide.title', { class: 'heading-m', id: titleId }), error, body));
   let shown = '';
-  let timer = 0;
   let stopped = false;
 
   function showError(message: string | null): void {
@@ -41,7 +50,8 @@ export function mountIdentificationGuide(container: HTMLElement, opts: Identific
   }
 
   function codeForm(guide: Guide): HTMLElement {
-    const input = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]*', id: uniqueId('code') });
+    const input = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]*', id: uniqueId('code'),
+      class: 'input input--medium' });
     const form = h('form', { class: 'identification-guide__code' }, field(input, t('identification.guide.codeLabel'),
       t('identification.guide.codeHint', { count: guide.codeAttemptsLeft })).element, button('identification.guide.codeSend', () => undefined));
     const submit = form.querySelector('button')!;
@@ -50,7 +60,7 @@ export function mountIdentificationGuide(container: HTMLElement, opts: Identific
       event.preventDefault();
       void (async () => {
         const response = await fetch(`${api}/guide/code?lang=${encodeURIComponent(opts.lang)}`, {
-          method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' },
+          method: 'POST', headers: { ...(await headers()), 'Content-Type': 'application/json' },
           body: JSON.stringify({ caseId: opts.caseId, code: input.value.trim() }) });
         const payload = await response.json();
         if (!response.ok) {
@@ -86,9 +96,11 @@ export function mountIdentificationGuide(container: HTMLElement, opts: Identific
     }
   }
 
-  async function poll(): Promise<void> {
+  async function load(): Promise<void> {
     try {
-      const response = await fetch(`${api}/guide?caseId=${encodeURIComponent(opts.caseId)}&lang=${encodeURIComponent(opts.lang)}`, { headers });
+      const response = await fetch(`${api}/guide?caseId=${encodeURIComponent(opts.caseId)}&lang=${encodeURIComponent(opts.lang)}`,
+        { headers: await headers() });
+      if (stopped) return;
       if (response.status === 404) {
         replaceChildren(body, text('p', 'identification.guide.waiting'));
         shown = '';
@@ -96,16 +108,22 @@ export function mountIdentificationGuide(container: HTMLElement, opts: Identific
         render((await response.json()) as Guide);
       }
     } catch {
-      // The network dropped for a moment: the next poll tries again.
+      // The network dropped for a moment: the next push, or the read after resuming, brings the step.
     }
-    if (!stopped) timer = window.setTimeout(() => { void poll(); }, opts.pollMillis ?? 2000);
   }
-  void poll();
+  replaceChildren(body, text('p', 'identification.guide.waiting'));
+  const unsubscribe = [
+    opts.connection.on(Message.identificationStep, (message) => {
+      if (!stopped && message.caseId === opts.caseId) render(message as unknown as Guide);
+    }),
+    opts.connection.on(Message.resumed, () => { void load(); }),
+  ];
+  void load();
 
   return {
     destroy() {
       stopped = true;
-      window.clearTimeout(timer);
+      unsubscribe.forEach((off) => off());
       container.replaceChildren();
     },
   };

@@ -15,6 +15,7 @@ import { Connection, ProtocolError } from '../shared/connection.js';
 import { CallMediaGrant, CaseView, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { loadSummary, startCase, StartedCase } from '../shared/cases.js';
 import { realTimeText } from '../shared/chat.js';
+import { mountIdentificationGuide } from './identification.js';
 import { KioskGuard } from './kiosk.js';
 
 type Screen = 'welcome' | 'language' | 'events' | 'service' | 'questions' | 'devices' | 'consent' | 'waiting' | 'closed' | 'call' | 'done' | 'callback';
@@ -32,7 +33,7 @@ interface Visit {
   position: number | null;
   estimatedWaitSeconds: number | null;
   nextOpening: string | null;
-  call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[] } | null;
+  call: { callId: string; media: CallMediaGrant; iceServers: RTCIceServer[]; videoIdentification: boolean } | null;
   recording: boolean;
   caseNumber: string | null;
   /** Whether the server can e-mail this visitor when their turn comes (queue.joined callbackAvailable). */
@@ -469,20 +470,23 @@ function callbackScreen(): HTMLElement {
 }
 
 function callScreen(): HTMLElement {
-  const { callId, media: grant, iceServers } = visit.call!;
+  const { callId, media: grant, iceServers, videoIdentification } = visit.call!;
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   const third = h('video', { class: 'call__third', id: 'third-video', autoplay: true, playsinline: true, hidden: true, 'aria-label': t('call.thirdVideo') });
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third, { keepResolution: videoIdentification }) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
   const summary = h('div', { class: 'call__summary', hidden: true, id: 'case-summary' });
+  const identification = h('div', { class: 'call__identification' });
+  const guide = videoIdentification && visit.started ? mountIdentificationGuide(identification, { identificationApi: Rest.identifications,
+    caseId: visit.started.caseId, caseToken: visit.started.caseToken, visitToken, lang: language(), connection }) : null;
 
-  cleanup.push(() => { media?.close(); chat.close(); });
+  cleanup.push(() => { media?.close(); chat.close(); guide?.destroy(); });
   // An interpreter (spoken or sign language) the clerk invited: shown beside the clerk while in the call.
   cleanup.push(connection.on(Message.callParticipants, (message) => {
     const present = Array.isArray(message.participants) && message.participants.some((p: { role?: string }) => p.role === 'interpreter');
@@ -554,7 +558,7 @@ function callScreen(): HTMLElement {
       toggleButton('call.cameraOff', (on) => media?.setCameraOff(on)),
       button('call.switchCamera', () => { void media?.switchCamera().then((stream) => { self.srcObject = stream; }); }, 'secondary'),
       button('call.leave', () => leave.open(), 'warning')),
-    h('div', { class: 'call__side' }, summary, chat.element));
+    h('div', { class: 'call__side' }, identification, summary, chat.element));
 }
 
 function doneScreen(): HTMLElement {
@@ -580,6 +584,7 @@ connection.on(Message.callStarted, (message) => {
   visit.call = {
     callId: String(message.callId), media: message.media as CallMediaGrant,
     iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
+    videoIdentification: message.videoIdentification === true,
   };
   visit.recording = message.recording === true;
   go('call');

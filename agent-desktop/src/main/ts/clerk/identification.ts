@@ -13,7 +13,8 @@ export interface IdentificationPanelOptions {
   callId: string;
   caseId: string;
   remoteVideo: HTMLVideoElement;
-  peerConnection: RTCPeerConnection;
+  /** The call's PeerConnection, or a function giving the current one (a media reconnect replaces it). */
+  peerConnection: RTCPeerConnection | (() => RTCPeerConnection | null);
   lang: string;
 }
 
@@ -150,7 +151,8 @@ export function mountIdentificationPanel(container: HTMLElement, opts: Identific
   // ---- live quality ----
 
   async function measure(): Promise<void> {
-    quality = await receivedQuality(opts.peerConnection, opts.remoteVideo);
+    const peer = typeof opts.peerConnection === 'function' ? opts.peerConnection() : opts.peerConnection;
+    quality = peer ? await receivedQuality(peer, opts.remoteVideo) : { width: 0, height: 0, fps: 0 };
     const ok = quality.width >= minimum.width && quality.height >= minimum.height && quality.fps >= minimum.fps;
     qualityLine.className = `identification__quality ${ok ? 'identification__quality--ok' : 'identification__quality--low'}`;
     qualityLine.textContent = t(ok ? 'identification.quality.ok' : 'identification.quality.low', {

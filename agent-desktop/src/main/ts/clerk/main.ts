@@ -7,12 +7,13 @@ import { byId, formatDuration, h, replaceChildren } from '../shared/dom.js';
 import { announce, button, connectionBanner, dialog, field, header, skipLink, text, toggleButton } from '../shared/components.js';
 import { initI18n, language, languageName, onLanguageChange, t } from '../shared/i18n.js';
 import { Connection, ProtocolError } from '../shared/connection.js';
-import { CallMediaGrant, CaseView, ClerkStateName, Envelope, ErrorCode, Message } from '../shared/protocol.js';
+import { CallMediaGrant, CaseView, ClerkStateName, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { Data, FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { loadForm } from '../shared/catalogue.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
+import { mountIdentificationPanel } from './identification.js';
 
 interface Offer { offerId: string; kind: string; caseTypeName: string; language: string; waitedSeconds: number; ringSeconds: number }
 interface Call {
@@ -303,7 +304,11 @@ function callView(current: Call): HTMLElement {
   };
   showRecording(current.recording);
   const offRecording = connection.on(Message.callRecording, (message) => showRecording(message.recording === true));
-  window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); offParticipants(); chat.close(); saves.stop(); }, { once: true });
+  // For case types that need it, the identification checklist on the citizen's received video.
+  const identificationArea = h('div', { id: 'identification-panel' });
+  const identification = current.videoIdentification ? mountIdentificationPanel(identificationArea, { identificationApi: Rest.identifications,
+    callId: current.callId, caseId: current.caseId, remoteVideo: remote, peerConnection: () => media?.peerConnection ?? null, lang: language() }) : null;
+  window.addEventListener('ablak:call-ended', () => { offChanged(); offRecording(); offParticipants(); chat.close(); saves.stop(); identification?.destroy(); }, { once: true });
 
   const invite = dialog('call.inviteTitle', { onCancel: () => invite.close() });
   const kind = h('select', { id: 'invite-kind', class: 'select' },
@@ -350,10 +355,7 @@ function callView(current: Call): HTMLElement {
         answered.length
           ? h('dl', { class: 'summary-list summary-list--compact' }, ...answered.flatMap((line) => [h('dt', {}, line.label), h('dd', {}, line.value)]))
           : text('p', 'case.noAnswers')),
-      current.videoIdentification
-        ? h('section', { class: 'panel identification', id: 'identification-panel', 'aria-labelledby': 'identification-title' },
-          text('h3', 'identification.title', { class: 'heading-m', id: 'identification-title' }), text('p', 'identification.pending'))
-        : null,
+      identificationArea,
       caseForm?.element ?? text('p', 'case.noForm'),
       saveStatus,
       caseStatus,

@@ -110,10 +110,18 @@ export class CallMedia {
   /**
    * renew: a fresh grant for a reconnect, as the call's media token is short-lived. thirdVideo: where a third
    * participant (an interpreter) is shown; the SFU fills that slot when one joins, with no renegotiation.
+   * keepResolution: send the camera at its full size and let the frame rate give way when bandwidth is
+   * short, as a video identification needs (the document must stay readable); otherwise the browser's
+   * balanced default.
    */
   constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
     private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>,
-    private readonly thirdVideo: HTMLVideoElement | null = null) {}
+    private readonly thirdVideo: HTMLVideoElement | null = null, private readonly options: { keepResolution?: boolean } = {}) {}
+
+  /** The call's PeerConnection now (a reconnect replaces it), for statistics; null before start and after close. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.peer;
+  }
 
   /**
    * One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back, plus
@@ -154,6 +162,15 @@ export class CallMedia {
     const answer = await response.text();
     if (this.closed || this.peer !== peer) { this.endSession(); return; }
     await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+    if (this.options.keepResolution) await this.keepResolution(peer);
+  }
+
+  private async keepResolution(peer: RTCPeerConnection): Promise<void> {
+    const sender = peer.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    parameters.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(parameters);
   }
 
   async reconnect(): Promise<void> {

@@ -26,6 +26,8 @@ export const Rest = {
   caseSummary: (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}/summary`,
   /** The booking page for a video appointment (?caseType=&lang=). */
   appointments: '/appointments/',
+  /** Video identification (docs/identification.md): the clerk's checklist, the citizen's guide at /guide. */
+  identifications: '/api/identifications',
 } as const;
 
 export const Message = {
@@ -61,6 +63,7 @@ export const Message = {
   callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}
   callTransfer: 'call.transfer', // → {callId, queueId}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
+  identificationStep: 'identification.step', // ← to the citizen: {callId, caseId, id, status, nextStep, attempt, tilt, codeSent, codeAttemptsLeft, failureReason}
   // the case (docs/protocol.md "Message types of cases"; citizens add caseToken, staff reason)
   caseWatch: 'case.watch', // → {caseId, caseToken | reason, lang}; reply case.state with the Case, then case.changed pushes
   caseState: 'case.state',

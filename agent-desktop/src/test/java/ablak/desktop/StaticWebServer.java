@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Serves the built webroot on 127.0.0.1 under the same Content-Security-Policy the signaling server sends,
  * plus, at the REST paths the apps call, a visit token, the catalogue and forms as the cases module's
- * CatalogueView and FormView render them (fixtures made from the cases catalogue), a started draft for
+ * CatalogueView and FormView render them (fixtures made from the cases catalogue), the identification
+ * panel's document types, a started draft for
  * {@code POST /api/cases} (the request is kept for the test to read), and axe-core for the accessibility check.
  * Test-only: the real server is the signaling module.
  */
@@ -99,6 +100,9 @@ final class StaticWebServer implements AutoCloseable {
         }
         if (path.equals("/api/catalogue")) {
             return fixtures.resolve("catalogue." + language + ".json");
+        }
+        if (path.equals("/api/identifications/document-types")) {
+            return fixtures.resolve("document-types." + language + ".json");
         }
         Matcher form = FORM.matcher(path);
         if (form.matches()) {

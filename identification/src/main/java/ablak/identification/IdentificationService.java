@@ -68,9 +68,10 @@ public final class IdentificationService {
   private final EvidenceFiles files;
   private final CodeMailer mailer;
   private final Clock clock;
+  private final CallRecorder recorder;
 
   IdentificationService(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, DocumentTypes documents,
-      EvidenceFiles files, CodeMailer mailer, Clock clock) {
+      EvidenceFiles files, CodeMailer mailer, Clock clock, CallRecorder recorder) {
     this.vertx = vertx;
     this.pool = pool;
     this.audit = audit;
@@ -79,6 +80,7 @@ public final class IdentificationService {
     this.files = files;
     this.mailer = mailer;
     this.clock = clock;
+    this.recorder = recorder;
   }
 
   /**
@@ -266,6 +268,12 @@ public final class IdentificationService {
         });
   }
 
+  /** Whether the case has a VERIFIED identification, in any call: what its submission needs when its case type asks for one. */
+  public Future<Boolean> isVerified(UUID caseId) {
+    return pool.preparedQuery("select 1 from identification.identification where case_id = $1 and status = 'VERIFIED' limit 1")
+        .execute(Tuple.of(caseId)).map(rows -> rows.size() > 0);
+  }
+
   /** The citizen's view of the identification of their case in their call. */
   public Future<CitizenGuide> guide(String callId, UUID caseId) {
     return IdentificationRecord.loadForCase(pool, callId, caseId, false).map(record -> new CitizenGuide(record.id,
@@ -365,7 +373,9 @@ public final class IdentificationService {
     if (failureReason != null) {
       answers.put("reason", failureReason);
     }
-    return vertx.executeBlocking(() -> files.manifestSha256(record.callId).orElse(null), false)
+    // The recording ends with the identification: the hash sealed is the final manifest's, which holds every file's.
+    return recorder.finish(record.callId)
+        .compose(finished -> vertx.executeBlocking(() -> files.manifestSha256(record.callId).orElse(null), false))
         .compose(manifest -> {
           record.recordingSha256 = manifest;
           return record.addStep(connection, "RESULT", now, actor, json(answers), null);
@@ -464,12 +474,15 @@ public final class IdentificationService {
         stored.put("consent", true);
       }
       case RECORDING_STARTED -> {
-        return vertx.executeBlocking(() -> files.manifestSha256(record.callId), false).map(manifest -> {
-          if (settings.requireRecording() && manifest.isEmpty()) {
-            throw new IdentificationException(Kind.RECORDING_MISSING, "the call is not being recorded");
-          }
-          return json(Map.of("recordingFound", manifest.isPresent()));
-        });
+        // The consent step before this one is the citizen's consent to the recording.
+        return recorder.ensureRecording(record.callId).transform(started -> vertx.executeBlocking(() ->
+            files.manifestSha256(record.callId), false).map(manifest -> {
+              if (settings.requireRecording() && (started.failed() || manifest.isEmpty())) {
+                throw new IdentificationException(Kind.RECORDING_MISSING, "the call is not being recorded"
+                    + (started.failed() ? ": " + started.cause().getMessage() : ""));
+              }
+              return json(Map.of("recordingFound", manifest.isPresent()));
+            }));
       }
       case DOCUMENT_FRONT -> record.tilt = TiltInstruction.random().name();
       case TILT -> {

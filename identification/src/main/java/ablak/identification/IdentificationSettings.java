@@ -15,8 +15,8 @@ import java.util.Objects;
  *                               under the node's data directory (default identifications)
  * @param recordingsDirectory    where the media recorder writes calls, {@code <callId>/manifest.json}; relative like
  *                               the above (default recordings, i.e. data/recordings as the recorder writes)
- * @param requireRecording       refuse the recording step until the call's recording manifest exists (default false:
- *                               the server does not yet drive the recorder itself)
+ * @param requireRecording       refuse the recording step unless the call's recording runs and its manifest exists
+ *                               (default true; the recording step starts the call's recording)
  * @param minWidth               lowest received video width to complete a video step or accept a still (default 1280)
  * @param minHeight              lowest received video height (default 720)
  * @param minFps                 lowest received frame rate (default 20)
@@ -89,7 +89,7 @@ public record IdentificationSettings(
   }
 
   public static IdentificationSettings defaults() {
-    return new IdentificationSettings("identifications", "recordings", false,
+    return new IdentificationSettings("identifications", "recordings", true,
         1280, 720, 20, 60, 0.05, 1_000_000, 3, 6, Duration.ofMinutes(10), 3,
         "127.0.0.1", 25, false, "", "", 10_000, "ablak@localhost",
         List.of("id-card-replacement", "passport-renewal", "driving-licence-renewal", "name-change-after-marriage"),

@@ -43,6 +43,22 @@ class ChecklistTest {
   }
 
   @Test
+  void theRecordingStepStartsTheRecordingAndTheResultSealsItsFinalManifest() throws Exception {
+    walk.upTo(Step.DOCUMENT_FRONT);
+    assertThat(harness.recorder.started).containsExactly(walk.callId);
+    assertThat(harness.recorder.finished).isEmpty();
+
+    IdentificationView view = walk.verified();
+
+    assertThat(harness.recorder.finished).containsExactly(walk.callId);
+    assertThat(view.recordingSha256()).isEqualTo(ablak.identification.evidence.Sha256.of(
+        harness.recordings.resolve(walk.callId).resolve("manifest.json")));
+    assertThat(java.nio.file.Files.readString(harness.recordings.resolve(walk.callId).resolve("manifest.json"))).contains("stoppedAt");
+    assertThat(await(harness.service().isVerified(walk.caseId))).isTrue();
+    assertThat(await(harness.service().isVerified(java.util.UUID.randomUUID()))).isFalse();
+  }
+
+  @Test
   void theTiltInstructionIsChosenOnlyOnceTheFrontHasBeenShown() {
     assertThat(walk.upTo(Step.DOCUMENT_FRONT).tilt()).isNull();
 
@@ -163,8 +179,13 @@ class ChecklistTest {
   }
 
   @Test
-  void theRecordingStepWaitsForTheRecordingWhenItIsRequired() {
-    try (Harness strict = new Harness(settings -> withRequireRecording(settings))) {
+  void withoutARecordingTheRecordingStepIsRefusedUnlessRecordingIsOptional() {
+    try (Harness optional = new Harness(settings -> withRequireRecording(settings, false), false)) {
+      Walkthrough optionalWalk = new Walkthrough(optional);
+      optionalWalk.upTo(Step.RECORDING_STARTED);
+      assertThat(optionalWalk.step(Step.RECORDING_STARTED, "{}").nextStep()).isEqualTo(Step.DOCUMENT_FRONT);
+    }
+    try (Harness strict = new Harness(settings -> settings, false)) {
       Walkthrough strictWalk = new Walkthrough(strict);
       strictWalk.upTo(Step.RECORDING_STARTED);
 
@@ -172,8 +193,8 @@ class ChecklistTest {
     }
   }
 
-  private static IdentificationSettings withRequireRecording(IdentificationSettings s) {
-    return new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), true, s.minWidth(), s.minHeight(),
+  private static IdentificationSettings withRequireRecording(IdentificationSettings s, boolean required) {
+    return new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), required, s.minWidth(), s.minHeight(),
         s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(), s.codeLength(), s.codeTtl(),
         s.maxCodeAttempts(), s.smtpHost(), s.smtpPort(), s.smtpStartTls(), s.smtpUser(), s.smtpPassword(),
         s.smtpTimeoutMillis(), s.mailFrom(), s.reviewCaseTypes(), s.retention(), s.abortedRetention(),

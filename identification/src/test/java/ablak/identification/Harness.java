@@ -47,8 +47,14 @@ final class Harness implements AutoCloseable {
   final Identifications module;
   final Pool sql;
   final AuditTrail audit;
+  final FileRecorder recorder;
 
   Harness(UnaryOperator<IdentificationSettings> configure) {
+    this(configure, true);
+  }
+
+  /** {@code recording}: whether calls can be recorded here (a {@link FileRecorder}), or not at all ({@link CallRecorder#NONE}). */
+  Harness(UnaryOperator<IdentificationSettings> configure, boolean recording) {
     try {
       startPostgres();
       try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "")) {
@@ -71,7 +77,8 @@ final class Harness implements AutoCloseable {
           d.retention(), d.abortedRetention(), Duration.ofDays(1), 2));
       PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.getPort())
           .setDatabase(database).setUser("postgres");
-      module = await(Identifications.start(vertx, options, settings, clock));
+      recorder = new FileRecorder(recordings);
+      module = await(Identifications.start(vertx, options, settings, clock, recording ? recorder : CallRecorder.NONE));
       sql = PgBuilder.pool().connectingTo(options).using(vertx).build();
       audit = new AuditTrail(sql);
     } catch (IOException e) {

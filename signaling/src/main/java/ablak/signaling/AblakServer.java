@@ -52,7 +52,9 @@ import ablak.signaling.cases.CaseMessages;
 import ablak.signaling.cases.CaseRoutes;
 import ablak.signaling.media.CallRecordings;
 import ablak.signaling.media.CallStatsRoutes;
+import ablak.signaling.identification.IdentificationRequired;
 import ablak.signaling.identification.IdentificationRoutes;
+import ablak.signaling.identification.SfuCallRecorder;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.proactive.BookedAppointments;
 import ablak.signaling.proactive.ProactiveRoutes;
@@ -259,11 +261,6 @@ public final class AblakServer implements AutoCloseable {
     proactive.start();
     resources.add(0, () -> await(proactive.stop()));
 
-    // Video identification: checklist, sealed evidence, review queue, retention.
-    Identifications identifications = await(Identifications.start(vertx, database.connectOptions(),
-        settings.identification().under(Path.of(settings.stores().dataDir())), clock));
-    resources.add(0, () -> await(identifications.close()));
-
     // The WebSocket control protocol: every capability's message types.
     MessageRegistry messages = new MessageRegistry(meters, clock);
     Connections connections = new Connections(meters);
@@ -271,8 +268,16 @@ public final class AblakServer implements AutoCloseable {
     resources.add(0, push);
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
     Contacts contacts = new Contacts(vertx, redis, settings.stores().redisKeyPrefix());
-    Calls calls = new Calls(new CallStore(vertx, redis, settings.stores().redisKeyPrefix()), contacts, engine, cases, push, mediaTokens,
-        sfu, callRecordings, baseUrl);
+    CallStore callStore = new CallStore(vertx, redis, settings.stores().redisKeyPrefix());
+    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, baseUrl);
+
+    // Video identification: checklist, sealed evidence, review queue, retention; it records the
+    // identified call with this node's SFU recorder.
+    Identifications identifications = await(Identifications.start(vertx, database.connectOptions(),
+        settings.identification().under(Path.of(settings.stores().dataDir())), clock,
+        new SfuCallRecorder(callRecordings, callStore, push)));
+    resources.add(0, () -> await(identifications.close()));
+    IdentificationRequired identificationRequired = new IdentificationRequired(cases, identifications);
     Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push);
     resources.add(0, wallboard);
     // The position tracker and the routing event handlers share one context, as the tracker requires.
@@ -286,7 +291,7 @@ public final class AblakServer implements AutoCloseable {
     resources.add(0, callbackScheduler);
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
-        new CaseMessages(cases, connections),
+        new CaseMessages(cases, connections, identificationRequired),
         queueMessages,
         new CallMessages(calls, push, accounts, engine),
         wallboard);
@@ -298,12 +303,12 @@ public final class AblakServer implements AutoCloseable {
         new OperationsRoutes(vertx, redis, pool, meters, draining),
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, queueDefinitions, guard),
-        new CaseRoutes(cases, guard),
+        new CaseRoutes(cases, guard, identificationRequired),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
         new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
         new CallStatsRoutes(sfu, guard),
-        new IdentificationRoutes(identifications, cases, guard),
+        new IdentificationRoutes(identifications, cases, callStore, push, guard),
         new WebAppRoutes());
 
     HttpServerOptions options = new HttpServerOptions()

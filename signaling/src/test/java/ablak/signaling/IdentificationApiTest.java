@@ -23,32 +23,69 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Video identification through the server: roles, case token, the whole checklist, bad input. */
+/**
+ * Video identification through the server, in a real call: the citizen queues for a passport
+ * renewal (without consenting to recording when joining), the demo clerk takes the call, and the
+ * citizen's media reaches the SFU, so the recording step can record the call. Roles, the call's
+ * clerk and citizen, the case token, pushes to the citizen, the recording, the submission rule and
+ * bad input.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdentificationApiTest {
+
+  private static final String FINGERPRINT =
+      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+  /** A WHIP client's offer: enough for the SFU to hold the call (no media flows; the recording has no tracks). */
+  private static final String OFFER = String.join("\r\n",
+      "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+      "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
+      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:0", "a=sendonly",
+      "a=rtcp-mux", "a=rtpmap:96 VP8/90000", "a=ssrc:2222 cname:x", "");
 
   private final GreenMail mail = startMail();
   private final Path dataDir = TestNodes.tempDataDir();
   private final AblakServer node = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of(
       "ABLAK_IDENTIFICATION_SMTP_PORT", String.valueOf(mail.getSmtp().getPort()),
-      "ABLAK_IDENTIFICATION_MAX_STILL_BYTES", "200000",
-      "ABLAK_IDENTIFICATION_REVIEW_CASE_TYPES", "address-registration")));
+      "ABLAK_IDENTIFICATION_MAX_STILL_BYTES", "200000")));
   private final Vertx vertx = Vertx.vertx();
   private final Api api = new Api(vertx, node.baseUrl());
   private final WebClient web = WebClient.create(vertx);
   private final String clerk = api.login("clerk", password("clerk"));
   private final String supervisor = api.login("supervisor", password("supervisor"));
+  private final WsClient clerkSocket = WsClient.connect(vertx, node.baseUrl(), clerk);
   private static final JsonObject HD = new JsonObject().put("width", 1280).put("height", 720).put("fps", 25.0);
+  private Visit current;
+
+  @BeforeAll
+  void clerkSignsIn() {
+    clerkSocket.request("hello");
+  }
+
+  @AfterEach
+  void endTheCall() {
+    if (current != null) {
+      clerkSocket.request("call.end", new JsonObject().put("callId", current.callId));
+      clerkSocket.push("clerk.state", state -> state.getString("state").equals("wrapup"));
+      clerkSocket.request("wrapup.done", new JsonObject().put("disposition", "resolved"));
+      clerkSocket.request("clerk.state", new JsonObject().put("state", "offline"));
+      current.citizen.close();
+      current = null;
+    }
+  }
 
   @AfterAll
   void close() {
+    clerkSocket.close();
     Await.result(vertx.close());
     node.close();
     mail.stop();
@@ -56,15 +93,27 @@ class IdentificationApiTest {
   }
 
   @Test
-  void aClerkIdentifiesTheCitizenAndASupervisorReviewsTheSealedRecord() throws Exception {
-    Visit visit = startCaseAndVisit();
+  void aClerkIdentifiesTheCitizenInTheCallAndASupervisorReviewsTheSealedRecord() throws Exception {
+    Visit visit = startCall();
+    confirmCompleteCase(visit);
+    assertThat(submit(visit, "first").getString("code")).as("submitted before any identification").isEqualTo("identification_required");
     String id = startIdentification(visit).getString("id");
+    assertThat(visit.citizen.push("identification.step").getString("nextStep")).isEqualTo("CONSENT");
 
     step(id, "CONSENT", new JsonObject().put("consent", true));
+    assertThat(visit.citizen.push("identification.step").getString("nextStep")).isEqualTo("RECORDING_STARTED");
     step(id, "RECORDING_STARTED", new JsonObject());
+    // The consent step is the consent: the recording runs although the citizen did not consent when queueing.
+    assertThat(visit.citizen.push("call.recording").getBoolean("recording")).isTrue();
+    assertThat(clerkSocket.push("call.recording").getBoolean("recording")).isTrue();
+    assertThat(node.callRecordings().isRecording(visit.callId)).isTrue();
     JsonObject afterFront = step(id, "DOCUMENT_FRONT", new JsonObject());
+    JsonObject pushed = visit.citizen.push("identification.step", message -> "TILT".equals(message.getString("nextStep")));
+    assertThat(pushed.getString("tilt")).isEqualTo(afterFront.getString("tilt")).isNotNull();
+    assertThat(pushed.getString("caseId")).isEqualTo(visit.caseId);
+    assertThat(pushed.getString("callId")).isEqualTo(visit.callId);
     JsonObject guide = asCitizen(HttpMethod.GET, "/api/identifications/guide?caseId=" + visit.caseId, visit, null).bodyAsJsonObject();
-    assertThat(guide.getString("tilt")).isEqualTo(afterFront.getString("tilt")).isNotNull();
+    assertThat(guide.getString("tilt")).isEqualTo(afterFront.getString("tilt"));
     step(id, "TILT", new JsonObject().put("instruction", guide.getString("tilt")).put("observed", true));
     step(id, "DOCUMENT_BACK", new JsonObject());
     byte[] face = png(1280, 720);
@@ -82,15 +131,27 @@ class IdentificationApiTest {
     step(id, "FACE_COMPARISON", new JsonObject().put("match", true));
     step(id, "MRZ", mrzAnswers(mrz()));
     step(id, "CODE_SENT", new JsonObject().put("email", "eva@example.test").put("language", "en"));
+    assertThat(visit.citizen.push("identification.step", message -> message.getBoolean("codeSent")).getString("nextStep"))
+        .isEqualTo("CODE_CONFIRMED");
     HttpResponse<Buffer> entered = asCitizen(HttpMethod.POST, "/api/identifications/guide/code", visit,
         new JsonObject().put("caseId", visit.caseId).put("code", lastCode()));
     assertThat(entered.statusCode()).as(entered.bodyAsString()).isEqualTo(200);
+    assertThat(submit(visit, "second").getString("code")).as("submitted before the result").isEqualTo("identification_required");
     HttpResponse<Buffer> result = staff(HttpMethod.POST, "/api/identifications/" + id + "/result", clerk,
         new JsonObject().put("result", "verified"));
 
     assertThat(result.statusCode()).as(result.bodyAsString()).isEqualTo(200);
     assertThat(result.bodyAsJsonObject().getString("status")).isEqualTo("VERIFIED");
     assertThat(result.bodyAsJsonObject().getString("seal")).hasSize(64);
+    assertThat(visit.citizen.push("identification.step", message -> "VERIFIED".equals(message.getString("status")))).isNotNull();
+    // The result finished the recording first: the sealed hash is the final manifest's.
+    assertThat(visit.citizen.push("call.recording", message -> !message.getBoolean("recording"))).isNotNull();
+    Path manifest = dataDir.resolve("recordings").resolve(visit.callId).resolve("manifest.json");
+    assertThat(new JsonObject(java.nio.file.Files.readString(manifest)).getString("stoppedAt")).isNotNull();
+    assertThat(result.bodyAsJsonObject().getString("recordingSha256")).isEqualTo(sha256(java.nio.file.Files.readAllBytes(manifest)));
+    JsonObject submitted = submit(visit, "second");
+    assertThat(submitted.getString("type")).as(submitted.encode()).isEqualTo("case.submitted");
+    assertThat(submitted.getJsonObject("caseView").getString("caseNumber")).isNotBlank();
     JsonArray queue = staff(HttpMethod.GET, "/api/identifications/reviews", supervisor, null).bodyAsJsonArray();
     assertThat(queue.stream().map(item -> ((JsonObject) item).getString("identificationId"))).contains(id);
     JsonObject verification = staff(HttpMethod.GET, "/api/identifications/" + id + "/verification", supervisor, null).bodyAsJsonObject();
@@ -107,9 +168,23 @@ class IdentificationApiTest {
 
   @Test
   void badInputGetsTypedErrorsAndChangesNothing() throws Exception {
-    Visit visit = startCaseAndVisit();
+    Visit visit = startCall();
+    String otherClerk = api.login("clerk2", password("clerk2"));
+    JsonObject start = new JsonObject().put("callId", visit.callId).put("caseId", visit.caseId).put("documentType", "hu-passport");
+    assertError(staff(HttpMethod.POST, "/api/identifications", otherClerk, start), 403, "forbidden");
+    assertError(staff(HttpMethod.POST, "/api/identifications", clerk, start.copy().put("callId", "no-such-call")), 404, "unknown_call");
+    assertError(staff(HttpMethod.POST, "/api/identifications", clerk, start.copy().put("caseId", UUID.randomUUID().toString())),
+        400, "invalid_message");
+    assertError(asCitizen(HttpMethod.GET, "/api/identifications/guide?caseId=" + UUID.randomUUID(), visit, null), 403, "forbidden");
+    assertError(submitOverRest(visit), 409, "identification_required");
     String id = startIdentification(visit).getString("id");
     String steps = "/api/identifications/" + id + "/steps";
+    HttpResponse<Buffer> recordingTooEarly = staff(HttpMethod.POST, steps, clerk,
+        new JsonObject().put("step", "RECORDING_STARTED").put("quality", HD).put("answers", new JsonObject()));
+    assertError(recordingTooEarly, 409, "step_out_of_order");
+    assertThat(node.callRecordings().isRecording(visit.callId)).as("a refused step records nothing").isFalse();
+    assertError(staff(HttpMethod.POST, steps, otherClerk,
+        new JsonObject().put("step", "CONSENT").put("quality", HD).put("answers", new JsonObject().put("consent", true))), 403, "forbidden");
 
     HttpResponse<Buffer> outOfOrder = staff(HttpMethod.POST, steps, clerk,
         new JsonObject().put("step", "DOCUMENT_FRONT").put("quality", HD).put("answers", new JsonObject()));
@@ -117,8 +192,7 @@ class IdentificationApiTest {
     HttpResponse<Buffer> malformed = Await.result(web.postAbs(node.baseUrl() + steps).putHeader("Cookie", clerk).sendBuffer(Buffer.buffer("{")));
     HttpResponse<Buffer> bySupervisor = staff(HttpMethod.POST, steps, supervisor,
         new JsonObject().put("step", "CONSENT").put("answers", new JsonObject().put("consent", true)));
-    HttpResponse<Buffer> byCitizen = asCitizen(HttpMethod.POST, "/api/identifications", visit,
-        new JsonObject().put("callId", visit.visitId).put("caseId", visit.caseId).put("documentType", "hu-id-card"));
+    HttpResponse<Buffer> byCitizen = asCitizen(HttpMethod.POST, "/api/identifications", visit, start);
     HttpResponse<Buffer> wrongToken = Await.result(web.getAbs(node.baseUrl() + "/api/identifications/guide?caseId=" + visit.caseId)
         .putHeader("Authorization", "Bearer " + visit.visitToken).putHeader("Case-Token", "forged").send());
     HttpResponse<Buffer> lowQuality = null;
@@ -158,7 +232,7 @@ class IdentificationApiTest {
 
   @Test
   void aMistypedMrzIsRefusedWithItsProblems() throws Exception {
-    Visit visit = startCaseAndVisit();
+    Visit visit = startCall();
     String id = startIdentification(visit).getString("id");
     // Walk to the MRZ step the short way: every earlier step refuses nothing here.
     step(id, "CONSENT", new JsonObject().put("consent", true));
@@ -185,23 +259,77 @@ class IdentificationApiTest {
 
   // ---- helpers ----
 
-  private record Visit(String caseId, String caseToken, String visitId, String visitToken) {}
+  private static final class Visit {
+    String caseId;
+    String caseToken;
+    String visitToken;
+    String callId;
+    WsClient citizen;
+  }
 
-  private Visit startCaseAndVisit() {
+  /**
+   * A citizen asks for a passport renewal, queues (not consenting to recording), the demo clerk takes
+   * the call and the citizen's offer reaches the SFU.
+   */
+  private Visit startCall() {
+    Visit visit = new Visit();
+    current = visit;
+    visit.visitToken = api.visitToken();
+    visit.citizen = WsClient.connect(vertx, node.baseUrl(), null);
+    visit.citizen.request("hello", new JsonObject().put("token", visit.visitToken));
     JsonObject answers = new JsonObject()
         .put("applicant", new JsonObject().put("personalId", "18503121232").put("familyName", "Kovács").put("givenNames", "Éva"))
-        .put("newAddress", new JsonObject().put("postcode", "1052").put("city", "Budapest").put("street", "Váci utca").put("houseNumber", "12"))
-        .put("addressType", "permanent").put("ownsProperty", true);
-    JsonObject draft = staff(HttpMethod.POST, "/api/cases", clerk,
-        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", answers)).bodyAsJsonObject();
-    JsonObject visit = api.post("/api/visits", null, null).bodyAsJsonObject();
-    return new Visit(draft.getJsonObject("caseView").getString("id"), draft.getString("citizenToken"),
-        visit.getString("visitId"), visit.getString("token"));
+        .put("currentPassportNumber", "BA1234567");
+    HttpResponse<Buffer> draft = api.postAuthorized("/api/cases", "Bearer " + visit.visitToken,
+        new JsonObject().put("caseType", "passport-renewal").put("language", "en").put("answers", answers));
+    assertThat(draft.statusCode()).as(draft.bodyAsString()).isEqualTo(201);
+    visit.caseId = draft.bodyAsJsonObject().getJsonObject("caseView").getString("id");
+    visit.caseToken = draft.bodyAsJsonObject().getString("citizenToken");
+    JsonObject joined = visit.citizen.request("queue.join", new JsonObject().put("caseTypeId", "passport-renewal").put("language", "en")
+        .put("caseId", visit.caseId).put("caseToken", visit.caseToken).put("consent", new JsonObject().put("recording", false)));
+    assertThat(joined.getString("type")).as(joined.encode()).isEqualTo("queue.joined");
+    clerkSocket.request("clerk.state", new JsonObject().put("state", "available"));
+    JsonObject offer = clerkSocket.push("queue.offer");
+    visit.callId = clerkSocket.request("queue.offer.accept", new JsonObject().put("offerId", offer.getString("offerId"))).getString("callId");
+    JsonObject started = visit.citizen.push("call.started");
+    assertThat(started.getBoolean("videoIdentification")).isTrue();
+    HttpResponse<Buffer> published = Await.result(web.postAbs(started.getJsonObject("media").getString("whipUrl"))
+        .putHeader("Content-Type", "application/sdp")
+        .putHeader("Authorization", "Bearer " + started.getJsonObject("media").getString("token")).sendBuffer(Buffer.buffer(OFFER)));
+    assertThat(published.statusCode()).as(published.bodyAsString()).isEqualTo(201);
+    return visit;
+  }
+
+  /** The clerk completes the form and the citizen confirms it: ready to submit but for the identification. */
+  private void confirmCompleteCase(Visit visit) {
+    JsonObject data = new JsonObject()
+        .put("applicant", new JsonObject().put("personalId", "18503121232").put("familyName", "Kovács").put("givenNames", "Éva"))
+        .put("currentPassportNumber", "BA1234567").put("validityYears", 10).put("urgent", false)
+        .put("deliveryAddress", new JsonObject().put("postcode", "1052").put("city", "Budapest").put("street", "Váci utca")
+            .put("houseNumber", "12"));
+    int version = clerkSocket.request("case.watch", new JsonObject().put("caseId", visit.caseId).put("reason", "video call " + visit.callId))
+        .getInteger("version");
+    JsonObject saved = clerkSocket.request("case.save", new JsonObject().put("caseId", visit.caseId).put("expectedVersion", version)
+        .put("data", data).put("reason", "video call " + visit.callId).put("lang", "en"));
+    assertThat(saved.getString("type")).as(saved.encode()).isEqualTo("case.saved");
+    JsonObject confirmed = visit.citizen.request("case.confirm", new JsonObject().put("caseId", visit.caseId)
+        .put("caseToken", visit.caseToken).put("version", saved.getInteger("version")).put("lang", "en"));
+    assertThat(confirmed.getString("type")).as(confirmed.encode()).isEqualTo("case.confirmed");
+  }
+
+  private JsonObject submit(Visit visit, String idempotencyKey) {
+    return clerkSocket.request("case.submit", new JsonObject().put("caseId", visit.caseId).put("idempotencyKey", idempotencyKey)
+        .put("reason", "video call " + visit.callId).put("lang", "en"));
+  }
+
+  private HttpResponse<Buffer> submitOverRest(Visit visit) {
+    return Await.result(web.postAbs(node.baseUrl() + "/api/cases/" + visit.caseId + "/submission").putHeader("Cookie", clerk)
+        .putHeader("Access-Reason", "video call " + visit.callId).putHeader("Idempotency-Key", "rest").send());
   }
 
   private JsonObject startIdentification(Visit visit) {
     HttpResponse<Buffer> started = staff(HttpMethod.POST, "/api/identifications", clerk,
-        new JsonObject().put("callId", visit.visitId).put("caseId", visit.caseId).put("documentType", "hu-id-card"));
+        new JsonObject().put("callId", visit.callId).put("caseId", visit.caseId).put("documentType", "hu-id-card"));
     assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(201);
     return started.bodyAsJsonObject();
   }

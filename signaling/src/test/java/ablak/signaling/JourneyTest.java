@@ -1,20 +1,17 @@
 package ablak.signaling;
 
+import static ablak.signaling.JourneyPages.SLOW;
+import static ablak.signaling.JourneyPages.click;
+import static ablak.signaling.JourneyPages.frames;
+import static ablak.signaling.JourneyPages.screenshot;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ablak.signaling.auth.DemoAccounts;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ViewportSize;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -31,48 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 class JourneyTest {
 
-  private static final Path SCREENSHOTS = Path.of(System.getProperty("ablak.screenshots", "../docs/screenshots"));
-  private static final double SLOW = 30_000;
-  /** Counts every RTCPeerConnection a page makes, so the test can read getStats as a media engineer would. */
-  private static final String PEER_TRACKER = """
-      window.__peers = [];
-      const Native = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Native {
-        constructor(...args) { super(...args); window.__peers.push(this); }
-      };""";
-  private static final String FRAMES_DECODED = """
-      async () => {
-        let frames = 0;
-        for (const peer of window.__peers) {
-          if (peer.connectionState === 'closed') continue;
-          (await peer.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded || 0; });
-        }
-        return frames;
-      }""";
-
   private static Path dataDir;
   private static AblakServer node;
   private static Playwright playwright;
-  private static Browser browser;
-  private final List<BrowserContext> contexts = new ArrayList<>();
-  private final List<String> consoleErrors = new ArrayList<>();
+  private static JourneyPages pages;
 
   @BeforeAll
   static void start() {
     dataDir = TestNodes.tempDataDir();
     node = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
-        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-quic", "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required")));
+    playwright = JourneyPages.playwright();
+    pages = new JourneyPages(playwright, node, List.of(), (text, location) -> false);
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
+    if (pages != null) {
+      pages.close();
     }
     if (playwright != null) {
       playwright.close();
@@ -84,23 +56,23 @@ class JourneyTest {
   }
 
   @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
+  void closePages() {
+    pages.closePages();
   }
 
   @Test
   void citizenAndClerkGoFromLifeEventToCaseNumberWhileTheWallboardFollows() throws Exception {
-    Page wallboard = page(1600, 900);
-    signIn(wallboard, "/wallboard/", "supervisor");
+    Page wallboard = pages.page(1600, 900);
+    pages.signIn(wallboard, "/wallboard/", "supervisor");
     Locator clerkRow = wallboard.locator("tr[data-clerk]").filter(new Locator.FilterOptions().setHas(
         wallboard.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Demo Clerk").setExact(true))));
 
-    Page clerk = page(1440, 900);
-    signIn(clerk, "/clerk/", "clerk");
+    Page clerk = pages.page(1440, 900);
+    pages.signIn(clerk, "/clerk/", "clerk");
     assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Üdvözöljük, Demo Clerk"))).isVisible();
 
     // The citizen: life event, service, pre-call questions, devices, consent, queue.
-    Page citizen = page(1280, 860);
+    Page citizen = pages.page(1280, 860);
     citizen.navigate(node.baseUrl() + "/citizen/");
     click(citizen, "Magyar");
     citizen.getByLabel("Keresés").fill("költözés");
@@ -197,7 +169,7 @@ class JourneyTest {
         .as("video frames of citizen and clerk").isEqualTo(2);
     assertThat(manifest.getJsonArray("tracks").stream().map(io.vertx.core.json.JsonObject.class::cast)
         .allMatch(track -> track.getString("sha256") != null)).isTrue();
-    assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
   }
 
   /** The one call recorded in this node's data directory, once its manifest is final. */
@@ -218,47 +190,5 @@ class JourneyTest {
       Thread.sleep(100);
     }
     throw new AssertionError("no finished recording under " + recordings);
-  }
-
-  private Page page(int width, int height) {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-        .setViewportSize(new ViewportSize(width, height)).setLocale("hu-HU"));
-    context.grantPermissions(List.of("camera", "microphone"), new BrowserContext.GrantPermissionsOptions().setOrigin(node.baseUrl()));
-    context.addInitScript(PEER_TRACKER);
-    contexts.add(context);
-    Page page = context.newPage();
-    page.onConsoleMessage(message -> {
-      // Before sign-in, "who am I?" answers 401: Chromium logs it, but it is the expected answer.
-      boolean signInProbe = message.text().contains("status of 401") && message.location().contains("/api/auth/me");
-      if ("error".equals(message.type()) && !signInProbe) {
-        consoleErrors.add(message.text() + " at " + message.location());
-      }
-    });
-    page.onPageError(consoleErrors::add);
-    return page;
-  }
-
-  private static void signIn(Page page, String app, String username) {
-    String password = node.demoCredentials().stream().filter(c -> c.username().equals(username))
-        .map(DemoAccounts.Credential::password).findFirst().orElseThrow();
-    page.navigate(node.baseUrl() + app);
-    page.getByLabel("Felhasználónév").fill(username);
-    page.getByLabel("Jelszó").fill(password);
-    click(page, "Bejelentkezés");
-  }
-
-  private static void click(Page page, String button) {
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(button)).click();
-  }
-
-  private static long frames(Page page) {
-    return ((Number) page.evaluate(FRAMES_DECODED)).longValue();
-  }
-
-  private static void screenshot(Page page, String name) throws Exception {
-    Files.createDirectories(SCREENSHOTS);
-    page.evaluate("() => document.fonts.ready");
-    // The wallboard's clerk table is below its tiles: the whole board, as a wall screen shows it.
-    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(name.startsWith("wallboard")));
   }
 }

@@ -138,7 +138,7 @@ class QueueAndCallTest {
     assertThat(citizenCall.getString("callId")).isEqualTo(callId);
     assertThat(citizenCall.getString("role")).isEqualTo("citizen");
     assertThat(citizenCall.getString("caseId")).isEqualTo(draft.getJsonObject("caseView").getString("id"));
-    assertThat(citizenCall.getBoolean("videoIdentification")).isTrue();
+    assertThat(citizenCall.getBoolean("videoIdentification")).as("address registration needs no video identification").isFalse();
     assertThat(citizenCall.getJsonObject("media").getString("whipUrl")).isEqualTo(nodeB.baseUrl() + "/whip/calls/" + callId);
     assertThat(clerkCall.getString("role")).isEqualTo("clerk");
     assertThat(clerkCall.getString("caseTypeId")).isEqualTo("address-registration");

@@ -23,7 +23,7 @@ class CatalogueLoaderTest {
         assertThat(registration.name()).isEqualTo("Lakcímbejelentés");
         assertThat(registration.documentsToShow()).extracting(CatalogueView.DocumentView::name)
                 .contains("Személyazonosító igazolvány", "Lakcímkártya");
-        assertThat(registration.videoIdentification()).isTrue();
+        assertThat(registration.videoIdentification()).isFalse();
         assertThat(registration.skills()).containsExactly("registry");
         assertThat(registration.typicalHandlingMinutes()).isPositive();
         assertThat(registration.formVersion()).isEqualTo(2);

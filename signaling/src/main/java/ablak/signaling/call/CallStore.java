@@ -144,7 +144,7 @@ public final class CallStore {
     return future(redis.get(userKey(userId)));
   }
 
-  Future<Void> setRecording(String callId, boolean recording) {
+  public Future<Void> setRecording(String callId, boolean recording) {
     return future(redis.hset(callKey(callId), "recording", String.valueOf(recording))).mapEmpty();
   }
 

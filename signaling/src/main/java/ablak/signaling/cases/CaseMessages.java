@@ -33,6 +33,7 @@ public final class CaseMessages implements MessageGroup {
 
   private final Cases cases;
   private final Push push;
+  private final SubmissionCheck submissionCheck;
   /** caseId -> connection id -> who watches it on this node, and the reason they gave. */
   private final Map<UUID, Map<String, Watcher>> watchers = new ConcurrentHashMap<>();
 
@@ -50,9 +51,10 @@ public final class CaseMessages implements MessageGroup {
   /** {@code case.submit}: the clerk submits; replies {@code case.submitted}. */
   public record Submit(String caseId, String lang, String reason, String idempotencyKey) {}
 
-  public CaseMessages(Cases cases, Push push) {
+  public CaseMessages(Cases cases, Push push, SubmissionCheck submissionCheck) {
     this.cases = cases;
     this.push = push;
+    this.submissionCheck = submissionCheck;
     cases.changes().onChange(this::changed);
   }
 
@@ -66,9 +68,13 @@ public final class CaseMessages implements MessageGroup {
     registry.register(MessageType.of("case.confirm", EnumSet.of(Role.CITIZEN), Confirm.class, (context, m) ->
         cases.cases().confirm(principal(context, m.caseToken(), m.lang()), caseId(m.caseId()), m.version())
             .map(view -> Outbound.of("case.confirmed", view))));
-    registry.register(MessageType.of("case.submit", EnumSet.of(Role.CLERK), Submit.class, (context, m) ->
-        cases.cases().submit(principal(context, null, m.lang()), caseId(m.caseId()), m.idempotencyKey(), m.reason())
-            .map(submission -> Outbound.of("case.submitted", submission))));
+    registry.register(MessageType.of("case.submit", EnumSet.of(Role.CLERK), Submit.class, (context, m) -> {
+      Principal clerk = principal(context, null, m.lang());
+      UUID id = caseId(m.caseId());
+      return submissionCheck.check(clerk, id, m.reason())
+          .compose(allowed -> cases.cases().submit(clerk, id, m.idempotencyKey(), m.reason()))
+          .map(submission -> Outbound.of("case.submitted", submission));
+    }));
   }
 
   private io.vertx.core.Future<Outbound> watch(MessageContext context, Watch m) {

@@ -27,10 +27,12 @@ public final class CaseRoutes implements RouteGroup {
 
   private final Cases cases;
   private final RoleGuard guard;
+  private final SubmissionCheck submissionCheck;
 
-  public CaseRoutes(Cases cases, RoleGuard guard) {
+  public CaseRoutes(Cases cases, RoleGuard guard, SubmissionCheck submissionCheck) {
     this.cases = cases;
     this.guard = guard;
+    this.submissionCheck = submissionCheck;
   }
 
   /** Body of {@code POST /api/cases}. */
@@ -75,7 +77,8 @@ public final class CaseRoutes implements RouteGroup {
       return cases.cases().confirm(principal(ctx), caseId(ctx), body.version());
     }));
     router.post("/api/cases/:caseId/submission").handler(guard.allow(Role.CLERK)).handler(ctx ->
-        respond(ctx, 200, () -> cases.cases().submit(principal(ctx), caseId(ctx), ctx.request().getHeader("Idempotency-Key"), reason(ctx))));
+        respond(ctx, 200, () -> submissionCheck.check(principal(ctx), caseId(ctx), reason(ctx)).compose(allowed ->
+            cases.cases().submit(principal(ctx), caseId(ctx), ctx.request().getHeader("Idempotency-Key"), reason(ctx)))));
     router.get("/api/dead-letters").handler(guard.allow(Role.ADMIN)).handler(ctx ->
         respond(ctx, 200, () -> cases.deadLetters().list(principal(ctx), Integer.parseInt(ctx.request().getParam("limit", "100")))));
     router.post("/api/dead-letters/:outboxId/replay").handler(guard.allow(Role.ADMIN)).handler(ctx ->

@@ -6,6 +6,8 @@ import ablak.cases.lifecycle.CaseView;
 import ablak.identification.Actor;
 import ablak.identification.CaseFacts;
 import ablak.identification.IdentificationException;
+import ablak.identification.IdentificationException.Kind;
+import ablak.identification.IdentificationView;
 import ablak.identification.Identifications;
 import ablak.identification.checklist.AbortReason;
 import ablak.identification.checklist.FailureReason;
@@ -17,9 +19,13 @@ import ablak.signaling.ClientError;
 import ablak.signaling.Json;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
+import ablak.signaling.call.CallStore;
+import ablak.signaling.call.CallStore.Call;
 import ablak.signaling.cases.CasePrincipals;
 import ablak.signaling.http.RoleGuard;
 import ablak.signaling.http.RouteGroup;
+import ablak.signaling.protocol.Outbound;
+import ablak.signaling.protocol.Push;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,23 +40,29 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The video identification REST API (docs/openapi.yaml, tag identifications). The clerk who handles
- * a case runs its identification; the citizen of the visit sees the guide and enters the code with
- * the case token ({@code Case-Token}); supervisors and auditors read, verify and review. Staff
- * opening evidence (stills, recording) say why in {@code Access-Reason}: it goes to the audit trail.
+ * The video identification REST API (docs/openapi.yaml, tag identifications). The clerk of a call
+ * in progress runs the identification of that call's case; the citizen of that call sees the guide
+ * and enters the code with the case token ({@code Case-Token}), and is pushed
+ * {@code identification.step} whenever the identification changes; supervisors and auditors read,
+ * verify and review. Staff opening evidence (stills, recording) say why in {@code Access-Reason}: it
+ * goes to the audit trail.
  */
 public final class IdentificationRoutes implements RouteGroup {
 
   private static final String BASE = "/api/identifications";
-  private static final String VISIT_PREFIX = "visit:";
+  static final String STEP_PUSH = "identification.step";
 
   private final Identifications identifications;
   private final Cases cases;
+  private final CallStore calls;
+  private final Push push;
   private final RoleGuard guard;
 
-  public IdentificationRoutes(Identifications identifications, Cases cases, RoleGuard guard) {
+  public IdentificationRoutes(Identifications identifications, Cases cases, CallStore calls, Push push, RoleGuard guard) {
     this.identifications = identifications;
     this.cases = cases;
+    this.calls = calls;
+    this.push = push;
     this.guard = guard;
   }
 
@@ -86,14 +98,20 @@ public final class IdentificationRoutes implements RouteGroup {
         identifications.reviews().pending(actor(ctx), Integer.parseInt(ctx.request().getParam("limit", "50")))));
     router.get(BASE + "/guide").handler(guard.allow(Role.CITIZEN)).handler(ctx -> respond(ctx, 200, () -> {
       UUID caseId = uuid(ctx.request().getParam("caseId"), "caseId");
-      return ownCase(ctx, caseId).compose(v -> identifications.service().guide(visitCall(ctx), caseId));
+      return citizenCall(ctx, caseId).compose(call -> identifications.service().guide(call.callId(), caseId));
     }));
     router.post(BASE + "/guide/code").handler(guard.allow(Role.CITIZEN)).handler(ctx -> respond(ctx, 200, () -> {
       CodeBody body = Json.parse(ctx.body().asString(), CodeBody.class);
       if (body.caseId() == null) {
         throw ClientError.invalid("caseId is required");
       }
-      return ownCase(ctx, body.caseId()).compose(v -> identifications.service().confirmCode(visitCall(ctx), body.caseId(), body.code()));
+      return citizenCall(ctx, body.caseId()).compose(call -> identifications.service().confirmCode(call.callId(), body.caseId(), body.code())
+          .onComplete(entered -> {
+            // A wrong code is refused but counted (and may fail the identification): the guide changed either way.
+            if (entered.succeeded() || entered.cause() instanceof IdentificationException refused && refused.kind() == Kind.WRONG_CODE) {
+              pushGuide(call, body.caseId());
+            }
+          }));
     }));
 
     router.post(BASE).handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 201, () -> {
@@ -102,34 +120,46 @@ public final class IdentificationRoutes implements RouteGroup {
         throw ClientError.invalid("caseId is required");
       }
       String reason = reason(ctx, "video identification in call " + body.callId());
-      // Reading the case checks that this clerk handles it, and gives the names the MRZ must match.
-      return cases.cases().get(casePrincipal(ctx), body.caseId(), reason).compose(view ->
-          identifications.service().open(actor(ctx), body.callId(), body.caseId(), facts(view), body.documentType()));
+      // The clerk of this call, on its case; reading the case then gives the names the MRZ must match.
+      return clerksCall(ctx, body.callId()).compose(call -> {
+        if (!call.caseId().equals(body.caseId())) {
+          return Future.failedFuture(ClientError.invalid("caseId is not the case of call " + call.callId()));
+        }
+        return cases.cases().get(casePrincipal(ctx), body.caseId(), reason).compose(view ->
+            identifications.service().open(actor(ctx), call.callId(), body.caseId(), facts(view), body.documentType()))
+            .onSuccess(opened -> pushGuide(call, opened.caseId()));
+      });
     }));
     router.get(BASE + "/:id").handler(guard.allow(Role.CLERK, Role.SUPERVISOR, Role.AUDITOR))
         .handler(ctx -> respond(ctx, 200, () -> identifications.service().get(actor(ctx), id(ctx))));
     router.post(BASE + "/:id/steps").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 200, () -> {
       StepBody body = Json.parse(ctx.body().asString(), StepBody.class);
-      return identifications.service().completeStep(actor(ctx), id(ctx), body.step(),
-          body.quality() == null ? null : body.quality().toVideoQuality(), body.answers());
+      return inCall(ctx, () -> identifications.service().completeStep(actor(ctx), id(ctx), body.step(),
+          body.quality() == null ? null : body.quality().toVideoQuality(), body.answers()));
     }));
     router.post(BASE + "/:id/stills/:kind").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 201, () -> {
       VideoQuality quality = new VideoQuality(intParam(ctx, "width"), intParam(ctx, "height"), doubleParam(ctx, "fps"));
       String contentType = ctx.request().getHeader("Content-Type");
-      return identifications.service().addStill(actor(ctx), id(ctx), StillKind.fromWireName(ctx.pathParam("kind")),
-          contentType == null ? null : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT),
-          ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), quality);
+      StillKind kind = StillKind.fromWireName(ctx.pathParam("kind"));
+      byte[] image = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+      return ownCall(ctx).compose(call -> identifications.service().addStill(actor(ctx), id(ctx), kind,
+          contentType == null ? null : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT), image, quality));
     }));
-    router.post(BASE + "/:id/abort").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 200, () ->
-        identifications.service().abort(actor(ctx), id(ctx), Json.parse(ctx.body().asString(), AbortBody.class).reason())));
+    // Aborting and failing stay possible once the call is over: the citizen may have left.
+    router.post(BASE + "/:id/abort").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 200, () -> {
+      AbortBody body = Json.parse(ctx.body().asString(), AbortBody.class);
+      return pushed(identifications.service().abort(actor(ctx), id(ctx), body.reason()));
+    }));
     router.post(BASE + "/:id/restart").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 200, () ->
-        identifications.service().restart(actor(ctx), id(ctx))));
+        inCall(ctx, () -> identifications.service().restart(actor(ctx), id(ctx)))));
     router.post(BASE + "/:id/result").handler(guard.allow(Role.CLERK)).handler(ctx -> respond(ctx, 200, () -> {
       ResultBody body = Json.parse(ctx.body().asString(), ResultBody.class);
       if (!"verified".equals(body.result()) && !"failed".equals(body.result())) {
         throw ClientError.invalid("result is verified or failed");
       }
-      return identifications.service().finish(actor(ctx), id(ctx), "verified".equals(body.result()), body.reason());
+      boolean verified = "verified".equals(body.result());
+      Supplier<Future<IdentificationView>> finish = () -> identifications.service().finish(actor(ctx), id(ctx), verified, body.reason());
+      return verified ? inCall(ctx, finish) : pushed(finish.get());
     }));
     router.get(BASE + "/:id/verification").handler(guard.allow(Role.SUPERVISOR, Role.AUDITOR))
         .handler(ctx -> respond(ctx, 200, () -> identifications.service().verify(actor(ctx), id(ctx))));
@@ -173,17 +203,73 @@ public final class IdentificationRoutes implements RouteGroup {
     return new CaseFacts(view.caseType(), person.path("familyName").asText(""), person.path("givenNames").asText(""));
   }
 
-  /** A citizen's case token must open the case (the cases module checks it) before its identification is shown. */
-  private Future<Void> ownCase(RoutingContext ctx, UUID caseId) {
-    return cases.cases().get(casePrincipal(ctx), caseId, null).mapEmpty();
+  /**
+   * The call the citizen is in, which must be about this case; the case token must open the case too
+   * (the cases module checks it) before its identification is shown.
+   */
+  private Future<Call> citizenCall(RoutingContext ctx, UUID caseId) {
+    String citizen = RoleGuard.principal(ctx).userId();
+    return calls.callOf(citizen).compose(callId -> callId == null ? Future.<Call>succeededFuture(null) : calls.get(callId))
+        .compose(call -> {
+          if (call == null || !call.citizenId().equals(citizen)) {
+            return Future.failedFuture(unknownCall("you are not in a call"));
+          }
+          if (!call.caseId().equals(caseId)) {
+            return Future.failedFuture(ClientError.forbidden("this case is not the case of your call"));
+          }
+          return cases.cases().get(casePrincipal(ctx), caseId, null).map(call);
+        });
   }
 
-  private static String visitCall(RoutingContext ctx) {
-    String userId = RoleGuard.principal(ctx).userId();
-    if (!userId.startsWith(VISIT_PREFIX)) {
-      throw ClientError.forbidden("a citizen takes part through their visit");
+  /** The call in progress, if this clerk is its clerk. */
+  private Future<Call> clerksCall(RoutingContext ctx, String callId) {
+    if (callId == null || callId.isBlank()) {
+      return Future.failedFuture(ClientError.invalid("callId is required"));
     }
-    return userId.substring(VISIT_PREFIX.length());
+    return calls.get(callId).compose(call -> {
+      if (call == null) {
+        return Future.failedFuture(unknownCall("no call " + callId + " in progress"));
+      }
+      if (!call.clerkId().equals(RoleGuard.principal(ctx).userId())) {
+        return Future.failedFuture(ClientError.forbidden("only the clerk of call " + callId + " identifies its citizen"));
+      }
+      return Future.succeededFuture(call);
+    });
+  }
+
+  /** The call of the identification named in the path, which must still be going on with this clerk in it. */
+  private Future<Call> ownCall(RoutingContext ctx) {
+    return identifications.service().get(actor(ctx), id(ctx)).compose(identification -> clerksCall(ctx, identification.callId()));
+  }
+
+  /** Runs a change of the identification within its call, then tells the citizen. */
+  private Future<IdentificationView> inCall(RoutingContext ctx, Supplier<Future<IdentificationView>> change) {
+    return ownCall(ctx).compose(call -> change.get().onSuccess(changed -> pushGuide(call, changed.caseId())));
+  }
+
+  /** Tells the citizen of the identification's call, if it is still going on. */
+  private Future<IdentificationView> pushed(Future<IdentificationView> change) {
+    return change.onSuccess(changed -> calls.get(changed.callId()).onSuccess(call -> {
+      if (call != null) {
+        pushGuide(call, changed.caseId());
+      }
+    }));
+  }
+
+  /**
+   * Pushes {@code identification.step} to the call's citizen, on whichever node they are connected:
+   * the guide as they may see it, so their screen follows without asking.
+   */
+  private void pushGuide(Call call, UUID caseId) {
+    identifications.service().guide(call.callId(), caseId).onSuccess(guide -> {
+      ObjectNode body = Json.MAPPER.valueToTree(guide);
+      body.put("callId", call.callId()).put("caseId", caseId.toString());
+      push.toUser(call.citizenId(), Outbound.of(STEP_PUSH, body));
+    });
+  }
+
+  private static ClientError unknownCall(String message) {
+    return new ClientError("unknown_call", 404, message);
   }
 
   private static Actor actor(RoutingContext ctx) {

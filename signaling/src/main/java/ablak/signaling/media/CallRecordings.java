@@ -46,6 +46,8 @@ public final class CallRecordings {
   private final RecordingCounters counters = new RecordingCounters();
   /** Calls being recorded, from the moment start is asked until stop: a second start is refused meanwhile. */
   private final Map<String, Future<Recorder>> recordings = new ConcurrentHashMap<>();
+  /** Recordings stopped but not yet finished (files being closed and hashed). */
+  private final Map<String, Future<RecordingManifest>> stopping = new ConcurrentHashMap<>();
 
   public CallRecordings(Vertx vertx, Sfu sfu, RecordingSettings settings, MeterRegistry meters) {
     this.vertx = vertx;
@@ -106,10 +108,22 @@ public final class CallRecordings {
     if (started == null) {
       return Future.failedFuture(new ClientError(ClientError.NOT_FOUND, 404, "call " + callId + " is not being recorded"));
     }
-    return started.compose(recorder -> {
+    Future<RecordingManifest> finished = started.compose(recorder -> {
       sfu.findCall(callId).ifPresent(call -> call.removeRtpListener(recorder));
       return Future.fromCompletionStage(recorder.recording.stop(), vertx.getOrCreateContext());
     });
+    stopping.put(callId, finished);
+    finished.onComplete(done -> stopping.remove(callId, finished));
+    return finished;
+  }
+
+  /**
+   * Completes once a stop under way (the call ended, say) has finished the call's files; at once when
+   * none is. Whoever hashes the manifest waits for this so as to hash the final one.
+   */
+  public Future<Void> stopped(String callId) {
+    Future<RecordingManifest> finishing = callId == null ? null : stopping.get(callId);
+    return finishing == null ? Future.succeededFuture() : finishing.<Void>mapEmpty().recover(failure -> Future.succeededFuture());
   }
 
   /** Whether a recording of this call is starting or running on this node. */
