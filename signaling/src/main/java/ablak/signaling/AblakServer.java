@@ -14,6 +14,8 @@ import ablak.queue.routing.QueueDefinition;
 import ablak.queue.routing.QueueDefinitions;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.call.CallMessages;
+import ablak.signaling.call.CallMonitors;
+import ablak.signaling.call.MonitorMessages;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
 import ablak.signaling.call.MediaTokens;
@@ -271,9 +273,11 @@ public final class AblakServer implements AutoCloseable {
     resources.add(0, push);
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
     Contacts contacts = new Contacts(vertx, redis, settings.stores().redisKeyPrefix());
-    Calls calls = new Calls(new CallStore(vertx, redis, settings.stores().redisKeyPrefix()), contacts, engine, cases, push, mediaTokens,
-        sfu, callRecordings, baseUrl);
-    Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push);
+    CallMonitors monitors = new CallMonitors(vertx, redisClient, redis, settings.stores().redisKeyPrefix(), nodeId);
+    resources.add(0, monitors);
+    CallStore callStore = new CallStore(vertx, redis, settings.stores().redisKeyPrefix());
+    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, baseUrl);
+    Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push, callStore);
     resources.add(0, wallboard);
     // The position tracker and the routing event handlers share one context, as the tracker requires.
     Context queueContext = vertx.getOrCreateContext();
@@ -289,6 +293,7 @@ public final class AblakServer implements AutoCloseable {
         new CaseMessages(cases, connections),
         queueMessages,
         new CallMessages(calls, push, accounts, engine),
+        new MonitorMessages(calls, monitors, cases.audit(), push),
         wallboard);
     messageGroups.forEach(group -> group.register(messages));
 
@@ -301,7 +306,7 @@ public final class AblakServer implements AutoCloseable {
         new CaseRoutes(cases, guard),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
-        new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
+        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors),
         new CallStatsRoutes(sfu, guard),
         new IdentificationRoutes(identifications, cases, guard),
         new WebAppRoutes());

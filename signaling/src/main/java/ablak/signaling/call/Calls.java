@@ -2,6 +2,7 @@ package ablak.signaling.call;
 
 
 import ablak.cases.Cases;
+import ablak.cases.audit.AuditEntry;
 import ablak.cases.catalogue.CaseType;
 import ablak.cases.lifecycle.CaseView;
 import ablak.media.call.Sfu;
@@ -46,10 +47,11 @@ public final class Calls {
   private final MediaTokens mediaTokens;
   private final Sfu sfu;
   private final CallRecordings recorder;
+  private final CallMonitors monitors;
   private final String nodeUrl;
 
   public Calls(CallStore store, Contacts contacts, RoutingEngine engine, Cases cases, Push push, MediaTokens mediaTokens, Sfu sfu,
-      CallRecordings recorder, String nodeUrl) {
+      CallRecordings recorder, CallMonitors monitors, String nodeUrl) {
     this.store = store;
     this.contacts = contacts;
     this.engine = engine;
@@ -58,6 +60,7 @@ public final class Calls {
     this.mediaTokens = mediaTokens;
     this.sfu = sfu;
     this.recorder = recorder;
+    this.monitors = monitors;
     this.nodeUrl = nodeUrl;
   }
 
@@ -193,12 +196,18 @@ public final class Calls {
     call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
   }
 
-  private JsonObject started(Call call, String userId, Role role) {
-    CaseType type = cases.catalogue().caseTypes().get(call.caseTypeId());
+  /** RTCIceServers for one user: the TURN server with fresh credentials, or none. */
+  public JsonArray iceServers(String userId) {
     JsonArray iceServers = new JsonArray();
     sfu.turnCredentials(userId).ifPresent(turn ->
         iceServers.add(new JsonObject().put("urls", new JsonArray(turn.urls())).put("username", turn.username())
             .put("credential", turn.credential())));
+    return iceServers;
+  }
+
+  private JsonObject started(Call call, String userId, Role role) {
+    CaseType type = cases.catalogue().caseTypes().get(call.caseTypeId());
+    JsonArray iceServers = iceServers(userId);
     return new JsonObject()
         .put("callId", call.callId())
         .put("caseId", call.caseId().toString())
@@ -238,6 +247,7 @@ public final class Calls {
             JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", reason);
             push.toUser(call.citizenId(), Outbound.of("call.ended", ended));
             push.toUser(call.clerkId(), Outbound.of("call.ended", ended.copy().put("wrapUpSeconds", wrapUpSeconds)));
+            endMonitors(call, ended);
             LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("reason", reason).log("call ended");
             return true;
           });
@@ -257,9 +267,21 @@ public final class Calls {
           JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", "transferred").put("queueId", queue);
           push.toUser(call.citizenId(), Outbound.of("call.ended", ended));
           push.toUser(call.clerkId(), Outbound.of("call.ended", ended.copy().put("wrapUpSeconds", wrapUp(call.queue()))));
+          endMonitors(call, ended);
           LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("queue", queue).log("call transferred");
           return call;
         });
+  }
+
+  /** Supervisors monitoring the call hear that it ended, and their media sessions end with it. */
+  private void endMonitors(Call call, JsonObject ended) {
+    monitors.endAll(call.callId())
+        .onSuccess(supervisors -> supervisors.forEach((user, mode) -> {
+          push.toUser(user, Outbound.of("call.ended", ended));
+          cases.audit().append(new AuditEntry(user, "SUPERVISOR", "call.monitor.stop", "call", call.callId(), "the call ended",
+              "mode=" + CallMonitors.wire(mode) + " case=" + call.caseId() + " clerk=" + call.clerkId()));
+        }))
+        .onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("monitors of the call were not ended: {}", e.toString()));
   }
 
   private long wrapUp(String queue) {
