@@ -140,10 +140,11 @@ public final class AblakServer implements AutoCloseable {
   private final String tlsFingerprint;
   private final List<DemoAccounts.Credential> demoCredentials;
   private final CallRecordings callRecordings;
+  private final Sfu sfu;
 
   private AblakServer(AblakSettings settings, List<AutoCloseable> resources, Vertx vertx, String deploymentId, AtomicBoolean draining,
       Connections connections, MessageRegistry messages, PrometheusMeterRegistry meters, String baseUrl, String tlsFingerprint,
-      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings) {
+      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings, Sfu sfu) {
     this.settings = settings;
     this.resources = resources;
     this.vertx = vertx;
@@ -156,6 +157,7 @@ public final class AblakServer implements AutoCloseable {
     this.tlsFingerprint = tlsFingerprint;
     this.demoCredentials = demoCredentials;
     this.callRecordings = callRecordings;
+    this.sfu = sfu;
   }
 
   /** Starts a node and returns once it accepts connections. Blocks: call it from main or a test. */
@@ -335,7 +337,7 @@ public final class AblakServer implements AutoCloseable {
 
     LOG.atInfo().addKeyValue("url", baseUrl).addKeyValue("embeddedStores", stores.embedded()).log("ablak node started");
     return new AblakServer(settings, resources, vertx, deploymentId, draining, connections, messages, meters, baseUrl,
-        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings);
+        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings, sfu);
   }
 
   /** Where users reach this node, e.g. {@code http://127.0.0.1:8080}. */
@@ -356,6 +358,11 @@ public final class AblakServer implements AutoCloseable {
   /** Starts and stops the recording of calls in this node's SFU. */
   public CallRecordings callRecordings() {
     return callRecordings;
+  }
+
+  /** This node's SFU: the media of the calls it hosts. */
+  public Sfu sfu() {
+    return sfu;
   }
 
   public MessageRegistry messages() {
