@@ -75,6 +75,10 @@ export const Message = {
   // supervisor
   wallboardSubscribe: 'wallboard.subscribe', // → {}; reply wallboard.snapshot
   wallboardSnapshot: 'wallboard.snapshot', // ← {queues:[QueueFigures], clerks:[ClerkRow]}
+  callMonitor: 'call.monitor', // → {callId, mode: 'listen' | 'whisper' | 'barge', reason?}; reply {callId, mode, clerkId, media:{whipUrl, token}, iceServers}
+  callMonitorEnd: 'call.monitor.end', // → {callId}; reply call.monitor.ended {callId}
+  callMonitorEnded: 'call.monitor.ended',
+  callParticipants: 'call.participants', // ← {callId, participants:[{role}]} to citizen and clerk when a supervisor barges in or leaves after it
 } as const;
 
 /** Error codes the apps act on (docs/protocol.md "Errors" and the modules' sections). */
@@ -132,7 +136,11 @@ export interface ClerkRow {
   reason?: string;
   sinceEpochMillis: number;
   queue?: string;
+  /** The call a busy clerk is in: what a supervisor monitors. */
+  callId?: string;
 }
+
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
 /** The media part of call.started: where and with what this participant publishes over WHIP. */
 export interface CallMediaGrant { whipUrl: string; token: string }

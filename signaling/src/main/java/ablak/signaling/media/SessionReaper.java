@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * network, a crashed encoder): once a second it looks at every session and ends, exactly as
  * {@code DELETE} does, those whose transport the SFU closed (ICE or DTLS failed, not connected in
  * time, nothing received for its idle timeout) and those through which no RTP flowed for
- * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP). The participant leaves
+ * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP, either way for a
+ * monitoring supervisor). The participant leaves
  * the call, so its transport and meters are freed.
  */
 final class SessionReaper {
@@ -68,7 +69,9 @@ final class SessionReaper {
   }
 
   private long idleFor(MediaSession session, ParticipantStats stats, long now) {
-    long packets = session.direction() == Direction.PUBLISH ? stats.packetsIn() : stats.packetsOut();
+    // A monitoring supervisor publishes nothing while listening: what they receive keeps them alive.
+    long packets = session.participant().supervisorMode().isPresent() ? stats.packetsIn() + stats.packetsOut()
+        : session.direction() == Direction.PUBLISH ? stats.packetsIn() : stats.packetsOut();
     Activity last = activity.get(session.id());
     if (last == null || last.packets() != packets) {
       activity.put(session.id(), new Activity(packets, now));
