@@ -9,7 +9,7 @@ import { t } from '../shared/i18n.js';
 import { whipDelete, whipPublish } from '../shared/media.js';
 import { CallMediaGrant, MonitorMode } from '../shared/protocol.js';
 
-/** Citizen, clerk, and room for another supervisor who barged in. */
+/** Slots received: citizen, clerk, and room for another supervisor who barged in (our own pair is the first). */
 const RECEIVE_SLOTS = 3;
 
 export class MonitorMedia {
@@ -27,7 +27,8 @@ export class MonitorMedia {
   async start(): Promise<void> {
     const peer = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.peer = peer;
-    // Slot 0 is our own pair: sendrecv without tracks yet, so whispering or barging in needs no new offer.
+    // Slot 0 is our own pair, sendrecv without tracks yet, so whispering or barging in needs no new offer;
+    // like every slot it also brings someone in the call to us.
     this.audioSender = peer.addTransceiver('audio', { direction: 'sendrecv' }).sender;
     this.videoSender = peer.addTransceiver('video', { direction: 'sendrecv' }).sender;
     for (let i = 1; i < RECEIVE_SLOTS; i += 1) {
@@ -71,12 +72,11 @@ export class MonitorMedia {
 
   /** One tile per slot: its audio plays at once, the tile shows while its video flows. */
   private show(slot: number, track: MediaStreamTrack): void {
-    if (slot < 1) return;
     let entry = this.tiles.get(slot);
     if (!entry) {
-      const video = h('video', { class: 'monitor__video', autoplay: true, playsinline: true, 'aria-label': t('monitor.participantVideo', { n: slot }) });
+      const video = h('video', { class: 'monitor__video', autoplay: true, playsinline: true, 'aria-label': t('monitor.participantVideo', { n: slot + 1 }) });
       const tile = h('figure', { class: 'monitor__tile', hidden: true, 'data-slot': slot }, video,
-        h('figcaption', { class: 'monitor__caption' }, t('monitor.participant', { n: slot })));
+        h('figcaption', { class: 'monitor__caption' }, t('monitor.participant', { n: slot + 1 })));
       const stream = new MediaStream();
       video.srcObject = stream;
       this.stage.append(tile);
