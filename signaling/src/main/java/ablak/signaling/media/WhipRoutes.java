@@ -182,7 +182,10 @@ public final class WhipRoutes implements RouteGroup {
       if (mode != null) {
         participant.setSupervisorMode(mode);
       } else if (sessions.remove(session.id()) != null) {
-        participant.leave();
+        vertx.executeBlocking(() -> {
+          participant.leave();
+          return null;
+        });
       }
     }
   }
