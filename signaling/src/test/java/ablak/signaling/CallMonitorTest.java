@@ -67,9 +67,11 @@ class CallMonitorTest {
     String visitToken = apiA.visitToken();
     WsClient citizen = WsClient.connect(vertx, nodeA.baseUrl(), null);
     citizen.request("hello", new JsonObject().put("token", visitToken));
-    WsClient clerk = WsClient.connect(vertx, nodeB.baseUrl(), new Api(vertx, nodeB.baseUrl()).login("clerk", password("clerk")));
+    String clerkCookie = new Api(vertx, nodeB.baseUrl()).login("clerk", password("clerk"));
+    WsClient clerk = WsClient.connect(vertx, nodeB.baseUrl(), clerkCookie);
     clerk.request("hello");
-    WsClient supervisor = WsClient.connect(vertx, nodeA.baseUrl(), apiA.login("supervisor", password("supervisor")));
+    String supervisorCookie = apiA.login("supervisor", password("supervisor"));
+    WsClient supervisor = WsClient.connect(vertx, nodeA.baseUrl(), supervisorCookie);
     supervisor.request("hello");
     String callId = callOnNodeB(apiA, visitToken, citizen, clerk);
 
@@ -96,6 +98,8 @@ class CallMonitorTest {
     assertThat(published.statusCode()).as(published.bodyAsString()).isEqualTo(201);
     Participant media = supervisorMedia(callId).orElseThrow();
     assertThat(media.supervisorMode()).contains(SupervisorMode.LISTEN);
+    assertThat(statsRoles(web, callId, clerkCookie)).as("the clerk's call statistics do not show a listener").doesNotContain("SUPERVISOR");
+    assertThat(statsRoles(web, callId, supervisorCookie)).contains("SUPERVISOR");
     assertThat(Await.result(web.postAbs(nodeB.baseUrl() + "/whip/calls/another-call").putHeader("Content-Type", "application/sdp")
         .putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(OFFER))).statusCode()).as("another call").isEqualTo(403);
 
@@ -113,6 +117,7 @@ class CallMonitorTest {
     assertThat(participants.getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("role")))
         .containsExactly("citizen", "clerk", "supervisor");
     assertThat(clerk.push("call.participants").getJsonArray("participants")).hasSize(3);
+    assertThat(statsRoles(web, callId, clerkCookie)).contains("SUPERVISOR");
     assertThat(supervisor.request("call.monitor", listen).getString("code")).as("no going back to invisible").isEqualTo("conflict");
 
     // Leaving ends the media session on node B and tells the citizen.
@@ -153,6 +158,13 @@ class CallMonitorTest {
     String callId = clerk.request("queue.offer.accept", new JsonObject().put("offerId", offer.getString("offerId"))).getString("callId");
     citizen.push("call.started");
     return callId;
+  }
+
+  /** The roles in node B's statistics of the call, as the given staff member reads them. */
+  private static List<String> statsRoles(WebClient web, String callId, String cookie) {
+    HttpResponse<Buffer> stats = Await.result(web.getAbs(nodeB.baseUrl() + "/api/calls/" + callId + "/stats").putHeader("Cookie", cookie).send());
+    assertThat(stats.statusCode()).as(stats.bodyAsString()).isEqualTo(200);
+    return stats.bodyAsJsonObject().getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("role")).toList();
   }
 
   private static Optional<Participant> supervisorMedia(String callId) {
