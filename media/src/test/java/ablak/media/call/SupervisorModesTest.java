@@ -80,8 +80,17 @@ class SupervisorModesTest {
         assertThat(citizen.audioByVoice.get(SUPERVISOR) + clerk.audioByVoice.get(SUPERVISOR)).isZero();
         SendStream citizenAudio = boundTo(call, "citizen", "clerk", MediaKind.AUDIO);
 
+        // Baseline for the figure below: unmuting the citizen, a change that rebinds nothing.
+        Participant citizenParticipant = call.participant("citizen").orElseThrow();
+        citizenParticipant.setAudioMuted(true);
+        awaitStill(() -> clerk.audioByVoice.get(CITIZEN));
+        long unmuteMillis = millisUntilGrowth(() -> clerk.audioByVoice.get(CITIZEN), () -> citizenParticipant.setAudioMuted(false));
+
         // Whisper: the clerk hears the supervisor; in the same time the citizen hears the clerk and nothing else.
-        supervisor.setSupervisorMode(SupervisorMode.WHISPER);
+        long whisperMillis = millisUntilGrowth(() -> clerk.audioByVoice.get(SUPERVISOR),
+                () -> supervisor.setSupervisorMode(SupervisorMode.WHISPER));
+        System.out.printf("whisper audible at the clerk %d ms after the mode change; unmuted audio (baseline) after %d ms; "
+                + "media paced every 20 ms%n", whisperMillis, unmuteMillis);
         awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the whisper");
         long citizenHeardClerk = citizen.audioByVoice.get(CLERK);
         awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "more whisper");
@@ -133,6 +142,31 @@ class SupervisorModesTest {
     private static List<String> sources(Call call, String subscriber) {
         return call.participant(subscriber).orElseThrow().transport().sendStreams().stream()
                 .filter(s -> s.source() != null).map(s -> s.source().participantId()).toList();
+    }
+
+    /** Runs {@code change} and waits for the counter to move; returns how long that took (printed, never asserted). */
+    private static long millisUntilGrowth(LongSupplier counter, Runnable change) {
+        long before = counter.getAsLong();
+        long start = System.nanoTime();
+        change.run();
+        Conditions.await(WAIT, "the change takes effect", () -> counter.getAsLong() > before);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Waits until the counter stops moving: three reads 100 ms apart without change. */
+    private static void awaitStill(LongSupplier counter) {
+        long[] last = {counter.getAsLong(), 0};
+        Conditions.await(WAIT, "forwarding stops", () -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long now = counter.getAsLong();
+            last[1] = now == last[0] ? last[1] + 1 : 0;
+            last[0] = now;
+            return last[1] >= 3;
+        });
     }
 
     private static void awaitGrowth(LongSupplier counter, long by, String what) {
