@@ -193,13 +193,16 @@ connection.on(Message.wallboardSnapshot, (message) => {
   updatedAt = Date.now();
   render();
 });
-connection.on(Message.callEnded, (message) => {
-  if (!monitoring || message.callId !== monitoring.callId) return;
+/** The monitored call is over for us: the call ended, or the server ended our monitor because our media was lost. */
+function monitoringOver(callId: unknown, key: string): void {
+  if (!monitoring || callId !== monitoring.callId) return;
   monitoring.media.close();
   monitoring = null;
-  replaceChildren(panel, h('p', { class: 'notice', role: 'status' }, t('monitor.callEnded')),
+  replaceChildren(panel, h('p', { class: 'notice', role: 'status' }, t(key)),
     button('monitor.close', () => { panel.hidden = true; replaceChildren(panel); }, 'secondary'));
-});
+}
+connection.on(Message.callEnded, (message) => monitoringOver(message.callId, 'monitor.callEnded'));
+connection.on(Message.callMonitorEnded, (message) => monitoringOver(message.callId, 'monitor.mediaLost'));
 // Subscribing again after every (re)connect, resumed or not: the node now serving us may not know it.
 const subscribe = () => { void connection.request(Message.wallboardSubscribe).then(dispatchSnapshot).catch(() => undefined); };
 connection.on(Message.welcome, subscribe);

@@ -290,12 +290,13 @@ public final class AblakServer implements AutoCloseable {
         Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
     CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
     resources.add(0, callbackScheduler);
+    MonitorMessages monitorMessages = new MonitorMessages(calls, monitors, cases.audit(), push);
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
         new CaseMessages(cases, connections),
         queueMessages,
         new CallMessages(calls, push, accounts, engine),
-        new MonitorMessages(calls, monitors, cases.audit(), push),
+        monitorMessages,
         wallboard);
     messageGroups.forEach(group -> group.register(messages));
 
@@ -308,7 +309,7 @@ public final class AblakServer implements AutoCloseable {
         new CaseRoutes(cases, guard),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
-        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors),
+        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors, monitorMessages::mediaLost),
         new CallStatsRoutes(sfu, guard),
         new IdentificationRoutes(identifications, cases, guard),
         new WebAppRoutes());

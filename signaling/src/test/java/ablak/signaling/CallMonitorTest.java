@@ -48,9 +48,12 @@ class CallMonitorTest {
   @BeforeAll
   static void startTwoNodes() {
     stores = new MachineStores();
-    Map<String, String> environment = stores.environment(Map.of());
-    nodeA = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), environment));
-    nodeB = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), environment));
+    // Node A gives up on a media session that never connects after 3 s, node B only after two minutes:
+    // the sessions these tests POST never connect (no ICE), so node B keeps them for the whole test.
+    nodeA = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(),
+        stores.environment(Map.of("ABLAK_MEDIA_CONNECT_TIMEOUT", "PT3S"))));
+    nodeB = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(),
+        stores.environment(Map.of("ABLAK_MEDIA_CONNECT_TIMEOUT", "PT2M"))));
   }
 
   @AfterAll
@@ -73,7 +76,7 @@ class CallMonitorTest {
     String supervisorCookie = apiA.login("supervisor", password("supervisor"));
     WsClient supervisor = WsClient.connect(vertx, nodeA.baseUrl(), supervisorCookie);
     supervisor.request("hello");
-    String callId = callOnNodeB(apiA, visitToken, citizen, clerk);
+    String callId = startCall(apiA, visitToken, citizen, clerk);
 
     // Only supervisors monitor, only calls in progress, only the three modes.
     JsonObject listen = new JsonObject().put("callId", callId).put("mode", "listen");
@@ -139,13 +142,59 @@ class CallMonitorTest {
         "call.monitor.start mode=listen quality monitoring",
         "call.monitor.stop mode=listen the call ended");
     assertThat(supervisor.request("call.monitor", listen).getString("code")).isEqualTo("unknown_call");
-    for (WsClient client : List.of(citizen, clerk, supervisor)) {
+    signOff(clerk);
+    for (WsClient client : List.of(citizen, supervisor)) {
       client.close();
     }
   }
 
-  /** The citizen joins on node A; the clerk on node B accepts, so node B hosts the media. */
-  private static String callOnNodeB(Api api, String visitToken, WsClient citizen, WsClient clerk) {
+  @Test
+  void aSupervisorWhosePageIsGoneStopsMonitoringAndTheCitizenIsTold(Vertx vertx) {
+    WebClient web = WebClient.create(vertx);
+    Api apiB = new Api(vertx, nodeB.baseUrl());
+    String visitToken = apiB.visitToken();
+    WsClient citizen = WsClient.connect(vertx, nodeB.baseUrl(), null);
+    citizen.request("hello", new JsonObject().put("token", visitToken));
+    WsClient clerk = WsClient.connect(vertx, nodeA.baseUrl(), new Api(vertx, nodeA.baseUrl()).login("clerk2", password("clerk2")));
+    clerk.request("hello");
+    WsClient supervisor = WsClient.connect(vertx, nodeB.baseUrl(), apiB.login("supervisor", password("supervisor")));
+    supervisor.request("hello");
+    String callId = startCall(apiB, visitToken, citizen, clerk);
+
+    JsonObject granted = supervisor.request("call.monitor", new JsonObject().put("callId", callId).put("mode", "barge"));
+    assertThat(granted.getJsonObject("media").getString("whipUrl")).startsWith(nodeA.baseUrl());
+    HttpResponse<Buffer> published = Await.result(web.postAbs(granted.getJsonObject("media").getString("whipUrl"))
+        .putHeader("Content-Type", "application/sdp").putHeader("Authorization", "Bearer " + granted.getJsonObject("media").getString("token"))
+        .sendBuffer(Buffer.buffer(OFFER)));
+    assertThat(published.statusCode()).as(published.bodyAsString()).isEqualTo(201);
+    assertThat(citizen.push("call.participants").getJsonArray("participants")).hasSize(3);
+
+    // The page never connects its media: node A reaps the session, and the monitor ends with it.
+    JsonObject ended = supervisor.push("call.monitor.ended");
+    assertThat(ended.getString("callId")).isEqualTo(callId);
+    assertThat(ended.getString("reason")).isEqualTo("media_lost");
+    assertThat(citizen.push("call.participants", p -> p.getJsonArray("participants").size() == 2)).isNotNull();
+    assertThat(supervisor.request("call.monitor.end", new JsonObject().put("callId", callId)).getString("code")).isEqualTo("invalid_state");
+    assertThat(audit(callId)).containsExactly(
+        "call.monitor.start mode=barge quality monitoring",
+        "call.monitor.stop mode=barge the supervisor's media ended");
+
+    clerk.request("call.end", new JsonObject().put("callId", callId));
+    signOff(clerk);
+    citizen.close();
+    supervisor.close();
+  }
+
+  /** Wraps up and signs off, so the next test's citizen is offered to its own clerk only. */
+  private static void signOff(WsClient clerk) {
+    clerk.push("clerk.state", state -> state.getString("state").equals("wrapup"));
+    clerk.request("wrapup.done", new JsonObject().put("disposition", "resolved"));
+    clerk.request("clerk.state", new JsonObject().put("state", "offline"));
+    clerk.close();
+  }
+
+  /** The citizen joins; the clerk accepts, so the clerk's node hosts the media. */
+  private static String startCall(Api api, String visitToken, WsClient citizen, WsClient clerk) {
     HttpResponse<Buffer> draft = api.postAuthorized("/api/cases", "Bearer " + visitToken,
         new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
     assertThat(draft.statusCode()).as(draft.bodyAsString()).isEqualTo(201);

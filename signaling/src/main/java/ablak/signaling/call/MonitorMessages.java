@@ -106,6 +106,27 @@ public final class MonitorMessages implements MessageGroup {
     }));
   }
 
+  /**
+   * The supervisor's media session ended without {@code call.monitor.end} (a closed page, a lost
+   * network): their monitoring ends as if they had left, audited, announced after a barge-in, and
+   * their wallboard is told with {@code call.monitor.ended {callId, reason: "media_lost"}}.
+   */
+  public void mediaLost(String callId, String userId) {
+    calls.store().get(callId).compose(call -> call == null ? Future.succeededFuture()
+        : monitors.mode(callId, userId).compose(current -> {
+          if (current == null) {
+            return Future.succeededFuture();
+          }
+          return audit.append(new AuditEntry(userId, "SUPERVISOR", "call.monitor.stop", "call", callId,
+                  "the supervisor's media ended", detail(call, current)))
+              .compose(audited -> monitors.end(callId, userId))
+              .compose(ended -> current == SupervisorMode.BARGE ? announceParticipants(call) : Future.succeededFuture())
+              .onSuccess(done -> push.toUser(userId, Outbound.of("call.monitor.ended",
+                  new JsonObject().put("callId", callId).put("reason", "media_lost"))));
+        }))
+        .onFailure(e -> LOG.atWarn().addKeyValue("callId", callId).log("a lost monitor was not ended: {}", e.toString()));
+  }
+
   private Outbound granted(Call call, Principal supervisor, SupervisorMode mode) {
     return Outbound.of("call.monitor", new JsonObject()
         .put("callId", call.callId())
@@ -134,8 +155,11 @@ public final class MonitorMessages implements MessageGroup {
   }
 
   private Future<Void> audit(Principal supervisor, String action, Call call, String reason, SupervisorMode mode) {
-    return audit.append(new AuditEntry(supervisor.userId(), "SUPERVISOR", action, "call", call.callId(), reason,
-        "mode=" + CallMonitors.wire(mode) + " case=" + call.caseId() + " clerk=" + call.clerkId()));
+    return audit.append(new AuditEntry(supervisor.userId(), "SUPERVISOR", action, "call", call.callId(), reason, detail(call, mode)));
+  }
+
+  private static String detail(Call call, SupervisorMode mode) {
+    return "mode=" + CallMonitors.wire(mode) + " case=" + call.caseId() + " clerk=" + call.clerkId();
   }
 
   private static String reason(String reason) {

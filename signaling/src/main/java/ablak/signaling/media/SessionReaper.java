@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,18 +37,25 @@ final class SessionReaper {
   private final Map<String, Activity> activity = new ConcurrentHashMap<>();
   private final Counter transportClosed;
   private final Counter idle;
+  private final Consumer<MediaSession> reaped;
 
-  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
+  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+      Consumer<MediaSession> reaped) {
     this.vertx = vertx;
+    this.reaped = reaped;
     this.sessions = sessions;
     this.idleNanos = idleTimeout.toNanos();
     this.transportClosed = reaped(meters, "transport-closed");
     this.idle = reaped(meters, "idle");
   }
 
-  /** Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed transports. */
-  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
-    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters);
+  /**
+   * Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed
+   * transports. {@code reaped} hears of every session ended here, after it left the map.
+   */
+  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+      Consumer<MediaSession> reaped) {
+    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters, reaped);
     vertx.setPeriodic(SWEEP_MILLIS, id -> reaper.sweep(System.nanoTime()));
   }
 
@@ -86,6 +94,7 @@ final class SessionReaper {
       activity.remove(session.id());
       reason.increment();
       LOG.info("{} session {} ended without DELETE: {}", session.direction().path, session.id(), why);
+      reaped.accept(session);
       vertx.executeBlocking(() -> {
         session.participant().leave();
         return null;

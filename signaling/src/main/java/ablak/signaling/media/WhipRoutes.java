@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -81,14 +82,28 @@ public final class WhipRoutes implements RouteGroup {
   /** {@code interpreter}: a media token of role interpreter, which joins the SFU's call in that role. */
   private record Caller(Principal principal, String onlyCallId, boolean interpreter) {}
 
-  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens, CallMonitors monitors) {
+  /**
+   * @param supervisorMediaLost told (call id, supervisor's user id) when a supervisor's last media session in a
+   *     call on this node ended without DELETE: their page is gone, so their monitoring of the call ends
+   */
+  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens, CallMonitors monitors,
+      BiConsumer<String, String> supervisorMediaLost) {
     this.vertx = vertx;
     this.sfu = sfu;
     this.authenticator = authenticator;
     this.mediaTokens = mediaTokens;
     this.monitors = monitors;
     monitors.listen(this::monitorChanged);
-    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry());
+    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry(), reaped -> {
+      Participant participant = reaped.participant();
+      String callId = participant.call().id();
+      boolean another = sessions.values().stream().anyMatch(other -> other.ownerUserId().equals(reaped.ownerUserId())
+          && other.participant().call().id().equals(callId));
+      // A reloaded page has a new session by the time the old one is reaped: that one still monitors.
+      if (participant.supervisorMode().isPresent() && !another) {
+        supervisorMediaLost.accept(callId, reaped.ownerUserId());
+      }
+    });
   }
 
   /** Starts this node's SFU; the server closes it at shutdown. */
