@@ -59,7 +59,7 @@ public final class CallMonitors implements AutoCloseable {
         }
       }
     });
-    subscription.sync().subscribe(channel);
+    subscription.async().subscribe(channel);
   }
 
   public void listen(Listener listener) {
