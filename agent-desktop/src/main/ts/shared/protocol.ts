@@ -58,7 +58,7 @@ export const Message = {
   callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again
   callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language} (clerk); reply call.invited; error no_interpreter
   callInvited: 'call.invited', // ← {callId, kind, language}: routing looks for the interpreter
-  callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}
+  callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}; role supervisor after a barge-in
   callTransfer: 'call.transfer', // → {callId, queueId}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
   // the case (docs/protocol.md "Message types of cases"; citizens add caseToken, staff reason)
@@ -78,7 +78,6 @@ export const Message = {
   callMonitor: 'call.monitor', // → {callId, mode: 'listen' | 'whisper' | 'barge', reason?}; reply {callId, mode, clerkId, media:{whipUrl, token}, iceServers}
   callMonitorEnd: 'call.monitor.end', // → {callId}; reply call.monitor.ended {callId}
   callMonitorEnded: 'call.monitor.ended',
-  callParticipants: 'call.participants', // ← {callId, participants:[{role}]} to citizen and clerk when a supervisor barges in or leaves after it
 } as const;
 
 /** Error codes the apps act on (docs/protocol.md "Errors" and the modules' sections). */

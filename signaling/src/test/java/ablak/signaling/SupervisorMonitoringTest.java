@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * A supervisor monitors a call from the wallboard, on one real node with the three apps in
  * Chromium (fake camera and microphone): listens (decodes the call's video), whispers (the
  * clerk's page receives the supervisor's audio, the citizen's page not one packet of it), barges
- * in (the citizen's page decodes the supervisor's video, shows the tile and got
+ * in (the citizen's page decodes the supervisor's video, shows it as the third video and got
  * {@code call.participants}) and leaves. Mode changes are made with the keyboard.
  */
 class SupervisorMonitoringTest {
@@ -144,7 +144,7 @@ class SupervisorMonitoringTest {
     assertThat(inbound(citizen, false).audioPackets).as("the citizen still hears the clerk").isGreaterThan(citizenAudio);
     assertThat(inbound(citizen, true).audioPackets).as("no packet of the whisper at the citizen").isZero();
     assertThat(inbound(citizen, true).framesDecoded).isZero();
-    assertThat(citizen.locator(".call__extra")).isHidden();
+    assertThat(citizen.locator("#third-video")).isHidden();
     assertThat(citizenPushes.stream().filter(m -> m.getString("type").equals("call.participants"))).as("nobody is told").isEmpty();
     screenshot(wallboard, "wallboard-05-monitoring-whisper");
 
@@ -155,11 +155,11 @@ class SupervisorMonitoringTest {
       Inbound extra = inbound(citizen, true);
       return extra.framesDecoded > 0 && extra.audioPackets > 0;
     }, new Page.WaitForConditionOptions().setTimeout(SLOW));
-    assertThat(citizen.locator(".call__extra")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
-    assertThat(citizen.locator(".call__extra")).containsText("Csoportvezető");
+    assertThat(citizen.getByLabel("A csoportvezető videója")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
     JsonObject told = citizenPushes.stream().filter(m -> m.getString("type").equals("call.participants")).findFirst().orElseThrow();
     assertThat(told.getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("role")))
         .containsExactly("citizen", "clerk", "supervisor");
+    assertThat(clerk.locator("#third-video")).isVisible();
     assertThat(wallboard.getByLabel("Belehallgatás", new Page.GetByLabelOptions().setExact(true))).isDisabled();
     screenshot(citizen, "citizen-10-supervisor-joined");
 

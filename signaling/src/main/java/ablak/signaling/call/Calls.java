@@ -6,6 +6,7 @@ import ablak.cases.audit.AuditEntry;
 import ablak.cases.catalogue.CaseType;
 import ablak.cases.lifecycle.CaseView;
 import ablak.media.call.Sfu;
+import ablak.media.call.SupervisorMode;
 import ablak.signaling.media.CallRecordings;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.auth.Principal;
@@ -180,20 +181,31 @@ public final class Calls {
         .otherwiseEmpty();
   }
 
-  /** {@code call.participants}: who is in the call now, to everyone in it. */
-  private void pushParticipants(Call call) {
-    JsonArray participants = new JsonArray()
-        .add(new JsonObject().put("role", "citizen"))
-        .add(new JsonObject().put("role", "clerk").put("userId", call.clerkId()));
-    if (call.interpreter() != null) {
-      participants.add(new JsonObject().put("role", "interpreter").put("userId", call.interpreter().userId())
-          .put("kind", call.interpreter().kind()).put("language", call.interpreter().language()));
-    }
-    JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
-    if (call.invite() != null) {
-      body.put("invite", new JsonObject().put("kind", call.invite().kind()).put("language", call.invite().language()));
-    }
-    call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
+  /**
+   * {@code call.participants}: who is in the call now, to everyone in it. Supervisors count once they
+   * barged in (docs/protocol.md, "Monitoring a call"); listening and whispering ones are not there.
+   */
+  Future<Void> pushParticipants(Call call) {
+    return monitors.all(call.callId()).map(modes -> {
+      JsonArray participants = new JsonArray()
+          .add(new JsonObject().put("role", "citizen"))
+          .add(new JsonObject().put("role", "clerk").put("userId", call.clerkId()));
+      if (call.interpreter() != null) {
+        participants.add(new JsonObject().put("role", "interpreter").put("userId", call.interpreter().userId())
+            .put("kind", call.interpreter().kind()).put("language", call.interpreter().language()));
+      }
+      modes.forEach((user, mode) -> {
+        if (mode == SupervisorMode.BARGE) {
+          participants.add(new JsonObject().put("role", "supervisor"));
+        }
+      });
+      JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
+      if (call.invite() != null) {
+        body.put("invite", new JsonObject().put("kind", call.invite().kind()).put("language", call.invite().language()));
+      }
+      call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
+      return (Void) null;
+    }).onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("call.participants was not pushed: {}", e.toString()));
   }
 
   /** RTCIceServers for one user: the TURN server with fresh credentials, or none. */

@@ -14,10 +14,8 @@ import ablak.signaling.protocol.MessageType;
 import ablak.signaling.protocol.Outbound;
 import ablak.signaling.protocol.Push;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * A supervisor monitors a call (docs/protocol.md, "Monitoring a call"): listens unseen, whispers to
  * the clerk, or barges in. The reply carries a media grant for the node hosting the call, as
  * {@code call.started} does; a later {@code call.monitor} changes the mode of the same media
- * session, which the hosting node applies without a new offer. A barge-in is announced to the
- * citizen and the clerk with {@code call.participants}; from then on the supervisor stays visible
+ * session, which the hosting node applies without a new offer. A barge-in is announced to
+ * everyone in the call with {@code call.participants}; from then on the supervisor stays visible
  * until they leave, so the citizen is never told someone left who is still listening. Every start,
  * change and stop is written to the audit trail before it takes effect.
  */
@@ -80,7 +78,7 @@ public final class MonitorMessages implements MessageGroup {
       String action = current == null ? "call.monitor.start" : "call.monitor.mode";
       return audit(supervisor, action, call, reason, mode)
           .compose(audited -> monitors.set(call.callId(), supervisor.userId(), mode))
-          .compose(set -> mode == SupervisorMode.BARGE ? announceParticipants(call) : Future.succeededFuture())
+          .compose(set -> mode == SupervisorMode.BARGE ? calls.pushParticipants(call) : Future.succeededFuture())
           .map(done -> {
             LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("supervisorId", supervisor.userId())
                 .addKeyValue("mode", CallMonitors.wire(mode)).log(action);
@@ -97,7 +95,7 @@ public final class MonitorMessages implements MessageGroup {
       }
       return audit(supervisor, "call.monitor.stop", call, DEFAULT_REASON, current)
           .compose(audited -> monitors.end(call.callId(), supervisor.userId()))
-          .compose(ended -> current == SupervisorMode.BARGE ? announceParticipants(call) : Future.succeededFuture())
+          .compose(ended -> current == SupervisorMode.BARGE ? calls.pushParticipants(call) : Future.succeededFuture())
           .map(done -> {
             LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("supervisorId", supervisor.userId())
                 .addKeyValue("mode", CallMonitors.wire(current)).log("call.monitor.stop");
@@ -120,7 +118,7 @@ public final class MonitorMessages implements MessageGroup {
           return audit.append(new AuditEntry(userId, "SUPERVISOR", "call.monitor.stop", "call", callId,
                   "the supervisor's media ended", detail(call, current)))
               .compose(audited -> monitors.end(callId, userId))
-              .compose(ended -> current == SupervisorMode.BARGE ? announceParticipants(call) : Future.succeededFuture())
+              .compose(ended -> current == SupervisorMode.BARGE ? calls.pushParticipants(call) : Future.succeededFuture())
               .onSuccess(done -> push.toUser(userId, Outbound.of("call.monitor.ended",
                   new JsonObject().put("callId", callId).put("reason", "media_lost"))));
         }))
@@ -134,24 +132,6 @@ public final class MonitorMessages implements MessageGroup {
         .put("clerkId", call.clerkId())
         .put("media", calls.media(call, supervisor.userId(), Role.SUPERVISOR))
         .put("iceServers", calls.iceServers(supervisor.userId())));
-  }
-
-  /** Tells the citizen and the clerk who is in the call: themselves and every supervisor who barged in. */
-  private Future<Void> announceParticipants(Call call) {
-    return monitors.all(call.callId()).map(modes -> {
-      JsonArray participants = new JsonArray()
-          .add(new JsonObject().put("role", Role.CITIZEN.wireName()))
-          .add(new JsonObject().put("role", Role.CLERK.wireName()));
-      for (Map.Entry<String, SupervisorMode> e : modes.entrySet()) {
-        if (e.getValue() == SupervisorMode.BARGE) {
-          participants.add(new JsonObject().put("role", Role.SUPERVISOR.wireName()));
-        }
-      }
-      JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
-      push.toUser(call.citizenId(), Outbound.of("call.participants", body));
-      push.toUser(call.clerkId(), Outbound.of("call.participants", body));
-      return null;
-    });
   }
 
   private Future<Void> audit(Principal supervisor, String action, Call call, String reason, SupervisorMode mode) {
