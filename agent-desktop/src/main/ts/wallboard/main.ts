@@ -68,7 +68,8 @@ function clerkTable(): HTMLElement {
           ? h('td', { class: 'numeric', 'data-since': clerk.sinceEpochMillis }, formatDuration((now - clerk.sinceEpochMillis) / 1000))
           : h('td', { class: 'numeric' }, '–'),
         h('td', {}, queueName(clerk.queue)),
-        h('td', { class: 'monitor-actions' }, ...(clerk.callId ? monitorButtons(clerk.callId, clerk.name) : [])))))));
+        // A flex box inside the cell: a cell that is itself a flex box leaves the table's row layout.
+        h('td', {}, clerk.callId ? h('div', { class: 'monitor-actions' }, ...monitorButtons(clerk.callId, clerk.name)) : null))))));
 }
 
 /** Listen, Whisper, Barge for one clerk's call; each names the clerk for screen readers. */
