@@ -487,11 +487,13 @@ function callScreen(): HTMLElement {
     caseId: visit.started.caseId, caseToken: visit.started.caseToken, visitToken, lang: language(), connection }) : null;
 
   cleanup.push(() => { media?.close(); chat.close(); guide?.destroy(); });
-  // An interpreter (spoken or sign language) the clerk invited: shown beside the clerk while in the call.
+  // An interpreter (spoken or sign language) the clerk invited, or a supervisor who joined: shown beside the clerk while in the call.
   cleanup.push(connection.on(Message.callParticipants, (message) => {
-    const present = Array.isArray(message.participants) && message.participants.some((p: { role?: string }) => p.role === 'interpreter');
-    if (present && third.hidden) announce(t('call.interpreterPresent'));
-    third.hidden = !present;
+    const party = Array.isArray(message.participants)
+      ? (message.participants as Array<{ role?: string }>).find((p) => p.role === 'interpreter' || p.role === 'supervisor') : undefined;
+    if (party && third.hidden) announce(t(party.role === 'supervisor' ? 'call.supervisorJoined' : 'call.interpreterPresent'));
+    if (party) third.setAttribute('aria-label', t(party.role === 'supervisor' ? 'call.supervisorVideo' : 'call.thirdVideo'));
+    third.hidden = !party;
   }));
   cleanup.push(connection.on(Message.callRecording, (message) => {
     visit.recording = message.recording === true;

@@ -99,6 +99,32 @@ function gatheringComplete(peer: RTCPeerConnection): Promise<void> {
   });
 }
 
+/** POSTs the complete offer (RFC 9725 4.2); returns the session URL for DELETE, with the answer applied. */
+export async function whipPublish(peer: RTCPeerConnection, grant: CallMediaGrant, stillWanted: () => boolean): Promise<string | null> {
+  await peer.setLocalDescription(await peer.createOffer());
+  await gatheringComplete(peer);
+  const response = await fetch(grant.whipUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${grant.token}` },
+    body: peer.localDescription!.sdp,
+  });
+  if (response.status !== 201) throw new Error(`WHIP: HTTP ${response.status}`);
+  const location = response.headers.get('Location');
+  const session = location ? new URL(location, grant.whipUrl).href : null;
+  const answer = await response.text();
+  if (!stillWanted()) {
+    whipDelete(session, grant.token);
+    return null;
+  }
+  await peer.setRemoteDescription({ type: 'answer', sdp: answer });
+  return session;
+}
+
+/** Hangs up at the SFU (RFC 9725 4.3): DELETE on the session resource, best effort. */
+export function whipDelete(session: string | null, token: string): void {
+  if (session) void fetch(session, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
+}
+
 /** The call's media: publishes the local camera and microphone, shows what the far side sends. */
 export class CallMedia {
   private peer: RTCPeerConnection | null = null;
@@ -149,20 +175,8 @@ export class CallMedia {
     peer.addEventListener('connectionstatechange', () => {
       if (peer.connectionState === 'failed' && this.peer === peer && !this.closed) void this.reconnect();
     });
-    await peer.setLocalDescription(await peer.createOffer());
-    await gatheringComplete(peer);
-    const response = await fetch(this.grant.whipUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${this.grant.token}` },
-      body: peer.localDescription!.sdp,
-    });
-    if (response.status !== 201) throw new Error(`WHIP: HTTP ${response.status}`);
-    const location = response.headers.get('Location');
-    this.session = location ? new URL(location, this.grant.whipUrl).href : null;
-    const answer = await response.text();
-    if (this.closed || this.peer !== peer) { this.endSession(); return; }
-    await peer.setRemoteDescription({ type: 'answer', sdp: answer });
-    if (this.options.keepResolution) await this.keepResolution(peer);
+    this.session = await whipPublish(peer, this.grant, () => !this.closed && this.peer === peer);
+    if (this.session && this.options.keepResolution) await this.keepResolution(peer);
   }
 
   private async keepResolution(peer: RTCPeerConnection): Promise<void> {
@@ -229,11 +243,9 @@ export class CallMedia {
     this.peer = null;
   }
 
-  /** Hangs up at the SFU (RFC 9725 4.3): DELETE on the session resource, best effort. */
   private endSession(): void {
     const session = this.session;
     this.session = null;
-    const token = this.grant.token;
-    if (session) void fetch(session, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
+    whipDelete(session, this.grant.token);
   }
 }

@@ -60,7 +60,7 @@ export const Message = {
   callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again
   callInvite: 'call.invite', // → {callId, kind: 'sign-language' | 'interpreter', language} (clerk); reply call.invited; error no_interpreter
   callInvited: 'call.invited', // ← {callId, kind, language}: routing looks for the interpreter
-  callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}
+  callParticipants: 'call.participants', // ← {callId, participants: [{role, userId?, kind?, language?}], invite?: {kind, language}}; role supervisor after a barge-in
   callTransfer: 'call.transfer', // → {callId, queueId}
   chatText: 'chat.text', // ↔ {callId, text, final}: real-time text, sent as it is typed
   identificationStep: 'identification.step', // ← to the citizen: {callId, caseId, id, status, nextStep, attempt, tilt, codeSent, codeAttemptsLeft, failureReason}
@@ -78,6 +78,9 @@ export const Message = {
   // supervisor
   wallboardSubscribe: 'wallboard.subscribe', // → {}; reply wallboard.snapshot
   wallboardSnapshot: 'wallboard.snapshot', // ← {queues:[QueueFigures], clerks:[ClerkRow]}
+  callMonitor: 'call.monitor', // → {callId, mode: 'listen' | 'whisper' | 'barge', reason?}; reply {callId, mode, clerkId, media:{whipUrl, token}, iceServers}
+  callMonitorEnd: 'call.monitor.end', // → {callId}; reply call.monitor.ended {callId}
+  callMonitorEnded: 'call.monitor.ended',
 } as const;
 
 /** Error codes the apps act on (docs/protocol.md "Errors" and the modules' sections). */
@@ -135,7 +138,11 @@ export interface ClerkRow {
   reason?: string;
   sinceEpochMillis: number;
   queue?: string;
+  /** The call a busy clerk is in: what a supervisor monitors. */
+  callId?: string;
 }
+
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
 /** The media part of call.started: where and with what this participant publishes over WHIP. */
 export interface CallMediaGrant { whipUrl: string; token: string }

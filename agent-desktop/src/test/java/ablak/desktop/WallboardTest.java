@@ -18,7 +18,7 @@ class WallboardTest extends BrowserTest {
                   {"queueId":"vehicle","name":{"hu":"Járműügyek","en":"Vehicles"},"waiting":14,"longestWaitSeconds":745,"estimatedWaitSeconds":900,"serviceLevel":0.52,"abandonedToday":19},
                   {"queueId":"passport","name":{"hu":"Útlevél","en":"Passport"},"waiting":0,"longestWaitSeconds":0,"estimatedWaitSeconds":0,"serviceLevel":null,"abandonedToday":0}],
                  "clerks":[
-                  {"clerkId":"c1","name":"Kovács Anna","state":"busy","sinceEpochMillis":%d,"queue":"address"},
+                  {"clerkId":"c1","name":"Kovács Anna","state":"busy","sinceEpochMillis":%d,"queue":"address","callId":"call-1"},
                   {"clerkId":"c2","name":"Nagy Péter","state":"available","sinceEpochMillis":%d},
                   {"clerkId":"c3","name":"Szabó Éva","state":"wrapup","sinceEpochMillis":%d,"queue":"id-card"},
                   {"clerkId":"c4","name":"Tóth Gábor","state":"break","reason":"break.lunch","sinceEpochMillis":%d},
@@ -46,7 +46,9 @@ class WallboardTest extends BrowserTest {
         assertThat(page.locator("[data-queue='vehicle']")).containsText("Határérték felett");
         assertThat(page.locator("[data-queue='address'] [data-figure='waiting']")).hasText("2");
         assertThat(page.locator("tr[data-clerk='c4']")).containsText("Szünet · Ebéd");
-        assertThat(page.locator("tr[data-clerk='c1'] td").last()).hasText("Lakcímügyek");
+        assertThat(page.locator("tr[data-clerk='c1'] td").nth(2)).hasText("Lakcímügyek");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Súgás neki: Kovács Anna"))).isVisible();
+        assertThat(page.locator("tr[data-clerk='c2'] button")).hasCount(0);
         assertThat(page.locator("tr[data-clerk='c7'] td.numeric")).hasText("–");
         check(page, "wallboard-01-wall-screen");
 

@@ -14,6 +14,8 @@ import ablak.queue.routing.QueueDefinition;
 import ablak.queue.routing.QueueDefinitions;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.call.CallMessages;
+import ablak.signaling.call.CallMonitors;
+import ablak.signaling.call.MonitorMessages;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
 import ablak.signaling.call.MediaTokens;
@@ -140,10 +142,11 @@ public final class AblakServer implements AutoCloseable {
   private final String tlsFingerprint;
   private final List<DemoAccounts.Credential> demoCredentials;
   private final CallRecordings callRecordings;
+  private final Sfu sfu;
 
   private AblakServer(AblakSettings settings, List<AutoCloseable> resources, Vertx vertx, String deploymentId, AtomicBoolean draining,
       Connections connections, MessageRegistry messages, PrometheusMeterRegistry meters, String baseUrl, String tlsFingerprint,
-      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings) {
+      List<DemoAccounts.Credential> demoCredentials, CallRecordings callRecordings, Sfu sfu) {
     this.settings = settings;
     this.resources = resources;
     this.vertx = vertx;
@@ -156,6 +159,7 @@ public final class AblakServer implements AutoCloseable {
     this.tlsFingerprint = tlsFingerprint;
     this.demoCredentials = demoCredentials;
     this.callRecordings = callRecordings;
+    this.sfu = sfu;
   }
 
   /** Starts a node and returns once it accepts connections. Blocks: call it from main or a test. */
@@ -268,8 +272,10 @@ public final class AblakServer implements AutoCloseable {
     resources.add(0, push);
     ResumeTokens resumeTokens = new ResumeTokens(vertx, redis, keys, settings.protocol().resumeTtlSeconds());
     Contacts contacts = new Contacts(vertx, redis, settings.stores().redisKeyPrefix());
+    CallMonitors monitors = new CallMonitors(vertx, redisClient, redis, settings.stores().redisKeyPrefix(), nodeId);
+    resources.add(0, monitors);
     CallStore callStore = new CallStore(vertx, redis, settings.stores().redisKeyPrefix());
-    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, baseUrl);
+    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, baseUrl);
 
     // Video identification: checklist, sealed evidence, review queue, retention; it records the
     // identified call with this node's SFU recorder.
@@ -278,7 +284,7 @@ public final class AblakServer implements AutoCloseable {
         new SfuCallRecorder(callRecordings, callStore, push)));
     resources.add(0, () -> await(identifications.close()));
     IdentificationRequired identificationRequired = new IdentificationRequired(cases, identifications);
-    Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push);
+    Wallboard wallboard = new Wallboard(vertx, engine, accounts, cases.catalogue(), pool, push, callStore);
     resources.add(0, wallboard);
     // The position tracker and the routing event handlers share one context, as the tracker requires.
     Context queueContext = vertx.getOrCreateContext();
@@ -289,11 +295,13 @@ public final class AblakServer implements AutoCloseable {
         Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
     CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
     resources.add(0, callbackScheduler);
+    MonitorMessages monitorMessages = new MonitorMessages(calls, monitors, cases.audit(), push);
     List<MessageGroup> messageGroups = List.of(
         new SessionMessages(authenticator, resumeTokens, connections, settings.protocol(), clock),
         new CaseMessages(cases, connections, identificationRequired),
         queueMessages,
         new CallMessages(calls, push, accounts, engine),
+        monitorMessages,
         wallboard);
     messageGroups.forEach(group -> group.register(messages));
 
@@ -306,7 +314,7 @@ public final class AblakServer implements AutoCloseable {
         new CaseRoutes(cases, guard, identificationRequired),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
             clock),
-        new WhipRoutes(vertx, sfu, authenticator, mediaTokens),
+        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors, monitorMessages::mediaLost),
         new CallStatsRoutes(sfu, guard),
         new IdentificationRoutes(identifications, cases, callStore, push, guard),
         new WebAppRoutes());
@@ -335,7 +343,7 @@ public final class AblakServer implements AutoCloseable {
 
     LOG.atInfo().addKeyValue("url", baseUrl).addKeyValue("embeddedStores", stores.embedded()).log("ablak node started");
     return new AblakServer(settings, resources, vertx, deploymentId, draining, connections, messages, meters, baseUrl,
-        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings);
+        certificate == null ? null : certificate.fingerprint(), demoCredentials, callRecordings, sfu);
   }
 
   /** Where users reach this node, e.g. {@code http://127.0.0.1:8080}. */
@@ -356,6 +364,11 @@ public final class AblakServer implements AutoCloseable {
   /** Starts and stops the recording of calls in this node's SFU. */
   public CallRecordings callRecordings() {
     return callRecordings;
+  }
+
+  /** This node's SFU: the media of the calls it hosts. */
+  public Sfu sfu() {
+    return sfu;
   }
 
   public MessageRegistry messages() {

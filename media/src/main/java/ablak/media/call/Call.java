@@ -149,6 +149,14 @@ public final class Call {
         sfu.requestKeyframe(video);
     }
 
+    synchronized void supervisorModeChanged(Participant p, SupervisorMode mode) {
+        if (participants.get(p.id()) != p) {
+            throw new IllegalStateException(p + " is not in call " + id);
+        }
+        p.supervisorMode(mode);
+        rebind();
+    }
+
     void requestKeyframe(Track track) {
         sfu.requestKeyframe(track);
     }
@@ -169,7 +177,8 @@ public final class Call {
     private void rebind() {
         List<Participant> publishers = new ArrayList<>();
         for (Participant p : participants.values()) {
-            if (p.role().publishes() && p.transport() != null && !p.transport().tracks().isEmpty()) {
+            if (p.supervisorMode().orElse(null) != SupervisorMode.LISTEN && p.transport() != null
+                    && !p.transport().tracks().isEmpty()) {
                 publishers.add(p);
             }
         }
@@ -182,14 +191,14 @@ public final class Call {
             }
             Set<String> wanted = new HashSet<>();
             for (Participant p : publishers) {
-                if (p != subscriber) {
+                if (p != subscriber && (p.reaches(subscriber, MediaKind.AUDIO) || p.reaches(subscriber, MediaKind.VIDEO))) {
                     wanted.add(p.id());
                 }
             }
             subscriber.slots.keySet().retainAll(wanted);
             subscriber.slots.values().removeIf(slot -> slot >= t.slotCount());
             for (Participant p : publishers) {
-                if (p == subscriber || subscriber.slots.containsKey(p.id())) {
+                if (!wanted.contains(p.id()) || subscriber.slots.containsKey(p.id())) {
                     continue;
                 }
                 for (int slot = 0; slot < t.slotCount(); slot++) {
@@ -202,8 +211,9 @@ public final class Call {
             for (SendStream stream : t.sendStreams()) {
                 Track want = null;
                 for (Map.Entry<String, Integer> e : subscriber.slots.entrySet()) {
-                    if (e.getValue() == stream.slot()) {
-                        Track candidate = participants.get(e.getKey()).transport().track(stream.kind());
+                    Participant publisher = participants.get(e.getKey());
+                    if (e.getValue() == stream.slot() && publisher.reaches(subscriber, stream.kind())) {
+                        Track candidate = publisher.transport().track(stream.kind());
                         if (candidate != null && candidate.codec() == stream.codec()) {
                             want = candidate;
                         }

@@ -135,8 +135,10 @@ public final class PacketPath {
             metrics.dropped(DropReason.MUTED);
             return;
         }
-        for (RtpListener listener : publisher.call().rtpListeners()) {
-            listener.onRtp(track, b, off, len);
+        if (publisher.recorded()) {
+            for (RtpListener listener : publisher.call().rtpListeners()) {
+                listener.onRtp(track, b, off, len);
+            }
         }
         boolean keyframe = track.codec().isKeyframeStart(b, off + header, payload);
         if (track.kind() == MediaKind.VIDEO) {

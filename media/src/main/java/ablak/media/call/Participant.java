@@ -23,6 +23,8 @@ public final class Participant {
     private volatile WebRtcTransport transport;
     private volatile boolean audioMuted;
     private volatile boolean videoOff;
+    /** Null unless the role is {@link Role#SUPERVISOR}; changed under the call's lock. */
+    private volatile SupervisorMode supervisorMode;
     /** Which slot of this participant's transport carries which publisher; guarded by the call. */
     final Map<String, Integer> slots = new HashMap<>();
 
@@ -47,6 +49,7 @@ public final class Participant {
         this.id = id;
         this.role = role;
         this.joinedOrder = joinedOrder;
+        this.supervisorMode = role == Role.SUPERVISOR ? SupervisorMode.LISTEN : null;
     }
 
     public String id() { return id; }
@@ -97,8 +100,45 @@ public final class Participant {
     public boolean audioMuted() { return audioMuted; }
     public boolean videoOff() { return videoOff; }
 
+    /** A supervisor's mode, {@link SupervisorMode#LISTEN} when they join; empty for other roles. */
+    public java.util.Optional<SupervisorMode> supervisorMode() {
+        return java.util.Optional.ofNullable(supervisorMode);
+    }
+
+    /**
+     * Changes whom a supervisor's media reaches, at once and without a new offer: the send streams of the
+     * others are rebound (a newly bound video starts at a keyframe). Only for supervisors.
+     *
+     * @throws IllegalStateException for any other role
+     */
+    public void setSupervisorMode(SupervisorMode mode) {
+        if (role != Role.SUPERVISOR) {
+            throw new IllegalStateException(this + " is not a supervisor");
+        }
+        call.supervisorModeChanged(this, java.util.Objects.requireNonNull(mode));
+    }
+
+    void supervisorMode(SupervisorMode mode) {
+        supervisorMode = mode;
+    }
+
+    /** Whether this participant's track of {@code kind} is forwarded to {@code subscriber} at all. */
+    boolean reaches(Participant subscriber, MediaKind kind) {
+        SupervisorMode mode = supervisorMode;
+        return mode == null || mode.reaches(subscriber, kind);
+    }
+
+    /**
+     * Whether this participant's media belongs in the call's recording: the citizen-facing record holds what
+     * the citizen could hear and see, so a listening or whispering supervisor is not in it.
+     */
+    boolean recorded() {
+        SupervisorMode mode = supervisorMode;
+        return mode == null || mode == SupervisorMode.BARGE;
+    }
+
     boolean forwards(MediaKind kind) {
-        return role.publishes() && (kind == MediaKind.AUDIO ? !audioMuted : !videoOff);
+        return supervisorMode != SupervisorMode.LISTEN && (kind == MediaKind.AUDIO ? !audioMuted : !videoOff);
     }
 
     /** Leaves the call: the transport is closed and the others stop receiving this participant. */

@@ -200,7 +200,9 @@ public final class Sfu implements AutoCloseable {
 
     NewTransport createTransport(Participant p, String offerText) throws SdpException {
         SdpOffer offer = SdpParser.parse(offerText, settings.maxSdpBytes());
-        List<Negotiated> sections = offer.media().stream().map(m -> Negotiated.of(m, p.role().publishes())).toList();
+        // Every role may send: whom a track reaches is the call's decision (a supervisor's reaches nobody until
+        // they whisper or barge in), so a supervisor changes mode without a new offer.
+        List<Negotiated> sections = offer.media().stream().map(m -> Negotiated.of(m, true)).toList();
         if (sections.stream().noneMatch(Negotiated::accepted)) {
             throw new SdpException(SdpException.Reason.NO_ACCEPTABLE_MEDIA, "no section offers Opus, VP8 or H.264");
         }

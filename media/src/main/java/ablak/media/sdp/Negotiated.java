@@ -42,7 +42,7 @@ public record Negotiated(Media offered, Optional<Codec> codec, Optional<PayloadT
      * preferring constrained baseline, for video. No RTX, FEC or header extensions: retransmissions go on
      * the original SSRC, so nothing the SFU rewrites is left unrewritten.
      *
-     * @param publishes whether this participant's media is forwarded at all (a listen-only supervisor's is not)
+     * @param publishes whether the SFU takes this participant's media at all (false answers their sections sendonly)
      */
     public static Negotiated of(Media media, boolean publishes) {
         if (media.kind().isEmpty()) {

@@ -91,7 +91,9 @@ class CallMembershipTest {
         awaitGrowth(() -> supervisor.audioReceived.get(), 100, "the supervisor hears both");
         awaitGrowth(() -> citizen.videoReceived.get(), 50, "the citizen sees the clerk");
         WebRtcTransport supervisorTransport = call.participant("supervisor").orElseThrow().transport();
-        assertThat(supervisorTransport.tracks()).as("a listen-only supervisor publishes nothing").isEmpty();
+        assertThat(supervisorTransport.tracks()).as("a supervisor's sections are taken, so a mode change needs no offer")
+                .hasSize(2);
+        assertThat(call.participant("supervisor").orElseThrow().supervisorMode()).contains(SupervisorMode.LISTEN);
         for (String id : List.of("citizen", "clerk")) {
             for (SendStream s : call.participant(id).orElseThrow().transport().sendStreams()) {
                 assertThat(s.source() == null || !s.source().participantId().equals("supervisor")).isTrue();

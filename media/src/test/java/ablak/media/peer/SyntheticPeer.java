@@ -61,6 +61,9 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
     public final AtomicLong rtcpReceived = new AtomicLong();
     public final AtomicLong plisReceived = new AtomicLong();
     public final AtomicLong sent = new AtomicLong();
+    /** Decrypted audio packets received, by their sender's voice (the first payload byte, see {@link #setVoice}). */
+    public final java.util.concurrent.atomic.AtomicLongArray audioByVoice = new java.util.concurrent.atomic.AtomicLongArray(256);
+    private volatile byte voice;
 
     public SyntheticPeer(PeerNetwork network, int extraSlots) throws IOException {
         this.channel = network.open(this);
@@ -175,8 +178,13 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
         send(Stun.bindingRequest(serverUfrag + ":" + ufrag, "wrong-password-wrong-password", tieBreaker));
     }
 
+    /** Marks every audio packet this peer sends, so receivers can tell whose audio reached them. */
+    public void setVoice(int value) {
+        voice = (byte) value;
+    }
+
     public void sendAudio() throws IOException {
-        PacketBuffer p = rtp(mediaBuffer, 111, audioSsrc, audioSeq++, audioTs, 60, (byte) 0);
+        PacketBuffer p = rtp(mediaBuffer, 111, audioSsrc, audioSeq++, audioTs, 60, voice);
         audioTs += 960;
         sendRtp(p);
     }
@@ -293,9 +301,13 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
             lastVideoSequence = Rtp.sequence(b, 0);
         }
         SrtpSession s = srtp;
-        if (decryptIncoming && s != null
-                && s.decryptRtp(PacketBuffer.wrap(Arrays.copyOf(b, len), 0, len)) == SrtpErrorStatus.OK) {
+        PacketBuffer clear = PacketBuffer.wrap(Arrays.copyOf(b, len), 0, len);
+        if (decryptIncoming && s != null && s.decryptRtp(clear) == SrtpErrorStatus.OK) {
             rtpDecrypted.incrementAndGet();
+            if (Rtp.payloadType(b, 0) == 111) {
+                byte[] d = clear.getBuffer();
+                audioByVoice.incrementAndGet(d[clear.getOffset() + Rtp.headerLength(d, clear.getOffset(), clear.getLength())] & 0xFF);
+            }
         }
     }
 

@@ -2,9 +2,11 @@ package ablak.signaling.call;
 
 
 import ablak.cases.Cases;
+import ablak.cases.audit.AuditEntry;
 import ablak.cases.catalogue.CaseType;
 import ablak.cases.lifecycle.CaseView;
 import ablak.media.call.Sfu;
+import ablak.media.call.SupervisorMode;
 import ablak.signaling.media.CallRecordings;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.auth.Principal;
@@ -46,10 +48,11 @@ public final class Calls {
   private final MediaTokens mediaTokens;
   private final Sfu sfu;
   private final CallRecordings recorder;
+  private final CallMonitors monitors;
   private final String nodeUrl;
 
   public Calls(CallStore store, Contacts contacts, RoutingEngine engine, Cases cases, Push push, MediaTokens mediaTokens, Sfu sfu,
-      CallRecordings recorder, String nodeUrl) {
+      CallRecordings recorder, CallMonitors monitors, String nodeUrl) {
     this.store = store;
     this.contacts = contacts;
     this.engine = engine;
@@ -58,6 +61,7 @@ public final class Calls {
     this.mediaTokens = mediaTokens;
     this.sfu = sfu;
     this.recorder = recorder;
+    this.monitors = monitors;
     this.nodeUrl = nodeUrl;
   }
 
@@ -177,28 +181,45 @@ public final class Calls {
         .otherwiseEmpty();
   }
 
-  /** {@code call.participants}: who is in the call now, to everyone in it. */
-  private void pushParticipants(Call call) {
-    JsonArray participants = new JsonArray()
-        .add(new JsonObject().put("role", "citizen"))
-        .add(new JsonObject().put("role", "clerk").put("userId", call.clerkId()));
-    if (call.interpreter() != null) {
-      participants.add(new JsonObject().put("role", "interpreter").put("userId", call.interpreter().userId())
-          .put("kind", call.interpreter().kind()).put("language", call.interpreter().language()));
-    }
-    JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
-    if (call.invite() != null) {
-      body.put("invite", new JsonObject().put("kind", call.invite().kind()).put("language", call.invite().language()));
-    }
-    call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
+  /**
+   * {@code call.participants}: who is in the call now, to everyone in it. Supervisors count once they
+   * barged in (docs/protocol.md, "Monitoring a call"); listening and whispering ones are not there.
+   */
+  Future<Void> pushParticipants(Call call) {
+    return monitors.all(call.callId()).map(modes -> {
+      JsonArray participants = new JsonArray()
+          .add(new JsonObject().put("role", "citizen"))
+          .add(new JsonObject().put("role", "clerk").put("userId", call.clerkId()));
+      if (call.interpreter() != null) {
+        participants.add(new JsonObject().put("role", "interpreter").put("userId", call.interpreter().userId())
+            .put("kind", call.interpreter().kind()).put("language", call.interpreter().language()));
+      }
+      modes.forEach((user, mode) -> {
+        if (mode == SupervisorMode.BARGE) {
+          participants.add(new JsonObject().put("role", "supervisor"));
+        }
+      });
+      JsonObject body = new JsonObject().put("callId", call.callId()).put("participants", participants);
+      if (call.invite() != null) {
+        body.put("invite", new JsonObject().put("kind", call.invite().kind()).put("language", call.invite().language()));
+      }
+      call.participants().forEach(user -> push.toUser(user, Outbound.of("call.participants", body)));
+      return (Void) null;
+    }).onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("call.participants was not pushed: {}", e.toString()));
   }
 
-  private JsonObject started(Call call, String userId, Role role) {
-    CaseType type = cases.catalogue().caseTypes().get(call.caseTypeId());
+  /** RTCIceServers for one user: the TURN server with fresh credentials, or none. */
+  public JsonArray iceServers(String userId) {
     JsonArray iceServers = new JsonArray();
     sfu.turnCredentials(userId).ifPresent(turn ->
         iceServers.add(new JsonObject().put("urls", new JsonArray(turn.urls())).put("username", turn.username())
             .put("credential", turn.credential())));
+    return iceServers;
+  }
+
+  private JsonObject started(Call call, String userId, Role role) {
+    CaseType type = cases.catalogue().caseTypes().get(call.caseTypeId());
+    JsonArray iceServers = iceServers(userId);
     return new JsonObject()
         .put("callId", call.callId())
         .put("caseId", call.caseId().toString())
@@ -238,6 +259,7 @@ public final class Calls {
             JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", reason);
             push.toUser(call.citizenId(), Outbound.of("call.ended", ended));
             push.toUser(call.clerkId(), Outbound.of("call.ended", ended.copy().put("wrapUpSeconds", wrapUpSeconds)));
+            endMonitors(call, ended);
             LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("reason", reason).log("call ended");
             return true;
           });
@@ -257,9 +279,21 @@ public final class Calls {
           JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", "transferred").put("queueId", queue);
           push.toUser(call.citizenId(), Outbound.of("call.ended", ended));
           push.toUser(call.clerkId(), Outbound.of("call.ended", ended.copy().put("wrapUpSeconds", wrapUp(call.queue()))));
+          endMonitors(call, ended);
           LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("queue", queue).log("call transferred");
           return call;
         });
+  }
+
+  /** Supervisors monitoring the call hear that it ended, and their media sessions end with it. */
+  private void endMonitors(Call call, JsonObject ended) {
+    monitors.endAll(call.callId())
+        .onSuccess(supervisors -> supervisors.forEach((user, mode) -> {
+          push.toUser(user, Outbound.of("call.ended", ended));
+          cases.audit().append(new AuditEntry(user, "SUPERVISOR", "call.monitor.stop", "call", call.callId(), "the call ended",
+              "mode=" + CallMonitors.wire(mode) + " case=" + call.caseId() + " clerk=" + call.clerkId()));
+        }))
+        .onFailure(e -> LOG.atWarn().addKeyValue("callId", call.callId()).log("monitors of the call were not ended: {}", e.toString()));
   }
 
   private long wrapUp(String queue) {

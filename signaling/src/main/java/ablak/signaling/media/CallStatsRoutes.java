@@ -2,6 +2,7 @@ package ablak.signaling.media;
 
 import ablak.media.call.Call;
 import ablak.media.call.Participant;
+import ablak.media.call.SupervisorMode;
 import ablak.media.call.Sfu;
 import ablak.media.stats.ParticipantStats;
 import ablak.signaling.ClientError;
@@ -45,6 +46,11 @@ public final class CallStatsRoutes implements RouteGroup {
     router.get("/api/calls/:callId/stats").handler(guard.allow(Role.CLERK, Role.SUPERVISOR)).handler(this::stats);
   }
 
+  /** A supervisor who listens or whispers is not shown to the clerk: monitoring stays unknown until a barge-in. */
+  private static boolean unseen(Participant p) {
+    return p.supervisorMode().filter(mode -> mode != SupervisorMode.BARGE).isPresent();
+  }
+
   private void stats(RoutingContext ctx) {
     String callId = ctx.pathParam("callId");
     if (!CALL_ID.matcher(callId).matches()) {
@@ -58,7 +64,8 @@ public final class CallStatsRoutes implements RouteGroup {
     }
     try {
       ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-          .end(JSON.writeValueAsString(new CallStats(callId, call.participants().stream().map(Participant::stats).toList())));
+          .end(JSON.writeValueAsString(new CallStats(callId, call.participants().stream()
+              .filter(p -> RoleGuard.principal(ctx).role() == Role.SUPERVISOR || !unseen(p)).map(Participant::stats).toList())));
     } catch (JsonProcessingException e) {
       ctx.fail(e);
     }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * network, a crashed encoder): once a second it looks at every session and ends, exactly as
  * {@code DELETE} does, those whose transport the SFU closed (ICE or DTLS failed, not connected in
  * time, nothing received for its idle timeout) and those through which no RTP flowed for
- * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP). The participant leaves
+ * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP, either way for a
+ * monitoring supervisor). The participant leaves
  * the call, so its transport and meters are freed.
  */
 final class SessionReaper {
@@ -35,18 +37,25 @@ final class SessionReaper {
   private final Map<String, Activity> activity = new ConcurrentHashMap<>();
   private final Counter transportClosed;
   private final Counter idle;
+  private final Consumer<MediaSession> reaped;
 
-  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
+  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+      Consumer<MediaSession> reaped) {
     this.vertx = vertx;
+    this.reaped = reaped;
     this.sessions = sessions;
     this.idleNanos = idleTimeout.toNanos();
     this.transportClosed = reaped(meters, "transport-closed");
     this.idle = reaped(meters, "idle");
   }
 
-  /** Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed transports. */
-  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters) {
-    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters);
+  /**
+   * Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed
+   * transports. {@code reaped} hears of every session ended here, after it left the map.
+   */
+  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+      Consumer<MediaSession> reaped) {
+    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters, reaped);
     vertx.setPeriodic(SWEEP_MILLIS, id -> reaper.sweep(System.nanoTime()));
   }
 
@@ -68,7 +77,9 @@ final class SessionReaper {
   }
 
   private long idleFor(MediaSession session, ParticipantStats stats, long now) {
-    long packets = session.direction() == Direction.PUBLISH ? stats.packetsIn() : stats.packetsOut();
+    // A monitoring supervisor publishes nothing while listening: what they receive keeps them alive.
+    long packets = session.participant().supervisorMode().isPresent() ? stats.packetsIn() + stats.packetsOut()
+        : session.direction() == Direction.PUBLISH ? stats.packetsIn() : stats.packetsOut();
     Activity last = activity.get(session.id());
     if (last == null || last.packets() != packets) {
       activity.put(session.id(), new Activity(packets, now));
@@ -83,6 +94,7 @@ final class SessionReaper {
       activity.remove(session.id());
       reason.increment();
       LOG.info("{} session {} ended without DELETE: {}", session.direction().path, session.id(), why);
+      reaped.accept(session);
       vertx.executeBlocking(() -> {
         session.participant().leave();
         return null;

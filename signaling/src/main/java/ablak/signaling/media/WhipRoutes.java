@@ -3,12 +3,14 @@ package ablak.signaling.media;
 import ablak.media.MediaSettings;
 import ablak.media.call.Participant;
 import ablak.media.call.Sfu;
+import ablak.media.call.SupervisorMode;
 import ablak.media.sdp.SdpException;
 import ablak.media.turn.TurnCredentials;
 import ablak.signaling.ClientError;
 import ablak.signaling.auth.Authenticator;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
+import ablak.signaling.call.CallMonitors;
 import ablak.signaling.call.MediaTokens;
 import ablak.signaling.http.RouteGroup;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +37,8 @@ import java.util.regex.Pattern;
  *
  * <p>Credentials travel as {@code Authorization: Bearer <token>} (RFC 9725 4.5): a citizen's visit
  * token, or a staff member's session id (the value of the session cookie). Clerks publish and
- * subscribe in any call, supervisors only subscribe (listen-only, invisible), citizens publish and
+ * subscribe in any call; supervisors subscribe, and publish only with the media token of
+ * {@code call.monitor}, their media reaching whom their monitor mode allows; citizens publish and
  * subscribe only in the call of their own visit, whose id is their visit id. A media token from
  * {@code call.started} ({@link MediaTokens}) admits its participant to its one call only. Sessions
  * live on the node whose SFU carries their media, as the media does.
@@ -48,7 +52,7 @@ public final class WhipRoutes implements RouteGroup {
 
   /** The two directions share every rule but the path and who may take them. */
   enum Direction {
-    PUBLISH("whip", EnumSet.of(Role.CITIZEN, Role.CLERK)),
+    PUBLISH("whip", EnumSet.of(Role.CITIZEN, Role.CLERK, Role.SUPERVISOR)),
     SUBSCRIBE("whep", EnumSet.of(Role.CITIZEN, Role.CLERK, Role.SUPERVISOR));
 
     final String path;
@@ -71,18 +75,35 @@ public final class WhipRoutes implements RouteGroup {
   private final Sfu sfu;
   private final Authenticator authenticator;
   private final MediaTokens mediaTokens;
+  private final CallMonitors monitors;
   private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
 
   /** Who sent a request; {@code onlyCallId} is the one call a media token admits to, null for other credentials. */
   /** {@code interpreter}: a media token of role interpreter, which joins the SFU's call in that role. */
   private record Caller(Principal principal, String onlyCallId, boolean interpreter) {}
 
-  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens) {
+  /**
+   * @param supervisorMediaLost told (call id, supervisor's user id) when a supervisor's last media session in a
+   *     call on this node ended without DELETE: their page is gone, so their monitoring of the call ends
+   */
+  public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens, CallMonitors monitors,
+      BiConsumer<String, String> supervisorMediaLost) {
     this.vertx = vertx;
     this.sfu = sfu;
     this.authenticator = authenticator;
     this.mediaTokens = mediaTokens;
-    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry());
+    this.monitors = monitors;
+    monitors.listen(this::monitorChanged);
+    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry(), reaped -> {
+      Participant participant = reaped.participant();
+      String callId = participant.call().id();
+      boolean another = sessions.values().stream().anyMatch(other -> other.ownerUserId().equals(reaped.ownerUserId())
+          && other.participant().call().id().equals(callId));
+      // A reloaded page has a new session by the time the old one is reaped: that one still monitors.
+      if (participant.supervisorMode().isPresent() && !another) {
+        supervisorMediaLost.accept(callId, reaped.ownerUserId());
+      }
+    });
   }
 
   /** Starts this node's SFU; the server closes it at shutdown. */
@@ -113,6 +134,9 @@ public final class WhipRoutes implements RouteGroup {
       if (caller.onlyCallId() != null && !caller.onlyCallId().equals(callId)) {
         return Future.failedFuture(ClientError.forbidden("the media token is for another call"));
       }
+      if (direction == Direction.PUBLISH && principal.role() == Role.SUPERVISOR && caller.onlyCallId() == null) {
+        return Future.failedFuture(ClientError.forbidden("a supervisor publishes only with the media token of call.monitor"));
+      }
       if (caller.onlyCallId() == null && principal.role() == Role.CITIZEN
           && !callId.equals(principal.userId().substring(VISIT_PREFIX.length()))) {
         return Future.failedFuture(ClientError.forbidden("a citizen may join only the call of their own visit"));
@@ -126,9 +150,15 @@ public final class WhipRoutes implements RouteGroup {
         return Future.failedFuture(new ClientError("invalid_sdp", 400, "the body must be an SDP offer"));
       }
       String sessionId = UUID.randomUUID().toString();
-      return vertx.executeBlocking(() -> {
+      Future<SupervisorMode> mode = principal.role() == Role.SUPERVISOR && !caller.interpreter()
+          ? monitors.mode(callId, principal.userId()).map(m -> m == null ? SupervisorMode.LISTEN : m)
+          : Future.succeededFuture(null);
+      return mode.compose(supervisorMode -> vertx.<Created>executeBlocking(() -> {
         Participant participant = sfu.call(callId).join(sessionId,
             caller.interpreter() ? ablak.media.call.Role.INTERPRETER : mediaRole(principal.role()));
+        if (supervisorMode != null) {
+          participant.setSupervisorMode(supervisorMode);
+        }
         Future<String> answer = participant.connect(offer);
         if (answer.failed()) {
           participant.leave();
@@ -137,7 +167,7 @@ public final class WhipRoutes implements RouteGroup {
         MediaSession session = new MediaSession(sessionId, direction, principal.userId(), participant, iceUfrag(offer));
         sessions.put(sessionId, session);
         return new Created(session, answer.result());
-      });
+      }));
     }).onSuccess(created -> {
       // RFC 9725 4.2: 201 with the session URL; 4.3.1: an entity tag for the ICE session; 4.6: TURN servers.
       ctx.response().setStatusCode(201)
@@ -152,6 +182,28 @@ public final class WhipRoutes implements RouteGroup {
   }
 
   private record Created(MediaSession session, String answer) {}
+
+  /**
+   * A supervisor's monitor of a call changed (on any node): their sessions in that call on this node
+   * take the new mode at once, without a new offer; when they stopped monitoring, the sessions end.
+   */
+  private void monitorChanged(String callId, String userId, SupervisorMode mode) {
+    for (MediaSession session : sessions.values()) {
+      Participant participant = session.participant();
+      if (!session.ownerUserId().equals(userId) || !participant.call().id().equals(callId)
+          || participant.supervisorMode().isEmpty()) {
+        continue;
+      }
+      if (mode != null) {
+        participant.setSupervisorMode(mode);
+      } else if (sessions.remove(session.id()) != null) {
+        vertx.executeBlocking(() -> {
+          participant.leave();
+          return null;
+        });
+      }
+    }
+  }
 
   /**
    * Trickle ICE (RFC 9725 4.3.1, RFC 8840). The SFU learns a client's addresses from its

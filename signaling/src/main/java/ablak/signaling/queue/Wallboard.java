@@ -1,5 +1,6 @@
 package ablak.signaling.queue;
 
+import ablak.signaling.call.CallStore;
 import ablak.cases.catalogue.Catalogue;
 import ablak.queue.routing.ClerkState;
 import ablak.queue.routing.QueueDefinition;
@@ -48,6 +49,7 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   private final Catalogue catalogue;
   private final Pool pool;
   private final Push push;
+  private final CallStore calls;
   private final WaitEstimator estimator;
   private final List<String> queues;
   private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
@@ -55,13 +57,14 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   private final long timer;
   private long lastPushMillis;
 
-  public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push) {
+  public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push, CallStore calls) {
     this.vertx = vertx;
     this.engine = engine;
     this.accounts = accounts;
     this.catalogue = catalogue;
     this.pool = pool;
     this.push = push;
+    this.calls = calls;
     this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
     // The queues of the catalogue's case types; the interpreters' queues (docs/routing.md) are not citizens waiting.
     this.queues = engine.definitions().queues().stream().map(QueueDefinition::name).filter(catalogue.caseTypes()::containsKey).toList();
@@ -99,7 +102,8 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
     Future<Map<String, Long>> abandonedToday = abandonedToday();
     Future<List<StaffAccount>> clerks = accounts.list(Role.CLERK);
     Future<List<ClerkState>> states = clerks.compose(list -> engine.clerkStates(list.stream().map(StaffAccount::id).toList()));
-    return Future.all(figures, abandonedToday, states).map(all -> {
+    Future<Map<String, String>> callIds = states.compose(this::callsOf);
+    return Future.all(figures, abandonedToday, callIds).map(all -> {
       JsonArray queueRows = new JsonArray();
       for (QueueFigures f : figures.result()) {
         Duration next = estimator.estimate(f.waiting() + 1, f);
@@ -127,10 +131,25 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
             .put("state", QueueMessages.wireState(state.state()))
             .put("reason", state.reason())
             .put("sinceEpochMillis", state.since().toEpochMilli())
-            .put("queue", state.lastQueue()));
+            .put("queue", state.lastQueue())
+            .put("callId", callIds.result().get(state.clerkId())));
       }
       return new JsonObject().put("queues", queueRows).put("clerks", clerkRows);
     });
+  }
+
+  /** The call each busy clerk is in, so a supervisor can monitor it from the board. */
+  private Future<Map<String, String>> callsOf(List<ClerkState> states) {
+    Map<String, String> callIds = new ConcurrentHashMap<>();
+    List<Future<Void>> lookups = states.stream()
+        .filter(state -> QueueMessages.wireState(state.state()).equals("busy"))
+        .map(state -> calls.callOf(state.clerkId()).onSuccess(callId -> {
+          if (callId != null) {
+            callIds.put(state.clerkId(), callId);
+          }
+        }).<Void>mapEmpty())
+        .toList();
+    return Future.all(lookups).map(done -> callIds);
   }
 
   private JsonObject names(String queue) {
