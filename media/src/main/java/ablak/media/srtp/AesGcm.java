@@ -1,5 +1,7 @@
 package ablak.media.srtp;
 
+import org.jitsi.srtp.crypto.Aes;
+
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -8,8 +10,10 @@ import java.security.GeneralSecurityException;
 
 /**
  * AEAD_AES_128_GCM (RFC 7714 8, 9): the RTP header is the associated data, the payload is encrypted, a 16-byte
- * tag is appended. The JDK's AES-GCM (AES-NI and carry-less multiply intrinsics) is re-initialised per packet
- * with the packet's IV; the key and its expansion are kept.
+ * tag is appended. One cipher per SSRC, re-initialised per packet with the packet's IV. The cipher is the one
+ * jitsi-srtp measures fastest at start, OpenSSL's through JNI where its native library loads: the JDK's
+ * AES-GCM takes about as much CPU but allocates about 1.1 KB per packet, and GC pauses are what made the
+ * SFU lose packets under load (docs/performance.md).
  */
 final class AesGcm extends RtpProtection {
     static final int TAG_LENGTH = 16;
@@ -26,7 +30,7 @@ final class AesGcm extends RtpProtection {
     private byte[] out = new byte[1536];
 
     AesGcm(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
-        gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm = Aes.createCipher("AES/GCM/NoPadding");
         key = new SecretKeySpec(sessionKey, "AES");
         salt = sessionSalt.clone();
     }

@@ -35,6 +35,19 @@ public final class DtlsClients {
     public static final int[] CHROMIUM_PROFILES = {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
             SRTPProtectionProfile.SRTP_AEAD_AES_256_GCM, SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM};
 
+    /** The profile the SFU settles with Chromium, for harnesses that key SRTP without a handshake. */
+    public static SrtpProfile chromiumProfile() {
+        return DtlsServer.choose(CHROMIUM_PROFILES);
+    }
+
+    /** Random keys of {@link #chromiumProfile()}, as if from a handshake. */
+    public static SrtpKeys randomChromiumKeys() {
+        SrtpProfile profile = chromiumProfile();
+        byte[] material = new byte[profile.keyingMaterialLength()];
+        new java.security.SecureRandom().nextBytes(material);
+        return SrtpKeys.fromKeyingMaterial(profile, material);
+    }
+
     /** Runs a DTLS 1.2 client handshake offering Chromium's SRTP profiles; the server must match its fingerprint. */
     public static SrtpKeys connect(DtlsCertificate own, String serverFingerprint, DatagramTransport transport) throws IOException {
         return connect(own, serverFingerprint, transport, CHROMIUM_PROFILES);
