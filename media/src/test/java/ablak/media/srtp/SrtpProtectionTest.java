@@ -1,6 +1,7 @@
 package ablak.media.srtp;
 
 import ablak.media.rtp.PacketBuffer;
+import ablak.media.rtp.Rtcp;
 import ablak.media.rtp.Rtp;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
@@ -95,6 +96,19 @@ class SrtpProtectionTest {
         PacketBuffer next = packet(3, 100);
         sender.encryptRtp(next);
         assertThat(receiver.decryptRtp(next)).isEqualTo(SrtpErrorStatus.OK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void srtcpUsesTheSameProfile(SrtpProfile profile) {
+        SrtpKeys keys = keys(profile);
+        PacketBuffer p = new PacketBuffer(64);
+        p.setLength(Rtcp.writePli(p.getBuffer(), 0, 1, 2));
+        byte[] plain = content(p);
+        assertThat(SrtpSession.forClient(keys).encryptRtcp(p)).isEqualTo(SrtpErrorStatus.OK);
+        assertThat(p.getLength()).isEqualTo(plain.length + profile.tagLength() + 4);
+        assertThat(SrtpSession.forServer(keys).decryptRtcp(p)).isEqualTo(SrtpErrorStatus.OK);
+        assertThat(content(p)).isEqualTo(plain);
     }
 
     /** jitsi-srtp (what the SFU used before, and what interoperates with Chromium in its own tests) both ways. */
