@@ -39,7 +39,6 @@ final class AesCmHmacSha1 extends RtpProtection {
         salt = sessionSalt.clone();
     }
 
-
     @Override
     int tagLength() {
         return TAG_LENGTH;
