@@ -1,23 +1,27 @@
 package ablak.media.srtp;
 
-import org.jitsi.srtp.crypto.Aes;
+import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 
 /**
  * AEAD_AES_128_GCM (RFC 7714 8, 9): the RTP header is the associated data, the payload is encrypted, a 16-byte
- * tag is appended. One cipher per SSRC, re-initialised per packet with the packet's IV. The cipher is the one
- * jitsi-srtp measures fastest at start, OpenSSL's through JNI where its native library loads: the JDK's
- * AES-GCM takes about as much CPU but allocates about 1.1 KB per packet, and GC pauses are what made the
- * SFU lose packets under load (docs/performance.md).
+ * tag is appended. One cipher per SSRC, re-initialised per packet with the packet's IV. The cipher is
+ * OpenSSL's through jitsi-srtp's JNI provider where its native library loads, else the JDK's: the JDK's AES-GCM
+ * takes about as much CPU but allocates about 1.1 KB per packet, and GC pauses are what made the SFU lose
+ * packets under load (docs/performance.md). Chosen here, not by jitsi-srtp's start-up race of providers, whose
+ * winner on a loaded machine is chance.
  */
 final class AesGcm extends RtpProtection {
     static final int TAG_LENGTH = 16;
     private static final int TAG_BITS = TAG_LENGTH * 8;
+
+    private static final Provider OPENSSL = JitsiOpenSslProvider.isLoaded() ? new JitsiOpenSslProvider() : null;
 
     private final Cipher gcm;
     private final SecretKeySpec key;
@@ -30,7 +34,7 @@ final class AesGcm extends RtpProtection {
     private byte[] out = new byte[1536];
 
     AesGcm(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
-        gcm = Aes.createCipher("AES/GCM/NoPadding");
+        gcm = OPENSSL != null ? Cipher.getInstance("AES/GCM/NoPadding", OPENSSL) : Cipher.getInstance("AES/GCM/NoPadding");
         key = new SecretKeySpec(sessionKey, "AES");
         salt = sessionSalt.clone();
     }
