@@ -3,6 +3,7 @@ package ablak.media.call;
 import ablak.media.dtls.DtlsEndpoint;
 import ablak.media.rtp.MediaKind;
 import ablak.media.rtp.PacketBuffer;
+import ablak.media.srtp.SrtpProfile;
 import ablak.media.srtp.SrtpSession;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
@@ -78,6 +79,11 @@ public final class WebRtcTransport {
     String iceUfrag() { return agent.getLocalUfrag(); }
 
     SrtpSession srtp() { return srtp; }
+    /** The SRTP profile DTLS settled; null until the handshake is done. */
+    public SrtpProfile srtpProfile() {
+        SrtpSession session = srtp;
+        return session == null ? null : session.profile();
+    }
     DtlsEndpoint dtls() { return dtls; }
     long createdNanos() { return createdNanos; }
     long lastReceivedNanos() { return lastReceivedNanos; }

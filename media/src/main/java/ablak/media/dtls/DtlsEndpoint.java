@@ -72,7 +72,7 @@ public final class DtlsEndpoint implements DatagramTransport {
             try {
                 DtlsServer server = new DtlsServer(certificate, remoteFingerprint, handshakeTimeoutMillis);
                 transport = new DTLSServerProtocol().accept(server, this);
-                onKeys.accept(SrtpKeys.fromKeyingMaterial(server.keyingMaterial()));
+                onKeys.accept(server.srtpKeys());
             } catch (Exception e) {
                 if (!closed) {
                     onFailure.accept(e);

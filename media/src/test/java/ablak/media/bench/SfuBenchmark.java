@@ -5,6 +5,7 @@ import ablak.media.call.Call;
 import ablak.media.call.Participant;
 import ablak.media.call.Role;
 import ablak.media.call.Sfu;
+import ablak.media.dtls.DtlsClients;
 import ablak.media.peer.PeerMedia;
 import ablak.media.peer.PeerNetwork;
 import ablak.media.peer.SyntheticPeer;
@@ -55,8 +56,9 @@ public final class SfuBenchmark {
         if (steps.isEmpty()) {
             steps = List.of(25, 50, 100, 150);
         }
-        System.out.printf(Locale.ROOT, "cores: %d, JVM: %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.version"));
+        System.out.printf(Locale.ROOT, "cores: %d, JVM: %s, SRTP profile with Chromium's offer: %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+                DtlsClients.chromiumProfile());
         try (PeerNetwork network = new PeerNetwork()) {
             double relay = relaySaturation(network);
             double sfu = sfuSaturation(network);
@@ -108,9 +110,7 @@ public final class SfuBenchmark {
             List<Burst> bursts = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
                 List<DatagramChannel> mine = senders.subList(t * senders.size() / 2, (t + 1) * senders.size() / 2);
-                byte[] material = new byte[60];
-                new java.security.SecureRandom().nextBytes(material);
-                SrtpSession srtp = SrtpSession.forClient(SrtpKeys.fromKeyingMaterial(material));
+                SrtpSession srtp = SrtpSession.forClient(DtlsClients.randomChromiumKeys());
                 int[] seq = {0};
                 PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
                 bursts.add(() -> {
@@ -265,9 +265,7 @@ public final class SfuBenchmark {
      * The publisher's encryption, which the harness does, is timed alone and subtracted.
      */
     private static double srtpCpuMicrosPerPacket() {
-        byte[] material = new byte[60];
-        new java.security.SecureRandom().nextBytes(material);
-        SrtpKeys keys = SrtpKeys.fromKeyingMaterial(material);
+        SrtpKeys keys = DtlsClients.randomChromiumKeys();
         SrtpSession publisher = SrtpSession.forClient(keys);
         SrtpSession sfu = SrtpSession.forServer(keys);
         PacketBuffer p = new PacketBuffer(1500);

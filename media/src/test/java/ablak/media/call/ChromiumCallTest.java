@@ -1,6 +1,7 @@
 package ablak.media.call;
 
 import ablak.media.MediaSettings;
+import ablak.media.srtp.SrtpProfile;
 import ablak.media.stats.DropReason;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
@@ -66,6 +67,8 @@ class ChromiumCallTest {
         Participant clerkSide = sfu.findCall("call-three").orElseThrow().participant("clerk").orElseThrow();
         await(() -> clerkSide.stats().rttMillis() >= 0, "an RTT from Chromium's receiver reports");
         assertThat(clerkSide.stats().keyframesRequested()).as("a keyframe was requested when others joined").isPositive();
+        assertThat(clerkSide.transport().srtpProfile()).as("Chromium offers AES-GCM SRTP and the SFU prefers it")
+                .isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ablak.media.dtls;
 
 import ablak.media.srtp.SrtpKeys;
+import ablak.media.srtp.SrtpProfile;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -30,22 +31,48 @@ public final class DtlsClients {
     private DtlsClients() {
     }
 
-    /** Runs a DTLS 1.2 client handshake and returns the SRTP keys; the server must match its fingerprint. */
+    /** What Chromium offers in use_srtp, in its order. */
+    public static final int[] CHROMIUM_PROFILES = {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+            SRTPProtectionProfile.SRTP_AEAD_AES_256_GCM, SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM};
+
+    /** The profile the SFU settles with Chromium, for harnesses that key SRTP without a handshake. */
+    public static SrtpProfile chromiumProfile() {
+        return DtlsServer.choose(CHROMIUM_PROFILES);
+    }
+
+    /** Random keys of {@link #chromiumProfile()}, as if from a handshake. */
+    public static SrtpKeys randomChromiumKeys() {
+        SrtpProfile profile = chromiumProfile();
+        byte[] material = new byte[profile.keyingMaterialLength()];
+        new java.security.SecureRandom().nextBytes(material);
+        return SrtpKeys.fromKeyingMaterial(profile, material);
+    }
+
+    /** Runs a DTLS 1.2 client handshake offering Chromium's SRTP profiles; the server must match its fingerprint. */
     public static SrtpKeys connect(DtlsCertificate own, String serverFingerprint, DatagramTransport transport) throws IOException {
-        Client client = new Client(own, serverFingerprint);
+        return connect(own, serverFingerprint, transport, CHROMIUM_PROFILES);
+    }
+
+    /** The same, offering only {@code profiles}; returns the keys of the profile the server chose. */
+    public static SrtpKeys connect(DtlsCertificate own, String serverFingerprint, DatagramTransport transport,
+                                   int... profiles) throws IOException {
+        Client client = new Client(own, serverFingerprint, profiles);
         new DTLSClientProtocol().connect(client, transport);
-        return SrtpKeys.fromKeyingMaterial(client.keyingMaterial);
+        return SrtpKeys.fromKeyingMaterial(client.profile, client.keyingMaterial);
     }
 
     private static final class Client extends DefaultTlsClient {
         private final DtlsCertificate own;
         private final String serverFingerprint;
+        private final int[] profiles;
+        private SrtpProfile profile;
         private byte[] keyingMaterial;
 
-        Client(DtlsCertificate own, String serverFingerprint) {
+        Client(DtlsCertificate own, String serverFingerprint, int[] profiles) {
             super(own.crypto());
             this.own = own;
             this.serverFingerprint = serverFingerprint;
+            this.profiles = profiles;
         }
 
         @Override
@@ -63,8 +90,16 @@ public final class DtlsClients {
         public Hashtable getClientExtensions() throws IOException {
             Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
             TlsSRTPUtils.addUseSRTPExtension(extensions,
-                    new UseSRTPData(new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
+                    new UseSRTPData(profiles, TlsUtils.EMPTY_BYTES));
             return extensions;
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public void processServerExtensions(Hashtable serverExtensions) throws IOException {
+            super.processServerExtensions(serverExtensions);
+            UseSRTPData chosen = TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
+            profile = SrtpProfile.byDtlsId(chosen.getProtectionProfiles()[0]);
         }
 
         @Override
@@ -87,7 +122,7 @@ public final class DtlsClients {
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, 60);
+            keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.keyingMaterialLength());
         }
     }
 }

@@ -79,10 +79,8 @@ public final class SyntheticPeer implements AutoCloseable, PeerNetwork.Receiver 
      * encrypted packets as towards the SFU, for a baseline with the same sender work.
      */
     public void useRelay(InetSocketAddress relay) {
-        byte[] material = new byte[60];
-        new java.security.SecureRandom().nextBytes(material);
         server = relay;
-        srtp = SrtpSession.forClient(ablak.media.srtp.SrtpKeys.fromKeyingMaterial(material));
+        srtp = SrtpSession.forClient(DtlsClients.randomChromiumKeys());
     }
 
     public InetSocketAddress localAddress() throws IOException {

@@ -1,0 +1,91 @@
+package ablak.media.srtp;
+
+import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+
+/**
+ * AEAD_AES_128_GCM (RFC 7714 8, 9): the RTP header is the associated data, the payload is encrypted, a 16-byte
+ * tag is appended. One cipher per SSRC, re-initialised per packet with the packet's IV. The cipher is
+ * OpenSSL's through jitsi-srtp's JNI provider where its native library loads, else the JDK's: the JDK's AES-GCM
+ * takes about as much CPU but allocates about 1.1 KB per packet, and GC pauses are what made the SFU lose
+ * packets under load (docs/performance.md). Chosen here, not by jitsi-srtp's start-up race of providers, whose
+ * winner on a loaded machine is chance.
+ */
+final class AesGcm extends RtpProtection {
+    static final int TAG_LENGTH = 16;
+    private static final int TAG_BITS = TAG_LENGTH * 8;
+
+    private static final Provider OPENSSL = JitsiOpenSslProvider.isLoaded() ? new JitsiOpenSslProvider() : null;
+
+    private final Cipher gcm;
+    private final SecretKeySpec key;
+    private final byte[] salt;
+    private final byte[] iv = new byte[12];
+    /**
+     * The cipher's output, copied back into the packet: the JDK's GCM copies its whole input into a new array
+     * when input and output overlap, which costs more than this copy.
+     */
+    private byte[] out = new byte[1536];
+
+    AesGcm(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
+        gcm = OPENSSL != null ? Cipher.getInstance("AES/GCM/NoPadding", OPENSSL) : Cipher.getInstance("AES/GCM/NoPadding");
+        key = new SecretKeySpec(sessionKey, "AES");
+        salt = sessionSalt.clone();
+    }
+
+
+    @Override
+    int tagLength() {
+        return TAG_LENGTH;
+    }
+
+    @Override
+    int seal(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
+        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(ssrc, index)));
+        gcm.updateAAD(b, off, header);
+        return header + finish(b, off + header, len - header, len - header + TAG_LENGTH);
+    }
+
+    @Override
+    int open(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
+        gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(ssrc, index)));
+        gcm.updateAAD(b, off, header);
+        try {
+            return header + finish(b, off + header, len - header, len - header - TAG_LENGTH);
+        } catch (AEADBadTagException e) {
+            return -1;
+        }
+    }
+
+    private int finish(byte[] b, int at, int length, int outputLength) throws GeneralSecurityException {
+        if (out.length < outputLength) {
+            out = new byte[outputLength];
+        }
+        int n = gcm.doFinal(b, at, length, out, 0);
+        System.arraycopy(out, 0, b, at, n);
+        return n;
+    }
+
+    /** RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
+    private byte[] iv(long ssrc, long index) {
+        iv[0] = salt[0];
+        iv[1] = salt[1];
+        iv[2] = (byte) (salt[2] ^ (ssrc >>> 24));
+        iv[3] = (byte) (salt[3] ^ (ssrc >>> 16));
+        iv[4] = (byte) (salt[4] ^ (ssrc >>> 8));
+        iv[5] = (byte) (salt[5] ^ ssrc);
+        iv[6] = (byte) (salt[6] ^ (index >>> 40));
+        iv[7] = (byte) (salt[7] ^ (index >>> 32));
+        iv[8] = (byte) (salt[8] ^ (index >>> 24));
+        iv[9] = (byte) (salt[9] ^ (index >>> 16));
+        iv[10] = (byte) (salt[10] ^ (index >>> 8));
+        iv[11] = (byte) (salt[11] ^ index);
+        return iv;
+    }
+}
