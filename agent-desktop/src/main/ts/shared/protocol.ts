@@ -26,7 +26,7 @@ export const Rest = {
   caseSummary: (caseId: string) => `/api/cases/${encodeURIComponent(caseId)}/summary`,
   /** The booking page for a video appointment (?caseType=&lang=). */
   appointments: '/appointments/',
-  /** Video identification (docs/identification.md): the clerk's checklist, the citizen's guide at /guide. */
+  /** Video identification (docs/video-identification.md): the clerk's checklist, the citizen's guide at /guide. */
   identifications: '/api/identifications',
 } as const;
 

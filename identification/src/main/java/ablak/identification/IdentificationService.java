@@ -133,7 +133,7 @@ public final class IdentificationService {
   /**
    * Completes the next step. {@code quality} is what the clerk's browser measures on the received
    * video now; video steps are refused below the configured minimums. {@code answers} are the
-   * step's own (see docs/identification.md).
+   * step's own (see docs/video-identification.md).
    */
   public Future<IdentificationView> completeStep(Actor clerk, UUID id, Step step, VideoQuality quality, JsonNode answers) {
     if (step == null) {

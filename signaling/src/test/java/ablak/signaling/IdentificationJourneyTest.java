@@ -216,6 +216,11 @@ class IdentificationJourneyTest {
     assertThat(recording.getJsonArray("tracks").stream().map(JsonObject.class::cast)
         .filter(track -> track.getString("codec").equals("VP8") && track.getLong("frames") > 0).count())
         .as("video frames of citizen and clerk").isEqualTo(2);
+    for (JsonObject track : recording.getJsonArray("tracks").stream().map(JsonObject.class::cast)
+        .filter(track -> track.getString("codec").equals("VP8")).toList()) {
+      assertThat(framesFfprobeDecodes(manifest.resolveSibling(track.getString("file")))).as("the recording plays: " + track.getString("file"))
+          .isPositive();
+    }
     Vertx vertx = Vertx.vertx();
     try {
       Api api = new Api(vertx, node.baseUrl());
@@ -253,6 +258,15 @@ class IdentificationJourneyTest {
   private static void assertNoRefusal(Page clerk) {
     Locator refusal = clerk.locator(".identification .notice--error");
     assertThat(refusal.isHidden()).as(() -> refusal.textContent()).isTrue();
+  }
+
+  /** Video frames ffprobe decodes from a recorded file. */
+  private static long framesFfprobeDecodes(Path file) throws Exception {
+    Process ffprobe = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()).redirectErrorStream(true).start();
+    String output = new String(ffprobe.getInputStream().readAllBytes()).trim();
+    assertThat(ffprobe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return Long.parseLong(output.replaceAll("[^0-9].*$", ""));
   }
 
   /** The manifest of the one call recorded on this node. */
