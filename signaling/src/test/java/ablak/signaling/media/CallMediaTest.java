@@ -197,8 +197,11 @@ class CallMediaTest {
 
         await(() -> participantMeters(vanished) == 0 && participantMeters(neverConnected) == 0,
             "the vanished and the never-connected session are ended and their meters freed");
+        // Which rule ends the vanished one depends on how the browser went: a DTLS close_notify closes its
+        // transport at once, silence ends it after the idle timeout. Either way both are counted.
         assertThat(metric("ablak_media_sessions_reaped_total{reason=\"transport-closed\"")).isPositive();
-        assertThat(metric("ablak_media_sessions_reaped_total{reason=\"idle\"")).isPositive();
+        assertThat(metric("ablak_media_sessions_reaped_total{reason=\"transport-closed\"")
+            + metric("ablak_media_sessions_reaped_total{reason=\"idle\"")).isGreaterThanOrEqualTo(2);
         assertThat(send("DELETE", vanished, clerk, null, null).statusCode()).isEqualTo(404);
         assertThat(send("DELETE", neverConnected, clerk, null, null).statusCode()).isEqualTo(404);
         assertThat(participantMeters(active)).as("the publisher still sending keeps its session").isPositive();
