@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The supervisors' wallboard (docs/protocol.md, "Supervisor"): {@code wallboard.subscribe} answers
- * with a snapshot of every queue and clerk, then the node pushes a new one to its subscribers at
- * most once a second when routing changed anything, and every few seconds regardless, as waits grow.
+ * with a snapshot of every queue and clerk, then the node pushes a new one to its subscribers when
+ * routing changes anything: at once after a quiet second, else coalesced into one push a second;
+ * and every few seconds regardless, as waits grow.
  * Every node computes it from the shared Redis state, so wallboards on different nodes agree.
  */
 public final class Wallboard implements MessageGroup, AutoCloseable {
@@ -55,7 +56,7 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final long timer;
-  private long lastPushMillis;
+  private final java.util.concurrent.atomic.AtomicLong lastPushMillis = new java.util.concurrent.atomic.AtomicLong();
 
   public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push, CallStore calls) {
     this.vertx = vertx;
@@ -80,18 +81,33 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
         })));
   }
 
-  /** Something changed in routing: subscribers get a new snapshot within a second. */
+  /**
+   * Something changed in routing. After a quiet second the subscribers get the new snapshot at once;
+   * during a burst the periodic tick sends one snapshot a second, so a busy centre costs no more.
+   */
   public void changed() {
     dirty.set(true);
+    long last = lastPushMillis.get();
+    if (!subscribers.isEmpty() && System.currentTimeMillis() - last >= PUSH_INTERVAL.toMillis()) {
+      pushIfStill(last);
+    }
   }
 
   private void tick() {
-    long now = System.currentTimeMillis();
-    if (subscribers.isEmpty() || !dirty.get() && now - lastPushMillis < REFRESH.toMillis()) {
+    long last = lastPushMillis.get();
+    long sinceLast = System.currentTimeMillis() - last;
+    if (subscribers.isEmpty() || sinceLast < PUSH_INTERVAL.toMillis() || !dirty.get() && sinceLast < REFRESH.toMillis()) {
+      return;
+    }
+    pushIfStill(last);
+  }
+
+  /** Pushes unless another thread pushed since {@code last} (changes come from routing's context, ticks from the timer's). */
+  private void pushIfStill(long last) {
+    if (!lastPushMillis.compareAndSet(last, System.currentTimeMillis())) {
       return;
     }
     dirty.set(false);
-    lastPushMillis = now;
     snapshot().onSuccess(body -> subscribers.removeIf(connectionId ->
         !push.toConnection(connectionId, Outbound.of("wallboard.snapshot", body))));
   }
