@@ -173,22 +173,27 @@ class JourneyTest {
   }
 
   /** The one call recorded in this node's data directory, once its manifest is final. */
-  private static io.vertx.core.json.JsonObject finishedRecording() throws Exception {
+  private static io.vertx.core.json.JsonObject finishedRecording() {
     Path recordings = dataDir.resolve("recordings");
-    for (int i = 0; i < 100; i++) {
-      try (var calls = java.nio.file.Files.list(recordings)) {
-        List<Path> manifests = calls.map(call -> call.resolve("manifest.json")).filter(java.nio.file.Files::exists).toList();
-        if (manifests.size() == 1) {
-          var manifest = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(manifests.get(0)));
-          if (manifest.getString("stoppedAt") != null) {
-            return manifest;
-          }
-        }
-      } catch (java.nio.file.NoSuchFileException notYet) {
-        // nothing recorded yet
+    var finished = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.json.JsonObject>();
+    Await.until(() -> {
+      finished.set(finishedManifest(recordings));
+      return finished.get() != null;
+    }, "a finished recording under " + recordings);
+    return finished.get();
+  }
+
+  /** The manifest of the one call recorded, once stopped; null before. */
+  private static io.vertx.core.json.JsonObject finishedManifest(Path recordings) {
+    try (var calls = java.nio.file.Files.list(recordings)) {
+      List<Path> manifests = calls.map(call -> call.resolve("manifest.json")).filter(java.nio.file.Files::exists).toList();
+      if (manifests.size() != 1) {
+        return null;
       }
-      Thread.sleep(100);
+      var manifest = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(manifests.get(0)));
+      return manifest.getString("stoppedAt") != null ? manifest : null;
+    } catch (java.io.IOException notYet) {
+      return null;
     }
-    throw new AssertionError("no finished recording under " + recordings);
   }
 }

@@ -102,8 +102,10 @@ class CallMediaTest {
         assertThat(await(recordings.start("call-recorded"))).isNull();
         assertThat(recordings.isRecording("call-recorded")).isTrue();
         assertThat(failure(recordings.start("call-recorded")).code()).isEqualTo(ClientError.CONFLICT);
-        // A few seconds of media: the recording asks Chromium for a keyframe and writes from it on.
-        Thread.sleep(4000);
+        // The recording asks Chromium for a keyframe and writes from it on: wait for a video frame and audio in the files.
+        Path recorded = dataDir.resolve("recordings").resolve("call-recorded");
+        await(() -> largestFile(recorded, ".ivf") > IVF_HEADER_BYTES + IVF_FRAME_HEADER_BYTES && largestFile(recorded, ".opus") > 0,
+            "video frames and audio written to the recording");
         RecordingManifest manifest = await(recordings.stop("call-recorded"));
 
         assertThat(recordings.isRecording("call-recorded")).isFalse();
@@ -336,6 +338,18 @@ class CallMediaTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static final int IVF_HEADER_BYTES = 32;
+  private static final int IVF_FRAME_HEADER_BYTES = 12;
+
+  /** Size of the largest file in the directory with this ending, 0 when there is none yet. */
+  private static long largestFile(Path directory, String ending) {
+    try (var files = Files.list(directory)) {
+      return files.filter(file -> file.toString().endsWith(ending)).mapToLong(file -> file.toFile().length()).max().orElse(0);
+    } catch (java.io.IOException notYet) {
+      return 0;
+    }
   }
 
   private static ClientError failure(Future<?> future) {
