@@ -3,19 +3,12 @@ package ablak.signaling;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ablak.signaling.auth.DemoAccounts;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ViewportSize;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,14 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class SupervisorMonitoringTest {
 
-  private static final Path SCREENSHOTS = Path.of(System.getProperty("ablak.screenshots", "../docs/screenshots"));
-  private static final double SLOW = 30_000;
-  private static final String PEER_TRACKER = """
-      window.__peers = [];
-      const Native = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Native {
-        constructor(...args) { super(...args); window.__peers.push(this); }
-      };""";
+  private static final double SLOW = JourneyPages.SLOW;
   /**
    * Inbound figures of the page's open connections, from each receiver's own getStats: {@code extra}
    * counts the slots beyond the first audio+video pair, where a third participant arrives.
@@ -66,26 +52,20 @@ class SupervisorMonitoringTest {
   private static Path dataDir;
   private static AblakServer node;
   private static Playwright playwright;
-  private static Browser browser;
-  private final List<BrowserContext> contexts = new ArrayList<>();
-  private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+  private static JourneyPages pages;
 
   @BeforeAll
   static void start() {
     dataDir = TestNodes.tempDataDir();
     node = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of()));
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
-        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-quic", "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required")));
+    playwright = JourneyPages.playwright();
+    pages = new JourneyPages(playwright, node, List.of(), (text, location) -> false);
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
+    if (pages != null) {
+      pages.close();
     }
     if (playwright != null) {
       playwright.close();
@@ -97,17 +77,17 @@ class SupervisorMonitoringTest {
   }
 
   @AfterEach
-  void closeContexts() {
-    contexts.forEach(BrowserContext::close);
+  void closePages() {
+    pages.closePages();
   }
 
   @Test
   void aSupervisorListensWhispersToTheClerkOnlyBargesInAndLeaves() throws Exception {
-    Page wallboard = page(1600, 1000);
-    signIn(wallboard, "/wallboard/", "supervisor");
-    Page clerk = page(1440, 900);
-    signIn(clerk, "/clerk/", "clerk");
-    Page citizen = page(1280, 860);
+    Page wallboard = pages.page(1600, 1000);
+    pages.signIn(wallboard, "/wallboard/", "supervisor");
+    Page clerk = pages.page(1440, 900);
+    pages.signIn(clerk, "/clerk/", "clerk");
+    Page citizen = pages.page(1280, 860);
     List<JsonObject> citizenPushes = new CopyOnWriteArrayList<>();
     citizen.onWebSocket(socket -> socket.onFrameReceived(frame -> {
       if (frame.text() != null) {
@@ -115,7 +95,7 @@ class SupervisorMonitoringTest {
       }
     }));
     queueAsCitizen(citizen);
-    click(clerk, "Elérhető leszek");
+    JourneyPages.click(clerk, "Elérhető leszek");
     assertThat(clerk.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás")))
         .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
     clerk.locator("#offer-accept").click();
@@ -146,7 +126,7 @@ class SupervisorMonitoringTest {
     assertThat(inbound(citizen, true).framesDecoded).isZero();
     assertThat(citizen.locator("#third-video")).isHidden();
     assertThat(citizenPushes.stream().filter(m -> m.getString("type").equals("call.participants"))).as("nobody is told").isEmpty();
-    screenshot(wallboard, "wallboard-05-monitoring-whisper");
+    JourneyPages.screenshot(wallboard, "wallboard-05-monitoring-whisper");
 
     // Barge in: the citizen is told, hears and sees a third participant; there is no way back to unseen.
     wallboard.keyboard().press("ArrowRight");
@@ -161,21 +141,21 @@ class SupervisorMonitoringTest {
         .containsExactly("citizen", "clerk", "supervisor");
     assertThat(clerk.locator("#third-video")).isVisible();
     assertThat(wallboard.getByLabel("Belehallgatás", new Page.GetByLabelOptions().setExact(true))).isDisabled();
-    screenshot(citizen, "citizen-10-supervisor-joined");
+    JourneyPages.screenshot(citizen, "citizen-10-supervisor-joined");
 
     // Leave: the citizen is told the call is the two of them again.
-    click(wallboard, "Kilépés a hívásból");
+    JourneyPages.click(wallboard, "Kilépés a hívásból");
     assertThat(wallboard.locator(".monitor")).isHidden();
     citizen.waitForCondition(() -> citizenPushes.stream().anyMatch(m -> m.getString("type").equals("call.participants")
         && m.getJsonArray("participants").size() == 2), new Page.WaitForConditionOptions().setTimeout(SLOW));
-    assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
   }
 
   private static void queueAsCitizen(Page citizen) {
     citizen.navigate(node.baseUrl() + "/citizen/");
-    click(citizen, "Magyar");
+    JourneyPages.click(citizen, "Magyar");
     citizen.getByLabel("Keresés").fill("költözés");
-    click(citizen, "Költözés");
+    JourneyPages.click(citizen, "Költözés");
     citizen.getByLabel("Személyi azonosító").pressSequentially("18503121232");
     citizen.getByLabel("Családi név").fill("Kiss");
     citizen.getByLabel("Utónév").fill("Júlia");
@@ -185,12 +165,12 @@ class SupervisorMonitoringTest {
     citizen.getByLabel("Házszám").fill("11");
     citizen.getByLabel("tartózkodási hely").check();
     citizen.getByLabel("Beköltözés napja").fill("2026-11-30");
-    click(citizen, "Tovább");
+    JourneyPages.click(citizen, "Tovább");
     assertThat(citizen.locator("body[data-devices='ready']")).isAttached();
-    click(citizen, "Tovább");
+    JourneyPages.click(citizen, "Tovább");
     citizen.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
     citizen.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
-    click(citizen, "Elfogadom, beállok a sorba");
+    JourneyPages.click(citizen, "Elfogadom, beállok a sorba");
     assertThat(citizen.locator("#queue-position")).hasText("1", new LocatorAssertions.HasTextOptions().setTimeout(SLOW));
   }
 
@@ -200,41 +180,5 @@ class SupervisorMonitoringTest {
   private static Inbound inbound(Page page, boolean extraSlotsOnly) {
     Map<String, Object> figures = (Map<String, Object>) page.evaluate(INBOUND, extraSlotsOnly);
     return new Inbound(((Number) figures.get("audioPackets")).longValue(), ((Number) figures.get("framesDecoded")).longValue());
-  }
-
-  private Page page(int width, int height) {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-        .setViewportSize(new ViewportSize(width, height)).setLocale("hu-HU"));
-    context.grantPermissions(List.of("camera", "microphone"), new BrowserContext.GrantPermissionsOptions().setOrigin(node.baseUrl()));
-    context.addInitScript(PEER_TRACKER);
-    contexts.add(context);
-    Page page = context.newPage();
-    page.onConsoleMessage(message -> {
-      boolean signInProbe = message.text().contains("status of 401") && message.location().contains("/api/auth/me");
-      if ("error".equals(message.type()) && !signInProbe) {
-        consoleErrors.add(message.text() + " at " + message.location());
-      }
-    });
-    page.onPageError(consoleErrors::add);
-    return page;
-  }
-
-  private static void signIn(Page page, String app, String username) {
-    String password = node.demoCredentials().stream().filter(c -> c.username().equals(username))
-        .map(DemoAccounts.Credential::password).findFirst().orElseThrow();
-    page.navigate(node.baseUrl() + app);
-    page.getByLabel("Felhasználónév").fill(username);
-    page.getByLabel("Jelszó").fill(password);
-    click(page, "Bejelentkezés");
-  }
-
-  private static void click(Page page, String button) {
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(button)).click();
-  }
-
-  private static void screenshot(Page page, String name) throws Exception {
-    Files.createDirectories(SCREENSHOTS);
-    page.evaluate("() => document.fonts.ready");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(name.startsWith("wallboard")));
   }
 }
