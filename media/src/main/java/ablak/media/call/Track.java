@@ -28,6 +28,8 @@ public final class Track {
     private volatile int width;
     private volatile int height;
     private volatile long frames;
+    /** Whether a keyframe start was ever received: a stream whose first keyframe was lost stays undecodable. */
+    private volatile boolean keyframeSeen;
     private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private boolean keyframeRequestPending;
 
@@ -76,6 +78,9 @@ public final class Track {
 
     /** Notes a received video packet; runs under the transport's inbound lock, so plain increments suffice. */
     void onVideoPacket(byte[] b, int off, int header, int payload, boolean keyframeStart) {
+        if (keyframeStart) {
+            keyframeSeen = true;
+        }
         if (keyframeStart && codec == Codec.VP8) {
             int size = Codec.vp8KeyframeSize(b, off + header, payload);
             if (size > 0) {
@@ -108,7 +113,10 @@ public final class Track {
     }
 
     synchronized boolean pendingRequestDue(long nowNanos, long intervalNanos) {
-        return keyframeRequestPending && nowNanos - lastKeyframeRequestNanos >= intervalNanos;
+        // Chromium sends no periodic keyframes: if the one it starts with was lost (sent before the SFU had its
+        // keys, say), nobody could decode this stream until someone asks, so the SFU asks on its own.
+        boolean startedWithoutKeyframe = kind == MediaKind.VIDEO && frames > 0 && !keyframeSeen;
+        return (keyframeRequestPending || startedWithoutKeyframe) && nowNanos - lastKeyframeRequestNanos >= intervalNanos;
     }
 
     @Override
