@@ -174,8 +174,28 @@ class QueueAndCallTest {
     assertThat(citizen.push("call.ended").getString("reason")).isEqualTo("ended_by_clerk");
     assertThat(clerkOnB.push("call.ended").getLong("wrapUpSeconds")).isEqualTo(30L);
     clerkOnB.push("clerk.state", state -> state.getString("state").equals("wrapup"));
-    assertThat(clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "resolved")).getString("state")).isEqualTo("available");
+    assertThat(clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "went fishing")).getString("code"))
+        .as("only the dispositions of docs/protocol.md").isEqualTo("invalid_message");
+    assertThat(clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "follow-up")).getString("state")).isEqualTo("available");
     assertThat(clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "resolved")).getString("code")).isEqualTo("invalid_state");
+
+    // The disposition is on the case's audit trail, with the call it closed; only auditors read it.
+    String caseId = citizenCall.getString("caseId");
+    String admin = apiA.login("admin", password("admin"));
+    String auditorName = "auditor-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String auditorPassword = apiA.post("/api/admin/staff", admin,
+        new JsonObject().put("username", auditorName).put("name", "Audit Or").put("role", "auditor")).bodyAsJsonObject().getString("password");
+    String auditor = apiA.login(auditorName, auditorPassword);
+    JsonObject wrapUp = apiA.get("/api/audit/events?subjectKind=case&subjectId=" + caseId, auditor).bodyAsJsonArray().stream()
+        .map(JsonObject.class::cast).map(e -> e.getJsonObject("entry")).filter(e -> e.getString("action").equals("call.wrapup"))
+        .findFirst().orElseThrow();
+    assertThat(wrapUp.getString("reason")).isEqualTo("follow-up");
+    assertThat(wrapUp.getString("actorRole")).isEqualTo("CLERK");
+    assertThat(wrapUp.getString("detail")).isEqualTo("call=" + callId + " queue=address-registration ended=ended_by_clerk");
+    assertThat(apiA.get("/api/audit/events?subjectKind=case&subjectId=" + caseId, clerkCookie).statusCode()).isEqualTo(403);
+    assertThat(apiA.get("/api/audit/events?subjectKind=dragon&subjectId=" + caseId, auditor).bodyAsJsonObject().getString("code"))
+        .isEqualTo("invalid_message");
+    assertThat(apiA.get("/api/audit/events?subjectKind=case", auditor).statusCode()).isEqualTo(400);
     assertThat(citizen.request("call.end", new JsonObject().put("callId", callId)).getString("code")).isEqualTo("unknown_call");
     citizen.close();
   }

@@ -64,6 +64,24 @@ public final class CallStore {
     }
   }
 
+  /**
+   * The call a clerk is wrapping up: kept from the call's end until {@code wrapup.done} has put the
+   * disposition on the case, so that a disposition is never recorded against the wrong call.
+   *
+   * @param endReason why the call ended ({@code call.ended}'s reason)
+   */
+  public record WrapUp(String callId, UUID caseId, String queue, String endReason) {
+
+    String wire() {
+      return String.join("|", callId, caseId.toString(), queue, endReason);
+    }
+
+    static WrapUp parse(String wire) {
+      String[] parts = wire.split("\\|", 4);
+      return new WrapUp(parts[0], UUID.fromString(parts[1]), parts[2], parts[3]);
+    }
+  }
+
   private final Vertx vertx;
   private final RedisAsyncCommands<String, String> redis;
   private final String prefix;
@@ -160,6 +178,26 @@ public final class CallStore {
       return Future.all(future(redis.del(userKey(call.clerkId()))), future(redis.del(userKey(call.citizenId()))))
           .map(done -> true);
     });
+  }
+
+  /** Notes the call the clerk goes on to wrap up, replacing any earlier one. */
+  Future<Void> wrapUpStarted(Call call, String endReason) {
+    WrapUp wrapUp = new WrapUp(call.callId(), call.caseId(), call.queue(), endReason);
+    return future(redis.setex(wrapUpKey(call.clerkId()), KEY_TTL_SECONDS, wrapUp.wire())).mapEmpty();
+  }
+
+  /** The call the clerk is wrapping up, or null when there is none (or it was finished). */
+  public Future<WrapUp> wrapUp(String clerkId) {
+    return future(redis.get(wrapUpKey(clerkId))).map(wire -> wire == null ? null : WrapUp.parse(wire));
+  }
+
+  /** Forgets the clerk's wrap-up once its disposition is recorded. */
+  public Future<Void> wrapUpDone(String clerkId) {
+    return future(redis.del(wrapUpKey(clerkId))).mapEmpty();
+  }
+
+  private String wrapUpKey(String clerkId) {
+    return prefix + "wrapup:" + clerkId;
   }
 
   private String callKey(String callId) {

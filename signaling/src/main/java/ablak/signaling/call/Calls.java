@@ -248,7 +248,13 @@ public final class Calls {
       ThirdParty third = call.interpreter() != null ? call.interpreter() : call.invite();
       Future<Void> thirdReleased = third == null ? Future.succeededFuture()
           : finishThirdParty(call, third, reason).compose(done -> store.forget(third));
-      return thirdReleased.compose(released -> engine.complete(call.clerkId(), call.contactId()))
+      // Without the note the disposition goes on the clerk's record instead of the case: not worth failing the end for.
+      Future<Void> wrapUpNoted = store.wrapUpStarted(call, reason)
+          .recover(e -> {
+            LOG.atWarn().addKeyValue("callId", call.callId()).log("the call's wrap-up was not noted: {}", e.toString());
+            return Future.succeededFuture();
+          });
+      return Future.all(thirdReleased, wrapUpNoted).compose(released -> engine.complete(call.clerkId(), call.contactId()))
           .recover(e -> {
             // The clerk was lost from routing meanwhile (node death): the call is over all the same.
             LOG.atWarn().addKeyValue("callId", call.callId()).log("routing did not complete the call: {}", e.toString());
@@ -272,7 +278,8 @@ public final class Calls {
    * waits for the next clerk, who starts a new call.
    */
   public Future<Call> transfer(Call call, String queue) {
-    return engine.transfer(call.clerkId(), call.contactId(), queue, null)
+    return store.wrapUpStarted(call, "transferred")
+        .compose(noted -> engine.transfer(call.clerkId(), call.contactId(), queue, null))
         .compose(moved -> releaseThirdParty(call, "transferred"))
         .compose(moved -> store.remove(call))
         .map(removed -> {

@@ -3,6 +3,7 @@ package ablak.signaling.cases;
 import ablak.cases.Cases;
 import ablak.cases.CasesException;
 import ablak.cases.access.Principal;
+import ablak.cases.audit.AuditEntry;
 import ablak.cases.lifecycle.CaseStatus;
 import ablak.signaling.ClientError;
 import ablak.signaling.Json;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -24,6 +26,9 @@ import java.util.function.Supplier;
  * answered with their own code and status, and invalid form data with every field error.
  */
 public final class CaseRoutes implements RouteGroup {
+
+  /** The kinds of subject whose history an auditor may read: what the audit trail records. */
+  private static final List<String> AUDIT_SUBJECTS = List.of("case", "call", "identification", "recording", "staff");
 
   private final Cases cases;
   private final RoleGuard guard;
@@ -85,6 +90,17 @@ public final class CaseRoutes implements RouteGroup {
         respond(ctx, 204, () -> cases.deadLetters().replay(principal(ctx), Long.parseLong(ctx.pathParam("outboxId")), reason(ctx))));
     router.get("/api/audit/verification").handler(guard.allow(Role.AUDITOR)).handler(ctx ->
         respond(ctx, 200, () -> cases.audit().verify()));
+    router.get("/api/audit/events").handler(guard.allow(Role.AUDITOR)).handler(ctx -> respond(ctx, 200, () -> {
+      String kind = ctx.request().getParam("subjectKind");
+      String id = ctx.request().getParam("subjectId");
+      if (kind == null || !AUDIT_SUBJECTS.contains(kind) || id == null || id.isBlank() || id.length() > 100) {
+        throw ClientError.invalid("subjectKind (one of " + AUDIT_SUBJECTS + ") and subjectId (1-100 characters) are required");
+      }
+      // Reading the trail is itself on the trail: the auditors are audited too.
+      String auditor = RoleGuard.principal(ctx).userId();
+      return cases.audit().append(new AuditEntry(auditor, "AUDITOR", "audit.read", kind, id, reason(ctx) == null ? "" : reason(ctx), ""))
+          .compose(logged -> cases.audit().forSubject(kind, id));
+    }));
   }
 
   private static Principal principal(RoutingContext ctx) {

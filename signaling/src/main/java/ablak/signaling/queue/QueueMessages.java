@@ -2,6 +2,7 @@ package ablak.signaling.queue;
 
 import ablak.cases.Cases;
 import ablak.cases.CasesException;
+import ablak.cases.audit.AuditEntry;
 import ablak.cases.catalogue.CatalogueTexts;
 import ablak.proactive.ProactiveError;
 import ablak.proactive.callback.Callbacks;
@@ -20,6 +21,7 @@ import ablak.signaling.ClientError;
 import ablak.signaling.auth.Principal;
 import ablak.signaling.auth.Role;
 import ablak.signaling.auth.StaffAccounts;
+import ablak.signaling.call.CallStore.WrapUp;
 import ablak.signaling.call.Calls;
 import ablak.signaling.protocol.ClusterPush;
 import ablak.signaling.protocol.Connection;
@@ -65,6 +67,8 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   private static final Set<Role> CITIZEN = EnumSet.of(Role.CITIZEN);
   private static final Set<Role> CLERK = EnumSet.of(Role.CLERK);
   private static final int MAX_REASON = 64;
+  /** How a call ended from the clerk's side (docs/protocol.md, {@code wrapup.done}); the clerk desktop offers these. */
+  static final List<String> DISPOSITIONS = List.of("resolved", "follow-up", "referred", "no-show", "technical");
 
   /** An offer ringing at a clerk connected to this node. */
   private record Ringing(String clerkId, String offerId, String queue) {}
@@ -388,16 +392,29 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   private Future<Outbound> wrapUpDone(MessageContext context, WrapUpDone m) {
     String clerkId = context.principal().userId();
     required(m.disposition(), "disposition");
-    if (m.disposition().length() > MAX_REASON) {
-      throw ClientError.invalid("disposition must be at most " + MAX_REASON + " characters");
+    if (!DISPOSITIONS.contains(m.disposition())) {
+      throw ClientError.invalid("disposition must be one of " + DISPOSITIONS);
     }
     return engine.clerkStates(List.of(clerkId)).compose(states -> {
       if (!states.get(0).state().equals("wrapup")) {
         return Future.failedFuture(new ClientError(ClientError.INVALID_STATE, 409, "not in wrap-up"));
       }
-      LOG.atInfo().addKeyValue("clerkId", clerkId).addKeyValue("disposition", m.disposition()).log("wrap-up done");
-      return engine.setStatus(clerkId, ClerkStatus.READY, "").compose(ready -> stateReply(clerkId));
+      // The disposition is on record before the clerk is free again: a failure leaves them in wrap-up to try again.
+      return calls.store().wrapUp(clerkId)
+          .compose(wrapUp -> cases.audit().append(dispositionEntry(clerkId, wrapUp, m.disposition())))
+          .compose(recorded -> engine.setStatus(clerkId, ClerkStatus.READY, ""))
+          .compose(ready -> calls.store().wrapUpDone(clerkId))
+          .compose(done -> stateReply(clerkId));
     });
+  }
+
+  /** The disposition goes on the call's case; on the clerk's own record when the call is no longer known. */
+  private static AuditEntry dispositionEntry(String clerkId, WrapUp wrapUp, String disposition) {
+    if (wrapUp == null) {
+      return new AuditEntry(clerkId, "CLERK", "call.wrapup", "staff", clerkId, disposition, "call=unknown");
+    }
+    return new AuditEntry(clerkId, "CLERK", "call.wrapup", "case", wrapUp.caseId().toString(), disposition,
+        "call=" + wrapUp.callId() + " queue=" + wrapUp.queue() + " ended=" + wrapUp.endReason());
   }
 
   // Routing events, on this node's queue context.
