@@ -11,7 +11,8 @@ import ablak.identification.checklist.Status;
 import ablak.identification.checklist.Step;
 import ablak.identification.checklist.StillKind;
 import ablak.identification.checklist.TiltInstruction;
-import ablak.identification.code.CodeMailer;
+import ablak.identification.code.CodeEmail;
+import ablak.mail.Mailer;
 import ablak.identification.document.DocumentType;
 import ablak.identification.document.DocumentTypes;
 import ablak.identification.evidence.EvidenceFiles;
@@ -66,12 +67,12 @@ public final class IdentificationService {
   private final IdentificationSettings settings;
   private final DocumentTypes documents;
   private final EvidenceFiles files;
-  private final CodeMailer mailer;
+  private final Mailer mailer;
   private final Clock clock;
   private final CallRecorder recorder;
 
   IdentificationService(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, DocumentTypes documents,
-      EvidenceFiles files, CodeMailer mailer, Clock clock, CallRecorder recorder) {
+      EvidenceFiles files, Mailer mailer, Clock clock, CallRecorder recorder) {
     this.vertx = vertx;
     this.pool = pool;
     this.audit = audit;
@@ -532,11 +533,11 @@ public final class IdentificationService {
           new CaseFacts(record.caseType, record.caseFamilyName, record.caseGivenNames), clock));
       case CODE_SENT -> {
         String email = answers.path("email").asText("");
-        if (!CodeMailer.isAddress(email)) {
+        if (!Mailer.isAddress(email)) {
           throw invalid("email must be an e-mail address");
         }
         String code = code();
-        return mailer.send(email, answers.path("language").asText("hu"), code, settings.codeTtl().toMinutes())
+        return mailer.send(CodeEmail.of(email, answers.path("language").asText("hu"), code, settings.codeTtl().toMinutes()))
             .recover(failure -> Future.failedFuture(new IdentificationException(Kind.CODE_NOT_SENT,
                 "the code e-mail could not be sent; try again or check the address")))
             .map(sent -> {

@@ -29,13 +29,6 @@ import java.util.Objects;
  * @param codeLength             digits of the one-time code (default 6)
  * @param codeTtl                how long a code may be entered (default 10 minutes)
  * @param maxCodeAttempts        wrong entries before the identification fails with CODE_NOT_CONFIRMED (default 3)
- * @param smtpHost               SMTP relay for the one-time code (default 127.0.0.1)
- * @param smtpPort               (default 25)
- * @param smtpStartTls           require STARTTLS towards the relay (default false)
- * @param smtpUser               empty for none (default empty)
- * @param smtpPassword           empty for none; never logged (default empty)
- * @param smtpTimeoutMillis      connect and read timeout (default 10,000)
- * @param mailFrom               sender of the code e-mail (default ablak@localhost)
  * @param reviewCaseTypes        case types whose completed identifications need a second person's review (default
  *                               the identity document cases: id-card-replacement, passport-renewal,
  *                               driving-licence-renewal, name-change-after-marriage)
@@ -59,13 +52,6 @@ public record IdentificationSettings(
     int codeLength,
     Duration codeTtl,
     int maxCodeAttempts,
-    String smtpHost,
-    int smtpPort,
-    boolean smtpStartTls,
-    String smtpUser,
-    String smtpPassword,
-    int smtpTimeoutMillis,
-    String mailFrom,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> reviewCaseTypes,
     Duration retention,
     Duration abortedRetention,
@@ -91,7 +77,6 @@ public record IdentificationSettings(
   public static IdentificationSettings defaults() {
     return new IdentificationSettings("identifications", "recordings", true,
         1280, 720, 20, 60, 0.05, 1_000_000, 3, 6, Duration.ofMinutes(10), 3,
-        "127.0.0.1", 25, false, "", "", 10_000, "ablak@localhost",
         List.of("id-card-replacement", "passport-renewal", "driving-licence-renewal", "name-change-after-marriage"),
         Duration.ofDays(1825), Duration.ofDays(30), Duration.ofHours(1), 4);
   }
@@ -101,19 +86,10 @@ public record IdentificationSettings(
     return new IdentificationSettings(dataDirectory.resolve(evidenceDirectory).toString(),
         dataDirectory.resolve(recordingsDirectory).toString(),
         requireRecording, minWidth, minHeight, minFps, minSharpness, maxGlare, maxStillBytes, maxAttempts, codeLength, codeTtl,
-        maxCodeAttempts, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword, smtpTimeoutMillis, mailFrom, reviewCaseTypes,
-        retention, abortedRetention, retentionInterval, poolSize);
+        maxCodeAttempts, reviewCaseTypes, retention, abortedRetention, retentionInterval, poolSize);
   }
 
   public QualityLimits qualityLimits() {
     return new QualityLimits(minWidth, minHeight, minFps, minSharpness, maxGlare);
-  }
-
-  @Override
-  public String toString() {
-    return "IdentificationSettings[evidenceDirectory=" + evidenceDirectory + ", recordingsDirectory=" + recordingsDirectory
-        + ", minWidth=" + minWidth + ", minHeight=" + minHeight + ", minFps=" + minFps + ", smtpHost=" + smtpHost
-        + ", smtpPort=" + smtpPort + ", smtpUser=" + smtpUser + ", smtpPassword=" + (smtpPassword.isEmpty() ? "" : "***")
-        + ", retention=" + retention + ", abortedRetention=" + abortedRetention + "]";
   }
 }

@@ -1,7 +1,7 @@
 package ablak.identification;
 
 import ablak.cases.audit.AuditTrail;
-import ablak.identification.code.CodeMailer;
+import ablak.mail.Mailer;
 import ablak.identification.document.DocumentTypes;
 import ablak.identification.evidence.EvidenceFiles;
 import ablak.identification.retention.Retention;
@@ -35,28 +35,31 @@ public final class Identifications {
   private final ReviewQueue reviews;
   private final Retention retention;
 
-  private Identifications(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, Clock clock,
+  private Identifications(Vertx vertx, Pool pool, AuditTrail audit, IdentificationSettings settings, Mailer mailer, Clock clock,
       CallRecorder recorder) {
     this.pool = pool;
     this.documents = DocumentTypes.bundled();
     EvidenceFiles files = new EvidenceFiles(Path.of(settings.evidenceDirectory()), Path.of(settings.recordingsDirectory()));
-    this.service = new IdentificationService(vertx, pool, audit, settings, documents, files, new CodeMailer(vertx, settings), clock,
-        recorder);
+    this.service = new IdentificationService(vertx, pool, audit, settings, documents, files, mailer, clock, recorder);
     this.reviews = new ReviewQueue(pool, audit, clock);
     this.retention = new Retention(vertx, pool, audit, files, settings, clock);
   }
 
   /** Connects and starts the retention schedule; without media, see {@link CallRecorder#NONE}. */
-  public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Clock clock) {
-    return start(vertx, database, settings, clock, CallRecorder.NONE);
+  public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Mailer mailer,
+      Clock clock) {
+    return start(vertx, database, settings, mailer, clock, CallRecorder.NONE);
   }
 
-  /** Connects and starts the retention schedule; {@code recorder} records the calls identified. */
-  public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Clock clock,
-      CallRecorder recorder) {
+  /**
+   * Connects and starts the retention schedule; {@code mailer} sends the one-time codes, {@code recorder}
+   * records the calls identified.
+   */
+  public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Mailer mailer,
+      Clock clock, CallRecorder recorder) {
     return vertx.executeBlocking(() -> {
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(settings.poolSize())).connectingTo(database).using(vertx).build();
-      Identifications module = new Identifications(vertx, pool, new AuditTrail(pool), settings, clock, recorder);
+      Identifications module = new Identifications(vertx, pool, new AuditTrail(pool), settings, mailer, clock, recorder);
       module.retention.start();
       return module;
     });

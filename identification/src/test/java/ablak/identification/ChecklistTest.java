@@ -196,8 +196,7 @@ class ChecklistTest {
   private static IdentificationSettings withRequireRecording(IdentificationSettings s, boolean required) {
     return new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), required, s.minWidth(), s.minHeight(),
         s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(), s.codeLength(), s.codeTtl(),
-        s.maxCodeAttempts(), s.smtpHost(), s.smtpPort(), s.smtpStartTls(), s.smtpUser(), s.smtpPassword(),
-        s.smtpTimeoutMillis(), s.mailFrom(), s.reviewCaseTypes(), s.retention(), s.abortedRetention(),
+        s.maxCodeAttempts(), s.reviewCaseTypes(), s.retention(), s.abortedRetention(),
         s.retentionInterval(), s.poolSize());
   }
 }

@@ -26,7 +26,7 @@ class EvidenceTest {
 
   private final Harness harness = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(),
       false, s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(),
-      s.codeLength(), s.codeTtl(), s.maxCodeAttempts(), s.smtpHost(), s.smtpPort(), false, "", "", 5_000, s.mailFrom(),
+      s.codeLength(), s.codeTtl(), s.maxCodeAttempts(),
       s.reviewCaseTypes(), Duration.ofDays(365), Duration.ofDays(7), s.retentionInterval(), s.poolSize()));
   private final Walkthrough walk = new Walkthrough(harness);
 
@@ -191,7 +191,7 @@ class EvidenceTest {
   void completedIdentificationsOfOtherCaseTypesSkipTheReview() {
     try (Harness noReview = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), false,
         s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(),
-        s.codeLength(), s.codeTtl(), s.maxCodeAttempts(), s.smtpHost(), s.smtpPort(), false, "", "", 5_000, s.mailFrom(),
+        s.codeLength(), s.codeTtl(), s.maxCodeAttempts(),
         List.of("passport-renewal"), s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize()))) {
       IdentificationView view = new Walkthrough(noReview).verified();
 

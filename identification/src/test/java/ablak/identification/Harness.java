@@ -1,5 +1,7 @@
 package ablak.identification;
 
+import ablak.mail.MailSettings;
+import ablak.mail.Mailer;
 import ablak.cases.CasesMigrations;
 import ablak.cases.audit.AuditTrail;
 import com.icegreen.greenmail.util.GreenMail;
@@ -73,12 +75,13 @@ final class Harness implements AutoCloseable {
       IdentificationSettings d = IdentificationSettings.defaults();
       settings = configure.apply(new IdentificationSettings(evidence.toString(), recordings.toString(), d.requireRecording(), d.minWidth(), d.minHeight(),
           d.minFps(), d.minSharpness(), d.maxGlare(), d.maxStillBytes(), d.maxAttempts(), d.codeLength(), d.codeTtl(),
-          d.maxCodeAttempts(), "127.0.0.1", smtpPort, false, "", "", 5_000, d.mailFrom(), d.reviewCaseTypes(),
+          d.maxCodeAttempts(), d.reviewCaseTypes(),
           d.retention(), d.abortedRetention(), Duration.ofDays(1), 2));
       PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.getPort())
           .setDatabase(database).setUser("postgres");
       recorder = new FileRecorder(recordings);
-      module = await(Identifications.start(vertx, options, settings, clock, recording ? recorder : CallRecorder.NONE));
+      Mailer mailer = new Mailer(vertx, MailSettings.relay("127.0.0.1", smtpPort), clock);
+      module = await(Identifications.start(vertx, options, settings, mailer, clock, recording ? recorder : CallRecorder.NONE));
       sql = PgBuilder.pool().connectingTo(options).using(vertx).build();
       audit = new AuditTrail(sql);
     } catch (IOException e) {

@@ -77,7 +77,7 @@ class StillsAndDocumentTest {
   void anOversizedStillIsRefusedBeforeItIsRead() {
     try (Harness small = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), false,
         s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), 10_000, s.maxAttempts(), s.codeLength(),
-        s.codeTtl(), s.maxCodeAttempts(), s.smtpHost(), s.smtpPort(), false, "", "", 5_000, s.mailFrom(), s.reviewCaseTypes(),
+        s.codeTtl(), s.maxCodeAttempts(), s.reviewCaseTypes(),
         s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize()))) {
       Walkthrough smallWalk = new Walkthrough(small);
       smallWalk.upTo(Step.STILLS);

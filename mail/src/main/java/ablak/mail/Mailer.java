@@ -1,6 +1,5 @@
-package ablak.proactive.delivery;
+package ablak.mail;
 
-import ablak.proactive.ProactiveSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.activation.DataHandler;
@@ -8,6 +7,7 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -19,8 +19,8 @@ import java.util.Date;
 import java.util.Properties;
 
 /**
- * Sends e-mail through the configured SMTP relay with Jakarta Mail, on worker threads (SMTP is
- * blocking). A refusal is classified by its SMTP reply code: 5xx is permanent (RFC 5321 §4.2.1),
+ * Sends e-mail through the installation's SMTP relay ({@link MailSettings}) with Jakarta Mail, on
+ * worker threads (SMTP is blocking). A refusal is classified by its SMTP reply code: 5xx is permanent (RFC 5321 §4.2.1),
  * anything else (4xx, a refused connection, a timeout) is temporary and retried.
  */
 public final class Mailer {
@@ -46,9 +46,12 @@ public final class Mailer {
   private final String password;
   private final Clock clock;
 
-  public Mailer(Vertx vertx, ProactiveSettings settings, Clock clock) {
+  private final boolean relayConfigured;
+
+  public Mailer(Vertx vertx, MailSettings settings, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
+    this.relayConfigured = settings.relayConfigured();
     Properties properties = new Properties();
     properties.put("mail.smtp.host", settings.smtpHost());
     properties.put("mail.smtp.port", String.valueOf(settings.smtpPort()));
@@ -62,13 +65,40 @@ public final class Mailer {
     this.user = settings.smtpUser();
     this.password = settings.smtpPassword();
     try {
-      this.from = new InternetAddress(settings.mailFrom(), true);
-    } catch (MessagingException e) {
-      throw new IllegalArgumentException("proactive.mailFrom is not an e-mail address", e);
+      this.from = new InternetAddress(settings.from(), true);
+    } catch (AddressException e) {
+      throw new IllegalArgumentException("mail.from is not an e-mail address", e);
     }
   }
 
+  /** A strict RFC 822 address with a domain; {@code false} for anything a relay would refuse outright. */
+  public static boolean isAddress(String address) {
+    if (address == null || !address.contains("@")) {
+      return false;
+    }
+    try {
+      new InternetAddress(address, true).validate();
+      return true;
+    } catch (AddressException e) {
+      return false;
+    }
+  }
+
+  /** The sender of every e-mail, as its From header shows it. */
+  public String from() {
+    return from.getAddress();
+  }
+
+  /** See {@link MailSettings#relayConfigured()}. */
+  public boolean relayConfigured() {
+    return relayConfigured;
+  }
+
+  /** Fails with a {@link SendFailure}; a temporary one when no relay is configured, which a later configuration cures. */
   public Future<Void> send(Email email) {
+    if (!relayConfigured) {
+      return Future.failedFuture(new SendFailure("no SMTP relay is configured (mail.smtpHost)", false, null));
+    }
     return vertx.executeBlocking(() -> {
       MimeMessage message = message(email);
       try {

@@ -4,8 +4,8 @@ import ablak.proactive.appointment.Appointments;
 import ablak.proactive.appointment.ManageTokens;
 import ablak.proactive.callback.Callbacks;
 import ablak.proactive.delivery.Dispatcher;
-import ablak.proactive.delivery.Mailer;
 import ablak.proactive.delivery.Templates;
+import ablak.mail.Mailer;
 import ablak.proactive.registry.DocumentRegistry;
 import ablak.proactive.reminder.ReminderPlanner;
 import ablak.proactive.subscription.Subscriptions;
@@ -33,6 +33,7 @@ public final class Proactive {
   private final Dispatcher dispatcher;
   private final Appointments appointments;
   private final Callbacks callbacks;
+  private final Mailer mailer;
   private long timer = -1;
   private volatile Future<Integer> current = Future.succeededFuture(0);
 
@@ -40,17 +41,17 @@ public final class Proactive {
    * @param node this node's unique name, written into delivery leases
    * @param linkKey the key of the appointment links' tokens ({@link ManageTokens}), the same on every node
    */
-  public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Clock clock, String node, MeterRegistry meters,
-      byte[] linkKey) {
+  public Proactive(Vertx vertx, Pool pool, ProactiveSettings settings, Mailer mailer, Clock clock, String node,
+      MeterRegistry meters, byte[] linkKey) {
     this.vertx = vertx;
     this.settings = settings.validate();
+    this.mailer = mailer;
     Templates templates = new Templates();
     this.registry = new DocumentRegistry(vertx, pool, new ReminderPlanner(settings, clock), clock);
     this.subscriptions = new Subscriptions(pool, clock);
-    Mailer mailer = new Mailer(vertx, settings, clock);
     this.dispatcher = new Dispatcher(pool, mailer, templates, settings, clock, node, meters);
     this.callbacks = new Callbacks(pool, mailer, templates, settings, clock, meters);
-    this.appointments = new Appointments(pool, templates, settings, clock, new ManageTokens(linkKey));
+    this.appointments = new Appointments(pool, templates, settings, mailer.from(), clock, new ManageTokens(linkKey));
   }
 
   public ProactiveSettings settings() {
@@ -80,13 +81,13 @@ public final class Proactive {
 
   /**
    * Runs the scheduler every {@code pollMillis}: due deliveries, then no-shows. One run at a time per
-   * node. Without an SMTP relay ({@link ProactiveSettings#mailEnabled()}) only no-shows are recorded:
+   * node. Without an SMTP relay ({@link Mailer#relayConfigured()}) only no-shows are recorded:
    * e-mails stay in the ledger as {@code created}, never marked as sent.
    */
   public void start() {
-    boolean sending = settings.mailEnabled();
+    boolean sending = mailer.relayConfigured();
     if (!sending) {
-      LOG.info("proactive: no SMTP relay configured (proactive.smtpHost is empty): reminders and appointment "
+      LOG.info("proactive: no SMTP relay configured (mail.smtpHost is empty): reminders and appointment "
           + "e-mails are not sent; they wait in the delivery ledger until a relay is configured");
     }
     timer = vertx.setPeriodic(settings.pollMillis(), id -> {

@@ -16,13 +16,6 @@ import java.time.ZoneId;
  * @param pollMillis how often a started service looks for due deliveries and no-shows
  * @param bookingUrl the booking page, where the links in reminders and confirmations point; empty
  *     (the default) for the server to fill in its own public URL + {@code /appointments/}
- * @param mailFrom the sender address of every e-mail
- * @param smtpHost SMTP relay host; empty (the default) means no relay: nothing is sent, see {@link #mailEnabled()}
- * @param smtpPort SMTP relay port
- * @param smtpStartTls {@code true} to require STARTTLS (RFC 3207) towards the relay
- * @param smtpUser SMTP user name, empty for none
- * @param smtpPassword SMTP password, empty for none; never logged
- * @param smtpTimeoutMillis connect and read timeout towards the relay
  * @param slotMinutes length of one appointment slot; clerk shifts must align to it
  * @param joinEarlyMinutes how early before the slot a citizen's join counts as the appointment
  * @param noShowGraceMinutes after the slot's start plus this, an unjoined appointment is a no-show
@@ -43,13 +36,6 @@ public record ProactiveSettings(
     double sendsPerSecond,
     int pollMillis,
     String bookingUrl,
-    String mailFrom,
-    String smtpHost,
-    int smtpPort,
-    boolean smtpStartTls,
-    String smtpUser,
-    String smtpPassword,
-    int smtpTimeoutMillis,
     int slotMinutes,
     int joinEarlyMinutes,
     int noShowGraceMinutes,
@@ -61,47 +47,22 @@ public record ProactiveSettings(
   public static ProactiveSettings defaults() {
     return new ProactiveSettings(
         "Europe/Budapest", 9, 50, 120, 8, 60, 3600, 20.0, 1000,
-        "", "ugyfelkapu-noreply@ablak.localhost",
-        "", 25, false, "", "", 10_000, 20, 10, 15,
+        "", 20, 10, 15,
         "", 3, 300, 15);
-  }
-
-  /** Like the record's own, with the SMTP password masked: settings get logged, secrets must not. */
-  @Override
-  public String toString() {
-    return "ProactiveSettings[zone=" + zone + ", sendHour=" + sendHour + ", batchSize=" + batchSize
-        + ", leaseSeconds=" + leaseSeconds + ", maxAttempts=" + maxAttempts + ", retryBaseSeconds=" + retryBaseSeconds
-        + ", retryMaxSeconds=" + retryMaxSeconds + ", sendsPerSecond=" + sendsPerSecond + ", pollMillis=" + pollMillis
-        + ", bookingUrl=" + bookingUrl + ", mailFrom=" + mailFrom + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
-        + ", smtpStartTls=" + smtpStartTls + ", smtpUser=" + smtpUser
-        + ", smtpPassword=" + (smtpPassword.isEmpty() ? "" : "***") + ", smtpTimeoutMillis=" + smtpTimeoutMillis
-        + ", slotMinutes=" + slotMinutes + ", joinEarlyMinutes=" + joinEarlyMinutes
-        + ", noShowGraceMinutes=" + noShowGraceMinutes + ", citizenUrl=" + citizenUrl + ", callbackAhead=" + callbackAhead
-        + ", callbackWaitSeconds=" + callbackWaitSeconds + ", callbackGraceMinutes=" + callbackGraceMinutes + "]";
   }
 
   /** The same settings with the booking page at {@code url}. */
   public ProactiveSettings withBookingUrl(String url) {
     return new ProactiveSettings(zone, sendHour, batchSize, leaseSeconds, maxAttempts, retryBaseSeconds, retryMaxSeconds,
-        sendsPerSecond, pollMillis, url, mailFrom, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword,
-        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, citizenUrl, callbackAhead, callbackWaitSeconds,
+        sendsPerSecond, pollMillis, url, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, citizenUrl, callbackAhead, callbackWaitSeconds,
         callbackGraceMinutes);
   }
 
   /** The same settings with the citizen app at {@code url}. */
   public ProactiveSettings withCitizenUrl(String url) {
     return new ProactiveSettings(zone, sendHour, batchSize, leaseSeconds, maxAttempts, retryBaseSeconds, retryMaxSeconds,
-        sendsPerSecond, pollMillis, bookingUrl, mailFrom, smtpHost, smtpPort, smtpStartTls, smtpUser, smtpPassword,
-        smtpTimeoutMillis, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, url, callbackAhead, callbackWaitSeconds,
+        sendsPerSecond, pollMillis, bookingUrl, slotMinutes, joinEarlyMinutes, noShowGraceMinutes, url, callbackAhead, callbackWaitSeconds,
         callbackGraceMinutes);
-  }
-
-  /**
-   * Whether an SMTP relay is configured. Without one the scheduler sends nothing: reminders and
-   * confirmations wait in the delivery ledger as {@code created} until a relay is configured.
-   */
-  public boolean mailEnabled() {
-    return !smtpHost.isBlank();
   }
 
   public ZoneId zoneId() {
@@ -110,7 +71,7 @@ public record ProactiveSettings(
 
   /** Refuses settings the service cannot run with; the message names the setting. */
   public ProactiveSettings validate() {
-    require(zone != null && bookingUrl != null && citizenUrl != null && mailFrom != null && smtpHost != null && smtpUser != null && smtpPassword != null,
+    require(zone != null && bookingUrl != null && citizenUrl != null,
         "text settings must not be null (use an empty string)");
     zoneId();
     require(sendHour >= 0 && sendHour <= 23, "sendHour must be 0-23");
@@ -120,8 +81,6 @@ public record ProactiveSettings(
     require(retryBaseSeconds > 0 && retryMaxSeconds >= retryBaseSeconds, "retryBaseSeconds must be positive and at most retryMaxSeconds");
     require(sendsPerSecond > 0, "sendsPerSecond must be positive");
     require(pollMillis > 0, "pollMillis must be positive");
-    require(smtpPort > 0 && smtpPort <= 65535, "smtpPort must be 1-65535");
-    require(smtpTimeoutMillis > 0, "smtpTimeoutMillis must be positive");
     require(bookingUrl.isEmpty() || bookingUrl.startsWith("https://") || bookingUrl.startsWith("http://"),
         "bookingUrl must be empty or an http(s) URL");
     require(slotMinutes > 0 && 1440 % slotMinutes == 0, "slotMinutes must divide a day");

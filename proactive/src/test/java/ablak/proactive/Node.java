@@ -1,5 +1,7 @@
 package ablak.proactive;
 
+import ablak.mail.MailSettings;
+import ablak.mail.Mailer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -14,20 +16,22 @@ public final class Node implements AutoCloseable {
   /** Every node of a test shares this link key, as the nodes of a cluster share theirs. */
   public static final byte[] LINK_KEY = "a test key for appointment links, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  public Node(TestDatabase database, ProactiveSettings settings, TestClock clock, String name) {
+  /** A node whose e-mail goes to the test relay on 127.0.0.1:{@code smtpPort}. */
+  public Node(TestDatabase database, ProactiveSettings settings, int smtpPort, TestClock clock, String name) {
     pool = database.pool(vertx, 8);
-    proactive = new Proactive(vertx, pool, settings, clock, name, new SimpleMeterRegistry(), LINK_KEY);
+    Mailer mailer = new Mailer(vertx, MailSettings.relay("127.0.0.1", smtpPort), clock);
+    proactive = new Proactive(vertx, pool, settings, mailer, clock, name, new SimpleMeterRegistry(), LINK_KEY);
   }
 
-  /** Test settings: SMTP on the mailbox, no real rate limit unless a test sets one. */
-  public static ProactiveSettings settings(int smtpPort) {
-    return settings(smtpPort, 1000.0, 3);
+  /** Test settings: no real rate limit unless a test sets one. */
+  public static ProactiveSettings settings() {
+    return settings(1000.0, 3);
   }
 
-  public static ProactiveSettings settings(int smtpPort, double sendsPerSecond, int maxAttempts) {
+  public static ProactiveSettings settings(double sendsPerSecond, int maxAttempts) {
     ProactiveSettings d = ProactiveSettings.defaults();
     return new ProactiveSettings(d.zone(), d.sendHour(), d.batchSize(), d.leaseSeconds(), maxAttempts, 60, 3600, sendsPerSecond,
-        d.pollMillis(), "https://ablak.test/appointments", d.mailFrom(), "127.0.0.1", smtpPort, false, "", "", 5000,
+        d.pollMillis(), "https://ablak.test/appointments",
         d.slotMinutes(), d.joinEarlyMinutes(), d.noShowGraceMinutes(), d.citizenUrl(), d.callbackAhead(),
         d.callbackWaitSeconds(), d.callbackGraceMinutes());
   }

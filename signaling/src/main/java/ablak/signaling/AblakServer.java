@@ -29,6 +29,7 @@ import java.util.Set;
 import ablak.identification.IdentificationMigrations;
 import ablak.identification.Identifications;
 import ablak.media.call.Sfu;
+import ablak.mail.Mailer;
 import ablak.proactive.Proactive;
 import ablak.proactive.ProactiveMigrations;
 import ablak.proactive.ProactiveSettings;
@@ -260,7 +261,9 @@ public final class AblakServer implements AutoCloseable {
     if (proactiveSettings.citizenUrl().isEmpty()) {
       proactiveSettings = proactiveSettings.withCitizenUrl(baseUrl + "/citizen/");
     }
-    Proactive proactive = new Proactive(vertx, pool, proactiveSettings, clock, "node-" + UUID.randomUUID(), meters,
+    // One SMTP relay for every e-mail: reminders, confirmations, call-back links, identification codes.
+    Mailer mailer = new Mailer(vertx, settings.mail(), clock);
+    Proactive proactive = new Proactive(vertx, pool, proactiveSettings, mailer, clock, "node-" + UUID.randomUUID(), meters,
         SigningKey.derive(signingKey, "appointment links"));
     proactive.start();
     resources.add(0, () -> await(proactive.stop()));
@@ -280,7 +283,7 @@ public final class AblakServer implements AutoCloseable {
     // Video identification: checklist, sealed evidence, review queue, retention; it records the
     // identified call with this node's SFU recorder.
     Identifications identifications = await(Identifications.start(vertx, database.connectOptions(),
-        settings.identification().under(Path.of(settings.stores().dataDir())), clock,
+        settings.identification().under(Path.of(settings.stores().dataDir())), mailer, clock,
         new SfuCallRecorder(callRecordings, callStore, push)));
     resources.add(0, () -> await(identifications.close()));
     IdentificationRequired identificationRequired = new IdentificationRequired(cases, identifications);
@@ -312,7 +315,7 @@ public final class AblakServer implements AutoCloseable {
         new AuthRoutes(accounts, new LoginThrottle(vertx, redis, keys), sessions, visitTokens, guard, settings.auth().sessionTtlSeconds()),
         new AdminRoutes(accounts, queueDefinitions, guard),
         new CaseRoutes(cases, guard, identificationRequired),
-        new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), proactiveSettings.mailEnabled(),
+        new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), mailer.relayConfigured(),
             clock),
         new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors, monitorMessages::mediaLost),
         new CallStatsRoutes(sfu, guard),

@@ -50,8 +50,8 @@ class CallbackTest {
     mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
     Map<String, String> environment = stores.environment(Map.of(
-        "ABLAK_PROACTIVE_SMTP_HOST", "127.0.0.1",
-        "ABLAK_PROACTIVE_SMTP_PORT", String.valueOf(smtpPort),
+        "ABLAK_MAIL_SMTP_HOST", "127.0.0.1",
+        "ABLAK_MAIL_SMTP_PORT", String.valueOf(smtpPort),
         "ABLAK_PROACTIVE_POLL_MILLIS", "100",
         // Due as soon as nobody is ahead: the test decides when by who waits in front.
         "ABLAK_PROACTIVE_CALLBACK_AHEAD", "0",

@@ -55,7 +55,7 @@ class IdentificationApiTest {
   private final GreenMail mail = startMail();
   private final Path dataDir = TestNodes.tempDataDir();
   private final AblakServer node = AblakServer.start(TestNodes.embeddedSettings(dataDir, Map.of(
-      "ABLAK_IDENTIFICATION_SMTP_PORT", String.valueOf(mail.getSmtp().getPort()),
+      "ABLAK_MAIL_SMTP_HOST", "127.0.0.1", "ABLAK_MAIL_SMTP_PORT", String.valueOf(mail.getSmtp().getPort()),
       "ABLAK_IDENTIFICATION_MAX_STILL_BYTES", "200000")));
   private final Vertx vertx = Vertx.vertx();
   private final Api api = new Api(vertx, node.baseUrl());

@@ -51,8 +51,8 @@ final class ProactiveNode implements AutoCloseable {
     mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     mail.start();
     server = AblakServer.start(TestNodes.embeddedSettings(dataDir, stores.environment(Map.of(
-        "ABLAK_PROACTIVE_SMTP_HOST", "127.0.0.1",
-        "ABLAK_PROACTIVE_SMTP_PORT", String.valueOf(smtpPort),
+        "ABLAK_MAIL_SMTP_HOST", "127.0.0.1",
+        "ABLAK_MAIL_SMTP_PORT", String.valueOf(smtpPort),
         "ABLAK_PROACTIVE_POLL_MILLIS", "100",
         // Wide enough that a slot in the next hour can be joined now.
         "ABLAK_PROACTIVE_JOIN_EARLY_MINUTES", "120"))));

@@ -118,14 +118,17 @@ public final class Appointments {
   private final Pool pool;
   private final Templates templates;
   private final ProactiveSettings settings;
+  private final String organizer;
   private final Clock clock;
   private final ZoneId zone;
   private final ManageTokens tokens;
 
-  public Appointments(Pool pool, Templates templates, ProactiveSettings settings, Clock clock, ManageTokens tokens) {
+  /** @param organizer the calendar ORGANIZER of the invitations: the address the confirmations come from */
+  public Appointments(Pool pool, Templates templates, ProactiveSettings settings, String organizer, Clock clock, ManageTokens tokens) {
     this.pool = pool;
     this.templates = templates;
     this.settings = settings;
+    this.organizer = organizer;
     this.clock = clock;
     this.zone = settings.zoneId();
     this.tokens = tokens;
@@ -375,7 +378,7 @@ public final class Appointments {
             "appointment_id", appointment.id().toString(),
             "join_early_minutes", String.valueOf(settings.joinEarlyMinutes()),
             "join_link", link));
-    String calendar = Calendar.render(method, appointment, settings.mailFrom(), rendered.subject(), rendered.body(), link,
+    String calendar = Calendar.render(method, appointment, organizer, rendered.subject(), rendered.body(), link,
         clock.instant());
     return connection.preparedQuery(CONFIRMATION).execute(Tuple.from(new Object[] {
         appointment.citizenId(), appointment.email(), language, rendered.subject(), rendered.body(), calendar,

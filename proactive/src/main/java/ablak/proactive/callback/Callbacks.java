@@ -2,9 +2,9 @@ package ablak.proactive.callback;
 
 import ablak.proactive.ProactiveError;
 import ablak.proactive.ProactiveSettings;
-import ablak.proactive.delivery.Email;
-import ablak.proactive.delivery.Mailer;
 import ablak.proactive.delivery.Templates;
+import ablak.mail.Email;
+import ablak.mail.Mailer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -99,7 +99,7 @@ public final class Callbacks {
 
   /** Whether call-backs can be offered at all: without an SMTP relay nobody would be told. */
   public boolean available() {
-    return settings.mailEnabled();
+    return mailer.relayConfigured();
   }
 
   /** Keeps the place; refuses a malformed e-mail address with {@code INVALID_INPUT} and stores nothing. */

@@ -1,5 +1,7 @@
 package ablak.proactive.delivery;
 
+import ablak.mail.Email;
+import ablak.mail.Mailer;
 import ablak.proactive.ProactiveSettings;
 import ablak.proactive.registry.DocumentType;
 import ablak.proactive.reminder.ReminderCheck;

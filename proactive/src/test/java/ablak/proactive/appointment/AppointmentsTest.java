@@ -38,7 +38,7 @@ class AppointmentsTest {
     database = new TestDatabase();
     mailbox = new Mailbox();
     clock = new TestClock();
-    node = new Node(database, Node.settings(mailbox.port), clock, "node-a");
+    node = new Node(database, Node.settings(), mailbox.port, clock, "node-a");
   }
 
   @AfterAll
@@ -76,7 +76,7 @@ class AppointmentsTest {
       shift("clerk-" + clerk, NINE, NINE.plus(Duration.ofMinutes(20)));
     }
     long slot = onlySlot().id();
-    Node other = new Node(database, Node.settings(mailbox.port), clock, "node-b");
+    Node other = new Node(database, Node.settings(), mailbox.port, clock, "node-b");
     try {
       List<Future<Appointment>> bookings = new ArrayList<>();
       for (int i = 0; i < 24; i++) {

@@ -26,12 +26,12 @@ public final class DispatchBenchmark {
       TestClock clock = new TestClock();
       clock.set("2027-04-15T09:00");
       // No rate limit: the clock stands still during the run, and the limit is not what is measured.
-      try (Node node = new Node(database, Node.settings(mailbox.port, 1e9, 3), clock, "bench")) {
+      try (Node node = new Node(database, Node.settings(1e9, 3), mailbox.port, clock, "bench")) {
         double inserts = insertRoundTrips(node, reminders);
         double sent = dispatch(database, node, reminders, true);
         mailbox.clear();
         double skipped = dispatch(database, node, reminders, false);
-        System.out.printf("%nreminders per pass: %d, batch size %d%n", reminders, Node.settings(0).batchSize());
+        System.out.printf("%nreminders per pass: %d, batch size %d%n", reminders, Node.settings().batchSize());
         System.out.printf("baseline: single-row INSERT round trips/s  %,10.0f%n", inserts);
         System.out.printf("reminders claimed+sent (SMTP)/s            %,10.0f   ratio %.3f%n", sent, sent / inserts);
         System.out.printf("reminders claimed+skipped (no SMTP)/s      %,10.0f   ratio %.3f%n", skipped, skipped / inserts);

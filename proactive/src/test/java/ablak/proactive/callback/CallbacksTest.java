@@ -38,8 +38,8 @@ class CallbacksTest {
     database = new TestDatabase();
     mailbox = new Mailbox();
     clock = new TestClock();
-    nodeA = new Node(database, Node.settings(mailbox.port), clock, "node-a");
-    nodeB = new Node(database, Node.settings(mailbox.port), clock, "node-b");
+    nodeA = new Node(database, Node.settings(), mailbox.port, clock, "node-a");
+    nodeB = new Node(database, Node.settings(), mailbox.port, clock, "node-b");
   }
 
   @AfterAll

@@ -37,8 +37,8 @@ class ClusterDispatchTest {
     database = new TestDatabase();
     mailbox = new Mailbox();
     clock = new TestClock();
-    nodeA = new Node(database, Node.settings(mailbox.port), clock, "node-a");
-    nodeB = new Node(database, Node.settings(mailbox.port), clock, "node-b");
+    nodeA = new Node(database, Node.settings(), mailbox.port, clock, "node-a");
+    nodeB = new Node(database, Node.settings(), mailbox.port, clock, "node-b");
   }
 
   @AfterAll
@@ -95,14 +95,14 @@ class ClusterDispatchTest {
   void aNodeThatDiesMidBatchLosesNothing() throws Exception {
     dueReminders(10);
     try (BlackHole relay = new BlackHole()) {
-      Node doomed = new Node(database, Node.settings(relay.port()), clock, "node-doomed");
+      Node doomed = new Node(database, Node.settings(), relay.port(), clock, "node-doomed");
       doomed.proactive.dispatcher().runOnce();
       Await.until(() -> database.count("status = 'sending' AND lease_owner = 'node-doomed'") == 10,
           "the doomed node has claimed the batch");
       doomed.close();
     }
 
-    clock.advance(Duration.ofSeconds(Node.settings(0).leaseSeconds() + 1));
+    clock.advance(Duration.ofSeconds(Node.settings().leaseSeconds() + 1));
     DispatchRun run = Await.result(nodeB.proactive.dispatcher().runOnce());
 
     assertThat(run.delivered()).isEqualTo(10);
@@ -133,7 +133,7 @@ class ClusterDispatchTest {
 
   @Test
   void aDeliveryThatKeepsFailingEndsAsAPermanentFailure() {
-    Node twoTries = new Node(database, Node.settings(mailbox.port, 1000.0, 2), clock, "node-two-tries");
+    Node twoTries = new Node(database, Node.settings(1000.0, 2), mailbox.port, clock, "node-two-tries");
     dueReminders(1);
     mailbox.stop();
     try {

@@ -28,7 +28,7 @@ class RegistryImportTest {
   static void start() {
     database = new TestDatabase();
     clock = new TestClock();
-    node = new Node(database, Node.settings(25), clock, "node-a");
+    node = new Node(database, Node.settings(), 25, clock, "node-a");
   }
 
   @AfterAll

@@ -34,7 +34,7 @@ class ReminderScheduleTest {
     database = new TestDatabase();
     mailbox = new Mailbox();
     clock = new TestClock();
-    node = new Node(database, Node.settings(mailbox.port), clock, "node-a");
+    node = new Node(database, Node.settings(), mailbox.port, clock, "node-a");
   }
 
   @AfterAll
@@ -172,7 +172,7 @@ class ReminderScheduleTest {
 
   @Test
   void theRateLimitHoldsBackWhatExceedsIt() {
-    Node limited = new Node(database, Node.settings(mailbox.port, 2.0, 3), clock, "node-limited");
+    Node limited = new Node(database, Node.settings(2.0, 3), mailbox.port, clock, "node-limited");
     try {
       for (int i = 0; i < 5; i++) {
         importRow("R" + i + ",Kiss Anna,1980-03-04,r" + i + "@example.hu,identity_card,AB00000" + i + ",2027-06-15");

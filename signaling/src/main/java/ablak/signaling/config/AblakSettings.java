@@ -2,6 +2,7 @@ package ablak.signaling.config;
 
 import ablak.cases.CasesSettings;
 import ablak.identification.IdentificationSettings;
+import ablak.mail.MailSettings;
 import ablak.media.MediaSettings;
 import ablak.proactive.ProactiveSettings;
 import ablak.queue.QueueSettings;
@@ -21,7 +22,8 @@ public record AblakSettings(
     ProactiveSettings proactive,
     QueueSettings queue,
     CallSettings calls,
-    IdentificationSettings identification) {
+    IdentificationSettings identification,
+    MailSettings mail) {
 
   public static AblakSettings defaults() {
     return new AblakSettings(
@@ -34,6 +36,7 @@ public record AblakSettings(
         ProactiveSettings.defaults(),
         QueueSettings.defaults(),
         CallSettings.defaults(),
-        IdentificationSettings.defaults());
+        IdentificationSettings.defaults(),
+        MailSettings.defaults());
   }
 }

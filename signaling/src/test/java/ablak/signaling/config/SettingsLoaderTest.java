@@ -98,7 +98,7 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void everyProactiveSettingIsReadFromTheEnvironmentWhateverItsType() {
+  void everyProactiveAndMailSettingIsReadFromTheEnvironmentWhateverItsType() {
     AblakSettings settings = SettingsLoader.load(null, Map.ofEntries(
         Map.entry("ABLAK_PROACTIVE_ZONE", "Europe/Vienna"),
         Map.entry("ABLAK_PROACTIVE_SEND_HOUR", "7"),
@@ -110,13 +110,13 @@ class SettingsLoaderTest {
         Map.entry("ABLAK_PROACTIVE_SENDS_PER_SECOND", "2.5"),
         Map.entry("ABLAK_PROACTIVE_POLL_MILLIS", "250"),
         Map.entry("ABLAK_PROACTIVE_BOOKING_URL", "https://ablak.example/appointments/"),
-        Map.entry("ABLAK_PROACTIVE_MAIL_FROM", "noreply@ablak.example"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_HOST", "relay.internal"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_PORT", "587"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_START_TLS", "true"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_USER", "ablak"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_PASSWORD", "relay-secret-value"),
-        Map.entry("ABLAK_PROACTIVE_SMTP_TIMEOUT_MILLIS", "2000"),
+        Map.entry("ABLAK_MAIL_FROM", "noreply@ablak.example"),
+        Map.entry("ABLAK_MAIL_SMTP_HOST", "relay.internal"),
+        Map.entry("ABLAK_MAIL_SMTP_PORT", "587"),
+        Map.entry("ABLAK_MAIL_SMTP_START_TLS", "true"),
+        Map.entry("ABLAK_MAIL_SMTP_USER", "ablak"),
+        Map.entry("ABLAK_MAIL_SMTP_PASSWORD", "relay-secret-value"),
+        Map.entry("ABLAK_MAIL_SMTP_TIMEOUT_MILLIS", "2000"),
         Map.entry("ABLAK_PROACTIVE_SLOT_MINUTES", "30"),
         Map.entry("ABLAK_PROACTIVE_JOIN_EARLY_MINUTES", "5"),
         Map.entry("ABLAK_PROACTIVE_NO_SHOW_GRACE_MINUTES", "20"),
@@ -126,20 +126,23 @@ class SettingsLoaderTest {
         Map.entry("ABLAK_PROACTIVE_CALLBACK_GRACE_MINUTES", "30")));
 
     assertThat(settings.proactive()).isEqualTo(new ablak.proactive.ProactiveSettings("Europe/Vienna", 7, 10, 30, 3, 5, 50, 2.5, 250,
-        "https://ablak.example/appointments/", "noreply@ablak.example", "relay.internal", 587, true, "ablak", "relay-secret-value",
-        2000, 30, 5, 20, "https://ablak.example/citizen/", 5, 600, 30));
-    assertThat(settings.proactive().mailEnabled()).isTrue();
+        "https://ablak.example/appointments/", 30, 5, 20, "https://ablak.example/citizen/", 5, 600, 30));
+    assertThat(settings.mail()).isEqualTo(new ablak.mail.MailSettings("noreply@ablak.example", "relay.internal", 587, true, "ablak",
+        "relay-secret-value", 2000));
+    assertThat(settings.mail().relayConfigured()).isTrue();
     assertThat(settings.toString()).doesNotContain("relay-secret-value");
   }
 
   @Test
   void withoutAnSmtpHostNoMailIsSentAndBadProactiveValuesAreRefused() {
-    assertThat(SettingsLoader.load(null, Map.of()).proactive().mailEnabled()).isFalse();
+    assertThat(SettingsLoader.load(null, Map.of()).mail().relayConfigured()).isFalse();
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_MAIL_FROM", "nobody")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mail.from");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SLOT_MINUTES", "7")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proactive.slotMinutes");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_ZONE", "Mars/Olympus")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proactive.zone");
-    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SMTP_START_TLS", "perhaps")))
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_MAIL_SMTP_START_TLS", "perhaps")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_PROACTIVE_SENDS_PER_SECOND", "fast")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid configuration");
