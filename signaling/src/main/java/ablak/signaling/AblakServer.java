@@ -18,6 +18,7 @@ import ablak.signaling.call.CallMonitors;
 import ablak.signaling.call.MonitorMessages;
 import ablak.signaling.call.CallStore;
 import ablak.signaling.call.Calls;
+import ablak.signaling.call.MediaNodes;
 import ablak.signaling.call.MediaTokens;
 import ablak.signaling.queue.CallbackScheduler;
 import ablak.signaling.queue.Contacts;
@@ -278,7 +279,9 @@ public final class AblakServer implements AutoCloseable {
     CallMonitors monitors = new CallMonitors(vertx, redisClient, redis, settings.stores().redisKeyPrefix(), nodeId);
     resources.add(0, monitors);
     CallStore callStore = new CallStore(vertx, redis, settings.stores().redisKeyPrefix());
-    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, baseUrl);
+    MediaNodes mediaNodes = new MediaNodes(vertx, redis, settings.stores().redisKeyPrefix(), baseUrl);
+    resources.add(0, mediaNodes);
+    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, mediaNodes);
 
     // Video identification: checklist, sealed evidence, review queue, retention; it records the
     // identified call with this node's SFU recorder.

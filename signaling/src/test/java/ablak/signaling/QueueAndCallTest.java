@@ -201,6 +201,41 @@ class QueueAndCallTest {
   }
 
   @Test
+  void whenTheNodeHostingACallsMediaStopsTheParticipantsMediaMovesToALiveNode() {
+    AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of())));
+    WsClient citizen = citizen(nodeA);
+    JsonObject joined = citizen.request("queue.join", join(draft(apiA, citizenToken)));
+    assertThat(joined.getString("type")).isEqualTo("queue.joined");
+    WsClient clerkOnC = WsClient.connect(vertx, nodeC.baseUrl(), new Api(vertx, nodeC.baseUrl()).login("clerk", password("clerk")));
+    clerkOnC.request("hello");
+    clerkOnC.request("clerk.state", new JsonObject().put("state", "available"));
+    JsonObject offer = clerkOnC.push("queue.offer");
+    clerkOnC.request("queue.offer.accept", new JsonObject().put("offerId", offer.getString("offerId")));
+    JsonObject started = citizen.push("call.started");
+    String callId = started.getString("callId");
+    assertThat(started.getJsonObject("media").getString("whipUrl")).as("the accepting node hosts the media").startsWith(nodeC.baseUrl());
+    JsonObject onC = citizen.request("call.media", new JsonObject().put("callId", callId));
+    assertThat(onC.getJsonObject("media").getString("whipUrl")).as("a live media node keeps its calls").startsWith(nodeC.baseUrl());
+
+    nodeC.close();
+
+    // The citizen's connection fails with node C; the fresh grant it asks for points at a live node, which takes the media.
+    JsonObject moved = citizen.request("call.media", new JsonObject().put("callId", callId));
+    String whipUrl = moved.getJsonObject("media").getString("whipUrl");
+    assertThat(whipUrl).isEqualTo(nodeA.baseUrl() + "/whip/calls/" + callId);
+    HttpResponse<Buffer> published = whip(whipUrl, moved.getJsonObject("media").getString("token"));
+    assertThat(published.statusCode()).as(published.bodyAsString()).isEqualTo(201);
+    // The clerk, back on a live node, is sent to the same place.
+    JsonObject clerkGrant = clerkOnB.request("call.media", new JsonObject().put("callId", callId));
+    assertThat(clerkGrant.getJsonObject("media").getString("whipUrl")).isEqualTo(whipUrl);
+
+    assertThat(citizen.request("call.end", new JsonObject().put("callId", callId)).getString("type")).isEqualTo("call.ended");
+    clerkOnB.push("clerk.state", state -> state.getString("state").equals("wrapup"));
+    clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "technical"));
+    citizen.close();
+  }
+
+  @Test
   void everyBadRequestIsRefusedWithATypedErrorAndChangesNothing() {
     WsClient citizen = citizen(nodeA);
     JsonObject draft = draft(apiA, citizenToken);

@@ -74,6 +74,7 @@ public final class CallMessages implements MessageGroup {
     registry.register(MessageType.of("case.review", CLERK, Review.class, this::review));
     registry.register(MessageType.of("call.transfer", CLERK, Transfer.class, this::transfer));
     registry.register(MessageType.of("call.media", PARTICIPANTS, Media.class, (context, m) -> participant(context, m.callId())
+        .compose(calls::mediaHome)
         .map(call -> Outbound.of("call.media", new JsonObject().put("callId", call.callId())
             .put("media", calls.media(call, context.principal().userId(), context.principal().role()))))));
   }

@@ -162,6 +162,17 @@ public final class CallStore {
     return future(redis.get(userKey(userId)));
   }
 
+  /**
+   * Moves the call's media from the node at {@code from} to the one at {@code to}; false when the call
+   * ended or another node moved it first. A recording on the old node ends with it.
+   */
+  Future<Boolean> moveMedia(String callId, String from, String to) {
+    String script = "if redis.call('HGET', KEYS[1], 'nodeUrl') ~= ARGV[1] then return 0 end"
+        + " redis.call('HSET', KEYS[1], 'nodeUrl', ARGV[2], 'recording', 'false') return 1";
+    return future(redis.<Long>eval(script, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {callKey(callId)}, from, to))
+        .map(moved -> moved == 1);
+  }
+
   public Future<Void> setRecording(String callId, boolean recording) {
     return future(redis.hset(callKey(callId), "recording", String.valueOf(recording))).mapEmpty();
   }

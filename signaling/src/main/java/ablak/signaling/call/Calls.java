@@ -49,10 +49,11 @@ public final class Calls {
   private final Sfu sfu;
   private final CallRecordings recorder;
   private final CallMonitors monitors;
+  private final MediaNodes mediaNodes;
   private final String nodeUrl;
 
   public Calls(CallStore store, Contacts contacts, RoutingEngine engine, Cases cases, Push push, MediaTokens mediaTokens, Sfu sfu,
-      CallRecordings recorder, CallMonitors monitors, String nodeUrl) {
+      CallRecordings recorder, CallMonitors monitors, MediaNodes mediaNodes) {
     this.store = store;
     this.contacts = contacts;
     this.engine = engine;
@@ -62,7 +63,8 @@ public final class Calls {
     this.sfu = sfu;
     this.recorder = recorder;
     this.monitors = monitors;
-    this.nodeUrl = nodeUrl;
+    this.mediaNodes = mediaNodes;
+    this.nodeUrl = mediaNodes.self();
   }
 
   public CallStore store() {
@@ -89,6 +91,32 @@ public final class Calls {
               .addKeyValue("clerkId", call.clerkId()).log("call started");
           return call;
         });
+  }
+
+  /**
+   * The call as it is once its media is on a live node: when the node hosting it is gone (crashed,
+   * cut off from Redis), this node takes the media over, so the participants' next offers (they ask
+   * {@code call.media} when their connection fails) come here. A recording on the lost node ended
+   * with it: both participants hear {@code call.recording} false, and the clerk may start a new one.
+   */
+  public Future<Call> mediaHome(Call call) {
+    return mediaNodes.isAlive(call.nodeUrl()).compose(alive -> {
+      if (alive) {
+        return Future.succeededFuture(call);
+      }
+      return store.moveMedia(call.callId(), call.nodeUrl(), nodeUrl).compose(moved -> {
+        if (moved) {
+          LOG.atWarn().addKeyValue("callId", call.callId()).addKeyValue("from", call.nodeUrl())
+              .log("the call's media node is gone: its media moves to this node");
+          if (call.recording()) {
+            JsonObject stopped = new JsonObject().put("callId", call.callId()).put("recording", false);
+            call.participants().forEach(user -> push.toUser(user, Outbound.of("call.recording", stopped)));
+          }
+        }
+        return store.get(call.callId());
+      }).compose(now -> now == null ? Future.failedFuture(new ClientError("unknown_call", 404, "the call has ended"))
+          : Future.succeededFuture(now));
+    });
   }
 
   /** The media part of {@code call.started} (and of {@code call.media}): where to POST the offer, with which token. */
