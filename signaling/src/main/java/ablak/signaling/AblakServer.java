@@ -299,6 +299,7 @@ public final class AblakServer implements AutoCloseable {
     QueueMessages queueMessages = onContext(queueContext, () -> new QueueMessages(vertx, queueContext, engine, queueEvents, positions,
         cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), proactive.callbacks(), redis, settings.stores().redisKeyPrefix(),
         Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
+    resources.add(0, queueMessages);
     CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
     resources.add(0, callbackScheduler);
     MonitorMessages monitorMessages = new MonitorMessages(calls, monitors, cases.audit(), push);

@@ -307,6 +307,20 @@ class QueueAndCallTest {
     back.close();
   }
 
+  @Test
+  void aCitizenLostWithTheNodeTheyWaitedOnIsAbandonedByAnotherNode() {
+    AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(),
+        stores.environment(Map.of("ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "2"))));
+    WsClient citizen = citizen(nodeC);
+    String contactId = citizen.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
+
+    // The node goes away with the citizen's connection; its own check of the loss goes with it.
+    nodeC.close();
+
+    Await.until(() -> logged("ABANDON", contactId), "a surviving node abandons the contact after the resume time");
+    citizen.close();
+  }
+
   /** Whether the routing event reached the queue log in PostgreSQL. */
   private static boolean logged(String event, String contactId) {
     try (java.sql.Connection db = stores.jdbc();

@@ -61,12 +61,26 @@ import org.slf4j.LoggerFactory;
  * A citizen or clerk whose connection stays lost past the resume TTL is taken out: a waiting
  * citizen is abandoned, a call in progress ends, a clerk is signed out.
  */
-public final class QueueMessages implements MessageGroup, ConnectionListener {
+public final class QueueMessages implements MessageGroup, ConnectionListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueueMessages.class);
   private static final Set<Role> CITIZEN = EnumSet.of(Role.CITIZEN);
   private static final Set<Role> CLERK = EnumSet.of(Role.CLERK);
   private static final int MAX_REASON = 64;
+  private static final long AWAY_SWEEP_MILLIS = 500;
+  /** An away mark outlives its due time by this much, so that a sweep a little late still finds it. */
+  private static final long AWAY_MARK_SPARE_MILLIS = 60_000;
+  /**
+   * Due users (score = due time) whose away mark is still there, as {userId, role, ...}; every due entry
+   * is removed, so a user is claimed once. A user who came back has no mark: dropped without a claim.
+   */
+  private static final String CLAIM_AWAY = "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)"
+      + " local claimed = {}"
+      + " for _, user in ipairs(due) do"
+      + "   redis.call('ZREM', KEYS[1], user)"
+      + "   local role = redis.call('GET', ARGV[2] .. user)"
+      + "   if role then redis.call('DEL', ARGV[2] .. user) table.insert(claimed, user) table.insert(claimed, role) end"
+      + " end return claimed";
   /** How a call ended from the clerk's side (docs/protocol.md, {@code wrapup.done}); the clerk desktop offers these. */
   static final List<String> DISPOSITIONS = List.of("resolved", "follow-up", "referred", "no-show", "technical");
 
@@ -110,6 +124,9 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
   private final Callbacks callbacks;
   private final RedisAsyncCommands<String, String> redis;
   private final String awayPrefix;
+  private final String awayDueKey;
+  private final long sweepTimer;
+  private boolean sweeping;
   private final Duration lostAfter;
   private final Clock clock;
   private final Runnable changed;
@@ -138,12 +155,14 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     this.callbacks = callbacks;
     this.redis = redis;
     this.awayPrefix = keyPrefix + "away:";
+    this.awayDueKey = keyPrefix + "away-due";
     this.lostAfter = lostAfter;
     this.clock = clock;
     this.changed = changed;
     this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
     events.subscribe(vertx, this::onEvent);
     connections.addListener(this);
+    this.sweepTimer = vertx.setPeriodic(AWAY_SWEEP_MILLIS, id -> sweepAway());
   }
 
   @Override
@@ -528,33 +547,54 @@ public final class QueueMessages implements MessageGroup, ConnectionListener {
     if (user.role() != Role.CITIZEN && user.role() != Role.CLERK || push.isLocal(user.userId())) {
       return;
     }
-    // Marked in Redis, so that a resume on any node (which deletes the mark) keeps the user in.
-    String away = awayPrefix + user.userId();
-    redis.set(away, connection.id(), SetArgs.Builder.px(lostAfter.toMillis() * 2));
-    vertx.setTimer(lostAfter.toMillis(), timer -> Future.fromCompletionStage(redis.get(away), vertx.getOrCreateContext())
-        .onSuccess(mark -> {
-          if (connection.id().equals(mark)) {
-            redis.del(away);
-            lost(user);
-          }
-        }));
+    // Marked in Redis, so that a resume on any node (which deletes the mark) keeps the user in, and
+    // due in a sorted set that every node sweeps, so that the check outlives this node.
+    long due = clock.millis() + lostAfter.toMillis();
+    redis.set(awayPrefix + user.userId(), user.role().wireName(), SetArgs.Builder.px(lostAfter.toMillis() + AWAY_MARK_SPARE_MILLIS));
+    redis.zadd(awayDueKey, due, user.userId());
   }
 
-  private void lost(Principal user) {
-    LOG.atInfo().addKeyValue("userId", user.userId()).addKeyValue("role", user.role().wireName()).log("connection lost past the resume time");
-    Future<Void> callEnded = calls.store().callOf(user.userId())
+  /**
+   * Takes the users whose resume time ran out and who did not come back: each is claimed by exactly one
+   * node (the script removes what it returns), whichever node noted the loss.
+   */
+  private void sweepAway() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    Future.fromCompletionStage(redis.<java.util.List<String>>eval(CLAIM_AWAY, io.lettuce.core.ScriptOutputType.MULTI,
+            new String[] {awayDueKey}, String.valueOf(clock.millis()), awayPrefix), context)
+        .onSuccess(claimed -> {
+          for (int i = 0; i + 1 < claimed.size(); i += 2) {
+            Role role = Role.CITIZEN.wireName().equals(claimed.get(i + 1)) ? Role.CITIZEN : Role.CLERK;
+            lost(claimed.get(i), role);
+          }
+        })
+        .onFailure(e -> LOG.warn("lost connections were not swept; the next sweep retries: {}", e.toString()))
+        .onComplete(done -> sweeping = false);
+  }
+
+  private void lost(String userId, Role role) {
+    LOG.atInfo().addKeyValue("userId", userId).addKeyValue("role", role.wireName()).log("connection lost past the resume time");
+    Future<Void> callEnded = calls.store().callOf(userId)
         .compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
         .compose(call -> call == null ? Future.succeededFuture()
-            : call.isInterpreter(user.userId()) ? calls.releaseThirdParty(call, "interpreter_lost").mapEmpty()
-            : calls.end(call, user.role() == Role.CITIZEN ? "citizen_lost" : "clerk_lost").mapEmpty());
-    if (user.role() == Role.CITIZEN) {
-      callEnded.compose(v -> contacts.contactOf(user.userId())).compose(contactId -> contactId == null ? Future.succeededFuture()
-              : engine.abandon(contactId).compose(left -> contacts.remove(contactId, user.userId())))
-          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("could not abandon: {}", e.toString()));
+            : call.isInterpreter(userId) ? calls.releaseThirdParty(call, "interpreter_lost").mapEmpty()
+            : calls.end(call, role == Role.CITIZEN ? "citizen_lost" : "clerk_lost").mapEmpty());
+    if (role == Role.CITIZEN) {
+      callEnded.compose(v -> contacts.contactOf(userId)).compose(contactId -> contactId == null ? Future.succeededFuture()
+              : engine.abandon(contactId).compose(left -> contacts.remove(contactId, userId)))
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", userId).log("could not abandon: {}", e.toString()));
     } else {
-      callEnded.compose(v -> engine.setStatus(user.userId(), ClerkStatus.OFFLINE, "connection lost"))
-          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("could not sign the clerk out: {}", e.toString()));
+      callEnded.compose(v -> engine.setStatus(userId, ClerkStatus.OFFLINE, "connection lost"))
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", userId).log("could not sign the clerk out: {}", e.toString()));
     }
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(sweepTimer);
   }
 
   // Helpers.
