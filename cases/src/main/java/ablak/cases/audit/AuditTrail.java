@@ -43,7 +43,7 @@ public final class AuditTrail {
     private static final String LINKS = """
             select c.position, c.event_seq, c.prev_hash, c.hash, e.*
               from cases.audit_chain c left join cases.audit_event e on e.seq = c.event_seq
-             where c.position > $1
+             where c.position > $1 and c.position <= $2
              order by c.position
              limit""" + " " + VERIFY_PAGE;
 
@@ -116,30 +116,41 @@ public final class AuditTrail {
      * younger unlinked events are counted as pending.
      */
     public Future<ChainVerification> verify() {
-        return verifyFrom(0, GENESIS, 0);
+        // The head first: links chainers add during the walk lie beyond it and wait for the next verification.
+        return pool.query("select position, hash from cases.audit_head").execute().compose(rows -> {
+            Row head = rows.iterator().next();
+            return verifyFrom(new Head(head.getLong("position"), head.getString("hash")), 0, GENESIS, 0);
+        });
     }
 
-    private Future<ChainVerification> verifyFrom(long afterPosition, String previousHash, long checked) {
+    private record Head(long position, String hash) {
+    }
+
+    private Future<ChainVerification> verifyFrom(Head head, long afterPosition, String previousHash, long checked) {
         return pool.preparedQuery(LINKS)
-                .execute(Tuple.of(afterPosition))
+                .execute(Tuple.of(afterPosition, head.position()))
                 .compose(rows -> {
                     String previous = previousHash;
                     long position = afterPosition;
                     long count = checked;
                     for (Row row : rows) {
-                        long seq = row.getLong("event_seq");
                         count++;
                         String problem = problem(row, position + 1, previous);
                         if (problem != null) {
-                            return Future.succeededFuture(new ChainVerification(false, count, seq, problem, null, 0));
+                            return Future.succeededFuture(new ChainVerification(false, count, row.getLong("event_seq"),
+                                    problem, null, 0));
                         }
                         previous = row.getString("hash");
                         position = row.getLong("position");
                     }
                     if (rows.size() == VERIFY_PAGE) {
-                        return verifyFrom(position, previous, count);
+                        return verifyFrom(head, position, previous, count);
                     }
-                    return checkHead(position, previous, count);
+                    if (position != head.position() || !previous.equals(head.hash())) {
+                        return Future.succeededFuture(new ChainVerification(false, count, null,
+                                "the chain head points past the last link: links at the end were removed", previous, 0));
+                    }
+                    return unlinked(previous, count);
                 });
     }
 
@@ -159,23 +170,16 @@ public final class AuditTrail {
         return null;
     }
 
-    private Future<ChainVerification> checkHead(long lastPosition, String lastHash, long checked) {
-        return pool.query("select position, hash from cases.audit_head").execute().compose(rows -> {
-            Row head = rows.iterator().next();
-            if (head.getLong("position") != lastPosition || !head.getString("hash").equals(lastHash)) {
-                return Future.succeededFuture(new ChainVerification(false, checked, null,
-                        "the chain head points past the last link: links at the end were removed", lastHash, 0));
-            }
-            return pool.preparedQuery(UNLINKED).execute(Tuple.of(CHAIN_GRACE.toSeconds())).map(unlinked -> {
-                Row row = unlinked.iterator().next();
-                Long overdue = row.getLong("first_overdue");
-                long pending = row.getLong("pending");
-                return overdue == null
-                        ? new ChainVerification(true, checked, null, null, lastHash, pending)
-                        : new ChainVerification(false, checked, overdue,
-                        "event not chained: committed over " + CHAIN_GRACE.toSeconds() + " s ago and still has no link",
-                        lastHash, pending);
-            });
+    private Future<ChainVerification> unlinked(String headHash, long checked) {
+        return pool.preparedQuery(UNLINKED).execute(Tuple.of(CHAIN_GRACE.toSeconds())).map(rows -> {
+            Row row = rows.iterator().next();
+            Long overdue = row.getLong("first_overdue");
+            long pending = row.getLong("pending");
+            return overdue == null
+                    ? new ChainVerification(true, checked, null, null, headHash, pending)
+                    : new ChainVerification(false, checked, overdue,
+                    "event not chained: committed over " + CHAIN_GRACE.toSeconds() + " s ago and still has no link",
+                    headHash, pending);
         });
     }
 
