@@ -1,5 +1,6 @@
 package ablak.cases;
 
+import ablak.cases.audit.AuditChainer;
 import ablak.cases.audit.AuditTrail;
 import ablak.cases.catalogue.Catalogue;
 import ablak.cases.catalogue.CatalogueLoader;
@@ -24,13 +25,15 @@ import io.vertx.sqlclient.PoolOptions;
  *   <li>{@link #cases()}: draft, autosave, summary, confirm, submit, read and list, with access rules;</li>
  *   <li>{@link #changes()}: live case changes from every node, to push to clerk and citizen;</li>
  *   <li>{@link #deadLetters()}: what could not be delivered, and replay;</li>
- *   <li>{@link #audit()}: the hash-chained audit trail and its verification.</li>
+ *   <li>{@link #audit()}: the hash-chained audit trail and its verification; every node links new
+ *       events into the chain after they commit.</li>
  * </ul>
  */
 public final class Cases {
 
     private final Catalogue catalogue;
     private final Pool pool;
+    private final AuditChainer chainer;
     private final AuditTrail audit;
     private final CaseService cases;
     private final CaseChanges changes;
@@ -43,7 +46,8 @@ public final class Cases {
         this.catalogue = catalogue;
         this.pool = pool;
         this.changes = changes;
-        this.audit = new AuditTrail(pool);
+        this.chainer = new AuditChainer(vertx, pool, settings.auditChainInterval(), settings.auditChainBatchSize());
+        this.audit = new AuditTrail(pool, chainer::wake);
         this.backOffice = new HttpBackOffice(vertx, settings);
         this.relay = new OutboxRelay(vertx, pool, backOffice, audit, settings, meters);
         this.cases = new CaseService(pool, catalogue, audit, settings, meters, relay::wake);
@@ -52,7 +56,7 @@ public final class Cases {
 
     /**
      * Loads and checks the catalogue (failing with {@link ablak.cases.catalogue.CatalogueException}
-     * if it is broken), connects to PostgreSQL, and starts the outbox relay if enabled.
+     * if it is broken), connects to PostgreSQL, starts the audit chainer, and the outbox relay if enabled.
      */
     public static Future<Cases> start(Vertx vertx, PgConnectOptions database, CasesSettings settings, MeterRegistry meters) {
         return vertx.executeBlocking(() -> settings.catalogueDirectory() == null
@@ -64,6 +68,7 @@ public final class Cases {
                             .using(vertx)
                             .build();
                     Cases module = new Cases(vertx, catalogue, pool, changes, settings, meters);
+                    module.chainer.start();
                     if (settings.relayEnabled()) {
                         module.relay.start();
                     }
@@ -95,8 +100,9 @@ public final class Cases {
         return audit;
     }
 
-    /** Lets the relay finish the batch in flight, then closes connections. */
+    /** Lets the relay and the chainer finish what they have in flight, then closes connections. */
     public Future<Void> close() {
-        return relay.stop().transform(v -> Future.join(changes.close(), backOffice.close(), pool.close())).mapEmpty();
+        return Future.join(relay.stop(), chainer.stop())
+                .transform(v -> Future.join(changes.close(), backOffice.close(), pool.close())).mapEmpty();
     }
 }

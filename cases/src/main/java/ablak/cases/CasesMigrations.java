@@ -1,6 +1,7 @@
 package ablak.cases;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /** Creates and upgrades the {@code cases} schema; the server runs it once at start, before {@link Cases#start}. */
 public final class CasesMigrations {
@@ -9,12 +10,14 @@ public final class CasesMigrations {
     }
 
     public static void migrate(String jdbcUrl, String user, String password) {
-        Flyway.configure()
+        configure(jdbcUrl, user, password).load().migrate();
+    }
+
+    static FluentConfiguration configure(String jdbcUrl, String user, String password) {
+        return Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .schemas("cases")
                 .locations("classpath:db/cases")
-                .table("flyway_history")
-                .load()
-                .migrate();
+                .table("flyway_history");
     }
 }

@@ -33,6 +33,9 @@ import java.util.Objects;
  * @param retryInitialBackoff    wait before the first retry; doubles per attempt (default 1 s)
  * @param retryMaxBackoff        cap on the wait between retries (default 5 min)
  * @param maxDeliveryAttempts    attempts before a submission goes to the dead letter (default 12, about 20 min)
+ * @param auditChainInterval     how often this node's chainer links committed audit events into the hash chain
+ *                               when no local append woke it (default 500 ms)
+ * @param auditChainBatchSize    audit events linked in one pass, under one hold of the chain head (default 500)
  */
 public record CasesSettings(
         Path catalogueDirectory,
@@ -53,14 +56,21 @@ public record CasesSettings(
         Duration retryInitialBackoff,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
         Duration retryMaxBackoff,
-        int maxDeliveryAttempts) {
+        int maxDeliveryAttempts,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
+        Duration auditChainInterval,
+        int auditChainBatchSize) {
 
     public CasesSettings {
         Objects.requireNonNull(backOfficeBaseUrl, "backOfficeBaseUrl");
         backOfficeUrls = Map.copyOf(backOfficeUrls);
         Objects.requireNonNull(caseNumberPrefix, "caseNumberPrefix");
-        if (poolSize < 1 || relayBatchSize < 1 || maxDeliveryAttempts < 1) {
-            throw new IllegalArgumentException("poolSize, relayBatchSize and maxDeliveryAttempts must be positive");
+        if (poolSize < 1 || relayBatchSize < 1 || maxDeliveryAttempts < 1 || auditChainBatchSize < 1) {
+            throw new IllegalArgumentException(
+                    "poolSize, relayBatchSize, maxDeliveryAttempts and auditChainBatchSize must be positive");
+        }
+        if (auditChainInterval.isNegative() || auditChainInterval.isZero()) {
+            throw new IllegalArgumentException("auditChainInterval must be positive");
         }
         // A lease shorter than a delivery would let a second relay send while the first still waits.
         if (relayLease.compareTo(deliveryTimeout.plusSeconds(1)) < 0) {
@@ -75,7 +85,7 @@ public record CasesSettings(
         return new CasesSettings(null, URI.create("http://127.0.0.1:8091"), Map.of(), 8,
                 null, "ABL",
                 true, Duration.ofMillis(500), 16, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), 12);
+                Duration.ofSeconds(1), Duration.ofMinutes(5), 12, Duration.ofMillis(500), 500);
     }
 
     /** The URL submissions for {@code destination} are posted to. */
@@ -88,24 +98,25 @@ public record CasesSettings(
     public CasesSettings withCatalogueDirectory(Path directory) {
         return new CasesSettings(directory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
                 relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
-                maxDeliveryAttempts);
+                maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withBackOfficeBaseUrl(URI url) {
         return new CasesSettings(catalogueDirectory, url, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
                 relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
-                maxDeliveryAttempts);
+                maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withRelayEnabled(boolean enabled) {
         return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
                 enabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff,
-                retryMaxBackoff, maxDeliveryAttempts);
+                retryMaxBackoff, maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withDelivery(Duration pollInterval, Duration lease, Duration timeout,
                                       Duration initialBackoff, Duration maxBackoff, int maxAttempts) {
         return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
-                relayEnabled, pollInterval, relayBatchSize, lease, timeout, initialBackoff, maxBackoff, maxAttempts);
+                relayEnabled, pollInterval, relayBatchSize, lease, timeout, initialBackoff, maxBackoff, maxAttempts,
+                auditChainInterval, auditChainBatchSize);
     }
 }

@@ -28,7 +28,7 @@ public final class TestDatabase implements AutoCloseable {
     private final boolean ownServer;
     private final String name = "t_" + UUID.randomUUID().toString().replace("-", "");
 
-    private TestDatabase(Server server, boolean ownServer) {
+    private TestDatabase(Server server, boolean ownServer, String version) {
         this.server = server;
         this.ownServer = ownServer;
         try (Connection admin = DriverManager.getConnection(server.jdbcUrl("postgres"), "postgres", "")) {
@@ -36,19 +36,29 @@ public final class TestDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        CasesMigrations.migrate(jdbcUrl(), "postgres", "");
+        CasesMigrations.configure(jdbcUrl(), "postgres", "").target(version).load().migrate();
     }
 
-    public static synchronized TestDatabase onSharedServer() {
+    public static TestDatabase onSharedServer() {
+        return onSharedServerAt("latest");
+    }
+
+    /** A database with the schema as migration {@code version} left it, to test the migrations after it. */
+    public static synchronized TestDatabase onSharedServerAt(String version) {
         if (shared == null) {
             shared = Server.start();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::destroy));
         }
-        return new TestDatabase(shared, false);
+        return new TestDatabase(shared, false, version);
+    }
+
+    /** Runs the migrations not applied yet, as a node's start does. */
+    public void migrate() {
+        CasesMigrations.migrate(jdbcUrl(), "postgres", "");
     }
 
     public static TestDatabase onOwnServer() {
-        return new TestDatabase(Server.start(), true);
+        return new TestDatabase(Server.start(), true, "latest");
     }
 
     public void stopServer() {

@@ -5,6 +5,6 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import java.time.Instant;
 
-/** One stored row of the audit trail with its place in the hash chain. */
+/** One stored event of the audit trail with its link in the hash chain ({@code null} hashes until linked). */
 public record AuditRecord(long seq, @JsonSerialize(using = ToStringSerializer.class) Instant at, AuditEntry entry, String prevHash, String hash) {
 }

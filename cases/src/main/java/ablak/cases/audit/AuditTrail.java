@@ -4,11 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -17,32 +19,54 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The append-only audit trail: who read or changed what, when and why. Each row carries the hash of
- * the row before it, hash = SHA-256(previous hash || canonical row), so changing, inserting or
- * removing a row in the middle breaks every later link; {@link #verify()} finds the first one.
+ * The append-only audit trail: who read or changed what, when and why. An append only inserts the
+ * event, in the caller's transaction; once committed, an {@link AuditChainer} links it into the hash
+ * chain ({@code cases.audit_chain}), hash = SHA-256(previous hash || canonical event), so changing,
+ * inserting or removing an event or a link breaks every later link; {@link #verify()} finds the first.
  */
 public final class AuditTrail {
 
     static final String GENESIS = "0".repeat(64);
+    /** How long a committed event may wait for its link before {@link #verify()} calls it an error. */
+    static final Duration CHAIN_GRACE = Duration.ofMinutes(1);
     private static final int VERIFY_PAGE = 1000;
 
-    // One statement: lock and advance the chain head, then append the row it describes. The head row
-    // lock orders appends from every node; READ COMMITTED re-reads the head after the wait, so the
-    // new hash always builds on the latest committed one.
+    // Inserts only: no lock that another request's append could wait for. The marker tells the chainer
+    // which events to link without searching the whole trail.
     private static final String APPEND = """
-            with head as (
-                update cases.audit_head
-                   set prev_hash = hash,
-                       hash = encode(sha256(convert_to(hash || $8, 'UTF8')), 'hex')
-                returning prev_hash, hash)
-            insert into cases.audit_event (at, actor_id, actor_role, action, subject_kind, subject_id, reason, detail,
-                                           prev_hash, hash)
-            select $1, $2, $3, $4, $5, $6, $7, $9, head.prev_hash, head.hash from head""";
+            with event as (
+                insert into cases.audit_event (at, actor_id, actor_role, action, subject_kind, subject_id, reason, detail)
+                values ($1, $2, $3, $4, $5, $6, $7, $8)
+                returning seq)
+            insert into cases.audit_unchained (seq) select seq from event""";
+
+    private static final String LINKS = """
+            select c.position, c.event_seq, c.prev_hash, c.hash, e.*
+              from cases.audit_chain c left join cases.audit_event e on e.seq = c.event_seq
+             where c.position > $1 and c.position <= $2
+             order by c.position
+             limit""" + " " + VERIFY_PAGE;
+
+    // Verification time only: a full scan, which the chainer avoids through audit_unchained.
+    private static final String UNLINKED = """
+            select min(seq) filter (where at < now() - make_interval(secs => $1)) as first_overdue,
+                   count(*) filter (where at >= now() - make_interval(secs => $1)) as pending
+              from cases.audit_event e
+             where not exists (select 1 from cases.audit_chain c where c.event_seq = e.seq)""";
 
     private final Pool pool;
+    private final Runnable committed;
 
+    /** A trail whose events are linked by a chainer running elsewhere, at its own pace. */
     public AuditTrail(Pool pool) {
+        this(pool, () -> {
+        });
+    }
+
+    /** A trail that calls {@code committed} (e.g. {@link AuditChainer#wake()}) after each append commits. */
+    public AuditTrail(Pool pool, Runnable committed) {
         this.pool = pool;
+        this.committed = committed;
     }
 
     /** Appends in its own transaction (for reads, which change nothing else). */
@@ -52,79 +76,124 @@ public final class AuditTrail {
 
     /** Appends inside the caller's transaction, so the audit row commits or rolls back with the change it records. */
     public Future<Void> append(SqlClient connection, AuditEntry entry) {
-        // Microseconds: what timestamptz keeps, so the verifier rebuilds the very text that was hashed.
+        // Microseconds: what timestamptz keeps, so the chainer and verifier rebuild the very text that is hashed.
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String detail = entry.detail() == null ? "" : entry.detail();
-        AuditEntry stored = new AuditEntry(entry.actorId(), entry.actorRole(), entry.action(), entry.subjectKind(),
-                entry.subjectId(), entry.reason(), detail);
         return connection.preparedQuery(APPEND)
-                .execute(Tuple.of(at.atOffset(ZoneOffset.UTC), stored.actorId(), stored.actorRole(), stored.action(),
-                        stored.subjectKind(), stored.subjectId(), stored.reason(), canonical(at, stored), detail))
+                .execute(Tuple.of(at.atOffset(ZoneOffset.UTC), entry.actorId(), entry.actorRole(), entry.action(),
+                        entry.subjectKind(), entry.subjectId(), entry.reason(), detail))
+                .onSuccess(rows -> afterCommit(connection))
                 .mapEmpty();
     }
 
+    private void afterCommit(SqlClient connection) {
+        if (connection instanceof SqlConnection open && open.transaction() != null) {
+            open.transaction().completion().onSuccess(v -> committed.run());
+        } else {
+            committed.run();
+        }
+    }
+
+    /** A subject's events in seq order; {@code prevHash} and {@code hash} are null until the event is linked. */
     public Future<List<AuditRecord>> forSubject(String subjectKind, String subjectId) {
-        return pool.preparedQuery("select * from cases.audit_event where subject_kind = $1 and subject_id = $2 order by seq")
+        return pool.preparedQuery("""
+                        select e.*, c.prev_hash, c.hash
+                          from cases.audit_event e left join cases.audit_chain c on c.event_seq = e.seq
+                         where e.subject_kind = $1 and e.subject_id = $2
+                         order by e.seq""")
                 .execute(Tuple.of(subjectKind, subjectId))
                 .map(rows -> {
                     List<AuditRecord> records = new ArrayList<>();
-                    rows.forEach(row -> records.add(record(row)));
+                    rows.forEach(row -> records.add(new AuditRecord(row.getLong("seq"), at(row), entry(row),
+                            row.getString("prev_hash"), row.getString("hash"))));
                     return records;
                 });
     }
 
-    /** Reads the whole chain in order and checks every link, and that the head row points at the last row. */
+    /**
+     * Walks the chain in order and checks every link and the event it covers, that the head points at
+     * the last link, and that no event committed more than {@link #CHAIN_GRACE} ago is left unlinked;
+     * younger unlinked events are counted as pending.
+     */
     public Future<ChainVerification> verify() {
-        return verifyFrom(0, GENESIS, 0);
+        // The head first: links chainers add during the walk lie beyond it and wait for the next verification.
+        return pool.query("select position, hash from cases.audit_head").execute().compose(rows -> {
+            Row head = rows.iterator().next();
+            return verifyFrom(new Head(head.getLong("position"), head.getString("hash")), 0, GENESIS, 0);
+        });
     }
 
-    private Future<ChainVerification> verifyFrom(long afterSeq, String previousHash, long checked) {
-        return pool.preparedQuery("select * from cases.audit_event where seq > $1 order by seq limit " + VERIFY_PAGE)
-                .execute(Tuple.of(afterSeq))
+    private record Head(long position, String hash) {
+    }
+
+    private Future<ChainVerification> verifyFrom(Head head, long afterPosition, String previousHash, long checked) {
+        return pool.preparedQuery(LINKS)
+                .execute(Tuple.of(afterPosition, head.position()))
                 .compose(rows -> {
                     String previous = previousHash;
-                    long seq = afterSeq;
+                    long position = afterPosition;
                     long count = checked;
                     for (Row row : rows) {
-                        AuditRecord record = record(row);
                         count++;
-                        if (!record.prevHash().equals(previous)) {
-                            return Future.succeededFuture(new ChainVerification(false, count, record.seq(),
-                                    "prev_hash does not match the hash of the row before: a row was removed, inserted or changed",
-                                    null));
+                        String problem = problem(row, position + 1, previous);
+                        if (problem != null) {
+                            return Future.succeededFuture(new ChainVerification(false, count, row.getLong("event_seq"),
+                                    problem, null, 0));
                         }
-                        if (!hash(previous, canonical(record.at(), record.entry())).equals(record.hash())) {
-                            return Future.succeededFuture(new ChainVerification(false, count, record.seq(),
-                                    "hash does not match the row's content: the row was changed", null));
-                        }
-                        previous = record.hash();
-                        seq = record.seq();
+                        previous = row.getString("hash");
+                        position = row.getLong("position");
                     }
                     if (rows.size() == VERIFY_PAGE) {
-                        return verifyFrom(seq, previous, count);
+                        return verifyFrom(head, position, previous, count);
                     }
-                    long lastSeq = seq;
-                    String last = previous;
-                    long total = count;
-                    return pool.query("select hash from cases.audit_head").execute().map(head -> {
-                        String headHash = head.iterator().next().getString("hash");
-                        return headHash.equals(last)
-                                ? new ChainVerification(true, total, null, null, last)
-                                : new ChainVerification(false, total, lastSeq + 1,
-                                "the chain head points past the last row: rows at the end were removed", last);
-                    });
+                    if (position != head.position() || !previous.equals(head.hash())) {
+                        return Future.succeededFuture(new ChainVerification(false, count, null,
+                                "the chain head points past the last link: links at the end were removed", previous, 0));
+                    }
+                    return unlinked(previous, count);
                 });
     }
 
-    private static AuditRecord record(Row row) {
-        return new AuditRecord(row.getLong("seq"), row.getOffsetDateTime("at").toInstant(),
-                new AuditEntry(row.getString("actor_id"), row.getString("actor_role"), row.getString("action"),
-                        row.getString("subject_kind"), row.getString("subject_id"), row.getString("reason"),
-                        row.getString("detail")),
-                row.getString("prev_hash"), row.getString("hash"));
+    private static String problem(Row link, long expectedPosition, String previousHash) {
+        if (link.getLong("position") != expectedPosition) {
+            return "link " + expectedPosition + " is missing: a link was removed";
+        }
+        if (link.getLong("seq") == null) {
+            return "the event this link covers is missing: the event was removed";
+        }
+        if (!link.getString("prev_hash").equals(previousHash)) {
+            return "prev_hash does not match the hash of the link before: a link was removed, inserted or changed";
+        }
+        if (!hash(previousHash, canonical(at(link), entry(link))).equals(link.getString("hash"))) {
+            return "hash does not match the event's content: the event was changed";
+        }
+        return null;
     }
 
-    /** The text a row's hash covers: every field, length-prefixed so no two rows encode alike. */
+    private Future<ChainVerification> unlinked(String headHash, long checked) {
+        return pool.preparedQuery(UNLINKED).execute(Tuple.of(CHAIN_GRACE.toSeconds())).map(rows -> {
+            Row row = rows.iterator().next();
+            Long overdue = row.getLong("first_overdue");
+            long pending = row.getLong("pending");
+            return overdue == null
+                    ? new ChainVerification(true, checked, null, null, headHash, pending)
+                    : new ChainVerification(false, checked, overdue,
+                    "event not chained: committed over " + CHAIN_GRACE.toSeconds() + " s ago and still has no link",
+                    headHash, pending);
+        });
+    }
+
+    static Instant at(Row event) {
+        return event.getOffsetDateTime("at").toInstant();
+    }
+
+    static AuditEntry entry(Row event) {
+        return new AuditEntry(event.getString("actor_id"), event.getString("actor_role"), event.getString("action"),
+                event.getString("subject_kind"), event.getString("subject_id"), event.getString("reason"),
+                event.getString("detail"));
+    }
+
+    /** The text an event's hash covers: every field, length-prefixed so no two events encode alike. */
     static String canonical(Instant at, AuditEntry entry) {
         StringBuilder text = new StringBuilder();
         for (String field : new String[]{at.toString(), entry.actorId(), entry.actorRole(), entry.action(),

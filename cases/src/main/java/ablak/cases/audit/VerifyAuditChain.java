@@ -35,11 +35,12 @@ public final class VerifyAuditChain {
             ChainVerification result = new AuditTrail(pool).verify()
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
             if (result.intact()) {
-                out.println("audit chain intact: " + result.rowsChecked() + " rows, head " + result.headHash());
+                out.println("audit chain intact: " + result.rowsChecked() + " rows, head " + result.headHash()
+                        + (result.pendingEvents() > 0 ? ", " + result.pendingEvents() + " recent event(s) not linked yet" : ""));
                 return 0;
             }
-            out.println("audit chain BROKEN at seq " + result.firstBrokenSeq() + ": " + result.problem()
-                    + " (" + result.rowsChecked() + " rows read)");
+            out.println("audit chain BROKEN" + (result.firstBrokenSeq() != null ? " at seq " + result.firstBrokenSeq() : "")
+                    + ": " + result.problem() + " (" + result.rowsChecked() + " rows read)");
             return 1;
         } catch (Exception e) {
             out.println("cannot verify the audit chain: " + e);

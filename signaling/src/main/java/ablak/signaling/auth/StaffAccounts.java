@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /** Staff accounts in the {@code accounts} schema. Password hashing runs on worker threads. */
@@ -30,6 +31,7 @@ public final class StaffAccounts {
   private final WorkerExecutor hashing;
   private final Pool pool;
   private final PasswordHasher hasher;
+  private final List<Runnable> createdListeners = new CopyOnWriteArrayList<>();
 
   public StaffAccounts(Vertx vertx, Pool pool, PasswordHasher hasher) {
     // Argon2id is deliberately expensive: a few sign-ins at once on the shared worker pool took every
@@ -69,7 +71,13 @@ public final class StaffAccounts {
         .recover(error -> Future.failedFuture(isUniqueViolation(error)
             ? new ClientError(ClientError.CONFLICT, 409, "username " + username + " is taken")
             : error))
-        .map(rows -> account);
+        .map(rows -> account)
+        .onSuccess(created -> createdListeners.forEach(Runnable::run));
+  }
+
+  /** Runs {@code listener} after each account this node creates (on other nodes' creations it is not called). */
+  public void onCreated(Runnable listener) {
+    createdListeners.add(listener);
   }
 
   /** The account whose password this is, or a failed future with {@code invalid_credentials}. */

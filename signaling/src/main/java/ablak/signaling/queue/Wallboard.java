@@ -8,7 +8,6 @@ import ablak.queue.routing.QueueFigures;
 import ablak.queue.routing.RoutingEngine;
 import ablak.queue.routing.WaitEstimator;
 import ablak.signaling.auth.Role;
-import ablak.signaling.auth.StaffAccount;
 import ablak.signaling.auth.StaffAccounts;
 import ablak.signaling.protocol.MessageGroup;
 import ablak.signaling.protocol.MessageRegistry;
@@ -41,12 +40,14 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   private static final Duration PUSH_INTERVAL = Duration.ofSeconds(1);
   /** Waits grow without any routing event; a snapshot this old is refreshed anyway. */
   private static final Duration REFRESH = Duration.ofSeconds(5);
+  /** Clerks created on another node appear on this node's board at most this late. */
+  private static final Duration ROSTER_REFRESH = Duration.ofSeconds(30);
 
   public record Subscribe() {}
 
   private final Vertx vertx;
   private final RoutingEngine engine;
-  private final StaffAccounts accounts;
+  private final ClerkRoster roster;
   private final Catalogue catalogue;
   private final Pool pool;
   private final Push push;
@@ -61,7 +62,7 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push, CallStore calls) {
     this.vertx = vertx;
     this.engine = engine;
-    this.accounts = accounts;
+    this.roster = new ClerkRoster(vertx, accounts, ROSTER_REFRESH);
     this.catalogue = catalogue;
     this.pool = pool;
     this.push = push;
@@ -112,12 +113,15 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
         !push.toConnection(connectionId, Outbound.of("wallboard.snapshot", body))));
   }
 
-  /** Every queue's figures and every clerk's state, in the shapes QueueFigures and ClerkRow of the apps. */
+  /**
+   * Every queue's figures and every clerk's state, in the shapes QueueFigures and ClerkRow of the apps:
+   * Redis and today's abandons; the clerks' names come from the {@link ClerkRoster} in memory.
+   */
   Future<JsonObject> snapshot() {
     Future<List<QueueFigures>> figures = engine.figures(queues);
     Future<Map<String, Long>> abandonedToday = abandonedToday();
-    Future<List<StaffAccount>> clerks = accounts.list(Role.CLERK);
-    Future<List<ClerkState>> states = clerks.compose(list -> engine.clerkStates(list.stream().map(StaffAccount::id).toList()));
+    Future<Map<String, String>> names = roster.names();
+    Future<List<ClerkState>> states = names.compose(byId -> engine.clerkStates(List.copyOf(byId.keySet())));
     Future<Map<String, String>> callIds = states.compose(this::callsOf);
     return Future.all(figures, abandonedToday, callIds).map(all -> {
       JsonArray queueRows = new JsonArray();
@@ -137,13 +141,11 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
             .put("abandonedToday", abandonedToday.result().getOrDefault(f.queue(), 0L))
             .put("clerks", new JsonObject(new HashMap<>(f.clerksByState()))));
       }
-      Map<String, String> names = new HashMap<>();
-      clerks.result().forEach(account -> names.put(account.id(), account.name()));
       JsonArray clerkRows = new JsonArray();
       for (ClerkState state : states.result()) {
         clerkRows.add(new JsonObject()
             .put("clerkId", state.clerkId())
-            .put("name", names.get(state.clerkId()))
+            .put("name", names.result().get(state.clerkId()))
             .put("state", QueueMessages.wireState(state.state()))
             .put("reason", state.reason())
             .put("sinceEpochMillis", state.since().toEpochMilli())
@@ -191,5 +193,6 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(timer);
+    roster.close();
   }
 }

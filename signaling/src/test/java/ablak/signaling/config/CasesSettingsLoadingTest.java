@@ -18,7 +18,8 @@ class CasesSettingsLoadingTest {
         "ABLAK_CASES_BACK_OFFICE_BASE_URL", "http://127.0.0.1:9999",
         "ABLAK_CASES_RELAY_LEASE", "PT45S",
         "ABLAK_CASES_MAX_DELIVERY_ATTEMPTS", "20",
-        "ABLAK_CASES_RELAY_ENABLED", "false"));
+        "ABLAK_CASES_RELAY_ENABLED", "false",
+        "ABLAK_CASES_AUDIT_CHAIN_INTERVAL", "PT2S"));
 
     assertThat(defaults.cases().relayLease()).isEqualTo(CasesSettings.defaults().relayLease());
     assertThat(defaults.cases().catalogueDirectory()).isNull();
@@ -26,6 +27,8 @@ class CasesSettingsLoadingTest {
     assertThat(configured.cases().relayLease()).isEqualTo(Duration.ofSeconds(45));
     assertThat(configured.cases().maxDeliveryAttempts()).isEqualTo(20);
     assertThat(configured.cases().relayEnabled()).isFalse();
+    assertThat(defaults.cases().auditChainBatchSize()).isEqualTo(500);
+    assertThat(configured.cases().auditChainInterval()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -34,5 +37,9 @@ class CasesSettingsLoadingTest {
         .hasMessageContaining("invalid configuration").hasMessageContaining("ISO-8601");
     assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_CASES_RELAY_LEASE", "PT5S")))
         .hasMessageContaining("relayLease must exceed deliveryTimeout");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_CASES_AUDIT_CHAIN_BATCH_SIZE", "0")))
+        .hasMessageContaining("auditChainBatchSize must be positive");
+    assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("ABLAK_CASES_AUDIT_CHAIN_INTERVAL", "PT0S")))
+        .hasMessageContaining("auditChainInterval must be positive");
   }
 }

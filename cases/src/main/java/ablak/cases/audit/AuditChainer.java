@@ -1,0 +1,162 @@
+package ablak.cases.audit;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Links committed audit events into the hash chain, after the transactions that wrote them.
+ * <p>
+ * A pass is one transaction: lock the chain head, take up to a batch of unlinked events in seq order,
+ * append a link for each, hash = SHA-256(previous hash || canonical event), and move the head. Any
+ * number of nodes run a chainer; the head's row lock makes their passes take turns, and only chainers
+ * ever wait for it, never a request. An event committed after a pass took its batch, even one with a
+ * lower seq, goes into a later pass and gets a later position.
+ */
+public final class AuditChainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditChainer.class);
+
+    // Deleting the markers in the pass's transaction: a pass that fails leaves them for the next one.
+    private static final String TAKE = """
+            with taken as (
+                delete from cases.audit_unchained
+                 where seq in (select seq from cases.audit_unchained order by seq limit $1)
+                returning seq)
+            select e.* from cases.audit_event e join taken using (seq) order by e.seq""";
+
+    private static final String LINK = """
+            with linked as (
+                insert into cases.audit_chain (position, event_seq, prev_hash, hash)
+                select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]))
+            update cases.audit_head set position = $5, hash = $6""";
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Duration interval;
+    private final int batchSize;
+    private Context context;
+    private long timer = -1;
+    private boolean chaining;
+    private boolean chainAgain;
+    private boolean failing;
+    private boolean stopped;
+    private Promise<Void> stoppedIdle;
+
+    public AuditChainer(Vertx vertx, Pool pool, Duration interval, int batchSize) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.interval = interval;
+        this.batchSize = batchSize;
+    }
+
+    /** Runs a pass every {@code interval} until {@link #stop()}, and whenever {@link #wake()} is called. */
+    public void start() {
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> timer = vertx.setPeriodic(interval.toMillis(), id -> chain()));
+    }
+
+    /** Runs a pass soon (after a local append committed) rather than at the next tick. */
+    public void wake() {
+        if (context != null) {
+            context.runOnContext(v -> chain());
+        }
+    }
+
+    /** Stops; completes once the pass in flight, if any, has committed or rolled back. */
+    public Future<Void> stop() {
+        if (context == null) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> idle = Promise.promise();
+        context.runOnContext(v -> {
+            stopped = true;
+            vertx.cancelTimer(timer);
+            if (chaining) {
+                stoppedIdle = idle;
+            } else {
+                idle.complete();
+            }
+        });
+        return idle.future();
+    }
+
+    private void chain() {
+        if (stopped) {
+            return;
+        }
+        // Wakes during a pass collapse into one more pass: under load each pass links a whole batch.
+        if (chaining) {
+            chainAgain = true;
+            return;
+        }
+        chaining = true;
+        chainAgain = false;
+        runOnce().onComplete(result -> {
+            chaining = false;
+            if (stoppedIdle != null) {
+                stoppedIdle.complete();
+                return;
+            }
+            if (result.failed()) {
+                if (!failing) {
+                    LOG.warn("audit chaining failed, retrying every {} ms: {}", interval.toMillis(), result.cause().toString());
+                }
+                failing = true;
+                return;
+            }
+            if (failing) {
+                LOG.info("audit chaining works again");
+                failing = false;
+            }
+            if (result.result() == batchSize || chainAgain) {
+                chain();
+            }
+        });
+    }
+
+    /** Links one batch of committed, unlinked events; completes with how many it linked. */
+    public Future<Integer> runOnce() {
+        return pool.withTransaction(connection -> connection.query("select position, hash from cases.audit_head for update")
+                .execute()
+                .compose(head -> {
+                    Row row = head.iterator().next();
+                    return connection.preparedQuery(TAKE).execute(Tuple.of(batchSize))
+                            .compose(events -> link(connection, row.getLong("position"), row.getString("hash"),
+                                    events));
+                }));
+    }
+
+    private static Future<Integer> link(SqlConnection connection, long position, String hash, Iterable<Row> events) {
+        List<Long> positions = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<String> prevHashes = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
+        for (Row row : events) {
+            String next = AuditTrail.hash(hash, AuditTrail.canonical(AuditTrail.at(row), AuditTrail.entry(row)));
+            positions.add(++position);
+            seqs.add(row.getLong("seq"));
+            prevHashes.add(hash);
+            hashes.add(next);
+            hash = next;
+        }
+        if (seqs.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return connection.preparedQuery(LINK)
+                .execute(Tuple.of(positions.toArray(Long[]::new), seqs.toArray(Long[]::new),
+                        prevHashes.toArray(String[]::new), hashes.toArray(String[]::new), position, hash))
+                .map(seqs.size());
+    }
+}
