@@ -474,10 +474,11 @@ function callScreen(): HTMLElement {
   const remote = h('video', { class: 'call__remote', autoplay: true, playsinline: true, 'aria-label': t('call.remoteVideo') });
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   const third = h('video', { class: 'call__third', id: 'third-video', autoplay: true, playsinline: true, hidden: true, 'aria-label': t('call.thirdVideo') });
+  const supervisorVideo = h('video', { class: 'call__third', id: 'supervisor-video', autoplay: true, playsinline: true, hidden: true, 'aria-label': t('call.supervisorVideo') });
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third, { keepResolution: videoIdentification }) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third, supervisorVideo, { keepResolution: videoIdentification }) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
@@ -489,11 +490,13 @@ function callScreen(): HTMLElement {
   cleanup.push(() => { media?.close(); chat.close(); guide?.destroy(); });
   // An interpreter (spoken or sign language) the clerk invited, or a supervisor who joined: shown beside the clerk while in the call.
   cleanup.push(connection.on(Message.callParticipants, (message) => {
-    const party = Array.isArray(message.participants)
-      ? (message.participants as Array<{ role?: string }>).find((p) => p.role === 'interpreter' || p.role === 'supervisor') : undefined;
-    if (party && third.hidden) announce(t(party.role === 'supervisor' ? 'call.supervisorJoined' : 'call.interpreterPresent'));
-    if (party) third.setAttribute('aria-label', t(party.role === 'supervisor' ? 'call.supervisorVideo' : 'call.thirdVideo'));
-    third.hidden = !party;
+    const roles = Array.isArray(message.participants) ? (message.participants as Array<{ role?: string }>).map((p) => p.role) : [];
+    const interpreter = roles.includes('interpreter');
+    const supervisor = roles.includes('supervisor');
+    if (interpreter && third.hidden) announce(t('call.interpreterPresent'));
+    if (supervisor && supervisorVideo.hidden) announce(t('call.supervisorJoined'));
+    third.hidden = !interpreter;
+    supervisorVideo.hidden = !supervisor;
   }));
   cleanup.push(connection.on(Message.callRecording, (message) => {
     visit.recording = message.recording === true;
@@ -553,7 +556,7 @@ function callScreen(): HTMLElement {
 
   return h('section', { class: 'call', 'aria-labelledby': 'call-title' },
     h('h1', { class: 'visually-hidden', id: 'call-title', tabindex: -1 }, t('call.title')),
-    h('div', { class: 'call__stage' }, remote, self, third,
+    h('div', { class: 'call__stage' }, remote, self, third, supervisorVideo,
       h('div', { class: 'call__badges' }, recording, quality)),
     h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
       toggleButton('call.mute', (on) => media?.setMuted(on)),

@@ -210,21 +210,26 @@ function callView(current: Call): HTMLElement {
   const self = h('video', { class: 'call__self', autoplay: true, muted: true, playsinline: true, 'aria-label': t('call.selfVideo') });
   const thirdVideo = h('video', { class: 'call__third', id: 'third-video', autoplay: true, playsinline: true, hidden: true,
     'aria-label': t(current.role === 'interpreter' ? 'call.thirdVideoOther' : 'call.thirdVideoInterpreter') });
+  const supervisorVideo = h('video', { class: 'call__third', id: 'supervisor-video', autoplay: true, playsinline: true, hidden: true,
+    'aria-label': t('call.supervisorVideo') });
   self.srcObject = camera;
   media?.close();
   media = camera ? new CallMedia(current.media, camera, remote, current.iceServers,
-    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant, thirdVideo) : null;
+    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant, thirdVideo,
+    supervisorVideo) : null;
   const participants = h('p', { class: 'hint', id: 'call-participants', role: 'status' });
   const offParticipants = connection.on(Message.callParticipants, (message) => {
     if (message.callId !== current.callId) return;
     const list = Array.isArray(message.participants) ? (message.participants as Array<Record<string, unknown>>) : [];
     const interpreter = list.find((p) => p.role === 'interpreter');
-    thirdVideo.hidden = list.length < 3;
+    // For the interpreter, the third video is the other party: shown while both are there.
+    thirdVideo.hidden = current.role === 'interpreter' ? list.filter((p) => p.role !== 'supervisor').length < 3 : !interpreter;
+    supervisorVideo.hidden = !list.some((p) => p.role === 'supervisor');
     participants.textContent = interpreter
       ? t('call.interpreterJoined', { kind: t(`offer.kind.${String(interpreter.kind)}`), language: languageName(String(interpreter.language)) })
       : message.invite ? t('call.inviteSent') : '';
   });
-  if (current.role === 'interpreter') return interpreterView(current, remote, self, thirdVideo, participants, offParticipants);
+  if (current.role === 'interpreter') return interpreterView(current, remote, self, [thirdVideo, supervisorVideo], participants, offParticipants);
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
@@ -337,7 +342,7 @@ function callView(current: Call): HTMLElement {
   return h('div', { class: 'desk-call' },
     h('h1', { class: 'visually-hidden', tabindex: -1 }, t('clerk.inCall')),
     h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
-      h('div', { class: 'call__stage' }, remote, self, thirdVideo, h('div', { class: 'call__badges' }, recording, quality)),
+      h('div', { class: 'call__stage' }, remote, self, thirdVideo, supervisorVideo, h('div', { class: 'call__badges' }, recording, quality)),
       participants,
       h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
         toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),
@@ -363,16 +368,16 @@ function callView(current: Call): HTMLElement {
 }
 
 /** The interpreter's side of a call: both other participants on video, the chat, and leaving (the call goes on). */
-function interpreterView(current: Call, remote: HTMLVideoElement, self: HTMLVideoElement, thirdVideo: HTMLVideoElement,
+function interpreterView(current: Call, remote: HTMLVideoElement, self: HTMLVideoElement, [thirdVideo, supervisorVideo]: HTMLVideoElement[],
   participants: HTMLElement, offParticipants: () => void): HTMLElement {
-  thirdVideo.hidden = false;
+  thirdVideo!.hidden = false;
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, current.callId, 'chat.me', 'chat.citizen');
   window.addEventListener('ablak:call-ended', () => { offParticipants(); chat.close(); }, { once: true });
   return h('div', { class: 'desk-call desk-call--interpreter' },
     h('h1', { class: 'heading-l', tabindex: -1 }, t('call.interpreting')),
     h('section', { class: 'desk-call__media', 'aria-label': t('call.video') },
-      h('div', { class: 'call__stage' }, remote, self, thirdVideo),
+      h('div', { class: 'call__stage' }, remote, self, thirdVideo!, supervisorVideo!),
       participants,
       h('div', { class: 'call__controls', role: 'toolbar', 'aria-label': t('call.controls') },
         toggleButton('call.mute', (on) => media?.setMuted(on), { id: 'toggle-mute', 'aria-keyshortcuts': 'Alt+M' }),

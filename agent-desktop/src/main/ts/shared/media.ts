@@ -135,14 +135,17 @@ export class CallMedia {
 
   /**
    * renew: a fresh grant for a reconnect, as the call's media token is short-lived. thirdVideo: where a third
-   * participant (an interpreter) is shown; the SFU fills that slot when one joins, with no renegotiation.
+   * participant (an interpreter) is shown; supervisorVideo: where a supervisor who whispers or barges in is
+   * heard and seen. The SFU fills those slots when they join, with no renegotiation, and always puts a
+   * supervisor in the last one (docs/media.md, "Slots"), so both can be in the call at once.
    * keepResolution: send the camera at its full size and let the frame rate give way when bandwidth is
    * short, as a video identification needs (the document must stay readable); otherwise the browser's
    * balanced default.
    */
   constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
     private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>,
-    private readonly thirdVideo: HTMLVideoElement | null = null, private readonly options: { keepResolution?: boolean } = {}) {}
+    private readonly thirdVideo: HTMLVideoElement | null = null, private readonly supervisorVideo: HTMLVideoElement | null = null,
+    private readonly options: { keepResolution?: boolean } = {}) {}
 
   /** The call's PeerConnection now (a reconnect replaces it), for statistics; null before start and after close. */
   get peerConnection(): RTCPeerConnection | null {
@@ -151,25 +154,22 @@ export class CallMedia {
 
   /**
    * One PeerConnection: own audio and video sendrecv, so the same sections carry the other person back, plus
-   * a recvonly audio+video pair for a third participant (docs/media.md, "What a client offers").
+   * a recvonly audio+video pair for a third participant and one for a supervisor (docs/media.md, "Slots").
    */
   async start(): Promise<void> {
     const peer = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.peer = peer;
     this.local.getTracks().forEach((track) => peer.addTransceiver(track, { direction: 'sendrecv', streams: [this.local] }));
-    const third = this.thirdVideo
-      ? [peer.addTransceiver('audio', { direction: 'recvonly' }), peer.addTransceiver('video', { direction: 'recvonly' })]
-      : [];
+    // The extra pairs in the order the SFU counts its slots: the third participant's, then the supervisor's.
+    const extra = [this.thirdVideo, this.supervisorVideo].filter((video): video is HTMLVideoElement => video !== null)
+      .map((video) => ({ video, stream: new MediaStream(),
+        transceivers: [peer.addTransceiver('audio', { direction: 'recvonly' }), peer.addTransceiver('video', { direction: 'recvonly' })] }));
     const remote = new MediaStream();
-    const thirdStream = new MediaStream();
     peer.addEventListener('track', (event) => {
-      if (this.thirdVideo && third.includes(event.transceiver)) {
-        thirdStream.addTrack(event.track);
-        if (this.thirdVideo.srcObject !== thirdStream) this.thirdVideo.srcObject = thirdStream;
-        return;
-      }
-      remote.addTrack(event.track);
-      if (this.remoteVideo.srcObject !== remote) this.remoteVideo.srcObject = remote;
+      const slot = extra.find((s) => s.transceivers.includes(event.transceiver));
+      const [video, stream] = slot ? [slot.video, slot.stream] : [this.remoteVideo, remote];
+      stream.addTrack(event.track);
+      if (video.srcObject !== stream) video.srcObject = stream;
     });
     // A lost network cannot be repaired with an ICE restart here: a new session (POST) replaces the old one.
     peer.addEventListener('connectionstatechange', () => {

@@ -217,7 +217,8 @@ class ClerkDesktopTest extends BrowserTest {
         assertThat(page.locator("#third-video")).isVisible();
         assertThat(page.locator("#call-participants")).hasText("Csatlakozott: Jelnyelvi tolmács (német).");
         String offer = citizen.lastOffer();
-        assertThat(offer.split("m=video").length - 1).as("own video and the third participant's slot").isEqualTo(2);
+        assertThat(offer.split("m=video").length - 1).as("own video, the third participant's and the supervisor's slot").isEqualTo(3);
+        assertThat(page.locator("#supervisor-video")).isHidden();
         assertThat(offer).contains("a=recvonly");
         assertNoConsoleErrors();
     }

@@ -139,7 +139,8 @@ class SupervisorMonitoringTest {
     JsonObject told = citizenPushes.stream().filter(m -> m.getString("type").equals("call.participants")).findFirst().orElseThrow();
     assertThat(told.getJsonArray("participants").stream().map(p -> ((JsonObject) p).getString("role")))
         .containsExactly("citizen", "clerk", "supervisor");
-    assertThat(clerk.locator("#third-video")).isVisible();
+    assertThat(clerk.locator("#supervisor-video")).isVisible();
+    assertThat(clerk.locator("#third-video")).isHidden();
     assertThat(wallboard.getByLabel("Belehallgatás", new Page.GetByLabelOptions().setExact(true))).isDisabled();
     JourneyPages.screenshot(citizen, "citizen-10-supervisor-joined");
 

@@ -201,11 +201,9 @@ public final class Call {
                 if (!wanted.contains(p.id()) || subscriber.slots.containsKey(p.id())) {
                     continue;
                 }
-                for (int slot = 0; slot < t.slotCount(); slot++) {
-                    if (!subscriber.slots.containsValue(slot)) {
-                        subscriber.slots.put(p.id(), slot);
-                        break;
-                    }
+                int slot = freeSlot(subscriber, t.slotCount(), p.role() == Role.SUPERVISOR);
+                if (slot >= 0) {
+                    subscriber.slots.put(p.id(), slot);
                 }
             }
             for (SendStream stream : t.sendStreams()) {
@@ -233,6 +231,21 @@ public final class Call {
                 }
             }
         }
+    }
+
+    /**
+     * The lowest free slot, or for a supervisor the highest: a client that offers a slot beyond the
+     * third participant's (docs/media.md, "Slots") then has the supervisor in its last slot and an
+     * interpreter in the one before, whoever came first. -1 when every slot is taken.
+     */
+    private static int freeSlot(Participant subscriber, int slots, boolean last) {
+        for (int i = 0; i < slots; i++) {
+            int slot = last ? slots - 1 - i : i;
+            if (!subscriber.slots.containsValue(slot)) {
+                return slot;
+            }
+        }
+        return -1;
     }
 
     /** Subscribers whose transport just got its keys need a keyframe from everyone they receive. */

@@ -30,6 +30,7 @@ class SupervisorModesTest {
     private static final int CITIZEN = 1;
     private static final int CLERK = 2;
     private static final int SUPERVISOR = 3;
+    private static final int INTERPRETER = 4;
     private Sfu sfu;
     private PeerNetwork network;
     private final List<SyntheticPeer> peers = new ArrayList<>();
@@ -54,7 +55,11 @@ class SupervisorModesTest {
     }
 
     private SyntheticPeer join(Call call, String id, Role role, int voice) throws Exception {
-        SyntheticPeer peer = new SyntheticPeer(network, 1);
+        return join(call, id, role, voice, 1);
+    }
+
+    private SyntheticPeer join(Call call, String id, Role role, int voice, int extraSlots) throws Exception {
+        SyntheticPeer peer = new SyntheticPeer(network, extraSlots);
         peer.setVoice(voice);
         Participant p = call.join(id, role);
         peer.answer(p.connect(peer.offer()).result());
@@ -116,6 +121,36 @@ class SupervisorModesTest {
         awaitGrowth(() -> supervisorPeer.audioByVoice.get(CLERK), 50, "the supervisor still hears");
         // Packets already in flight when the mode changed may still land; none are sent after it.
         assertThat(citizen.audioByVoice.get(SUPERVISOR) + clerk.audioByVoice.get(SUPERVISOR)).isLessThanOrEqualTo(atListen + 2);
+    }
+
+    @Test
+    void withAnInterpreterInTheCallASupervisorTakesTheLastSlotOfClientsThatOfferOne() throws Exception {
+        Call call = sfu.call("interpreted");
+        // The citizen and the clerk offer two slots beyond the other party's; the interpreter offers one.
+        SyntheticPeer citizen = join(call, "citizen", Role.CITIZEN, CITIZEN, 2);
+        SyntheticPeer clerk = join(call, "clerk", Role.CLERK, CLERK, 2);
+        Participant supervisor = call.join("supervisor", Role.SUPERVISOR);
+        SyntheticPeer supervisorPeer = new SyntheticPeer(network, 2);
+        supervisorPeer.setVoice(SUPERVISOR);
+        supervisorPeer.answer(supervisor.connect(supervisorPeer.offer()).result());
+        supervisorPeer.connect(Duration.ofSeconds(5));
+        peers.add(supervisorPeer);
+        // The supervisor barges in before the interpreter arrives: the last slot, not the first free one.
+        supervisor.setSupervisorMode(SupervisorMode.BARGE);
+        SyntheticPeer interpreter = join(call, "interpreter", Role.INTERPRETER, INTERPRETER, 1);
+        media = new PeerMedia(peers, 1, 500);
+
+        awaitGrowth(() -> citizen.audioByVoice.get(SUPERVISOR), 50, "the citizen hears the supervisor");
+        awaitGrowth(() -> citizen.audioByVoice.get(INTERPRETER), 50, "the citizen hears the interpreter");
+        awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the supervisor");
+        awaitGrowth(() -> clerk.audioByVoice.get(INTERPRETER), 50, "the clerk hears the interpreter");
+        for (String subscriber : List.of("citizen", "clerk")) {
+            assertThat(boundTo(call, subscriber, "interpreter", MediaKind.VIDEO).slot()).as(subscriber).isEqualTo(1);
+            assertThat(boundTo(call, subscriber, "supervisor", MediaKind.VIDEO).slot()).as(subscriber).isEqualTo(2);
+        }
+        // The interpreter's client has one slot beyond the citizen's: the clerk is in it, no room for the supervisor.
+        assertThat(sources(call, "interpreter")).containsOnly("citizen", "clerk");
+        assertThat(interpreter.audioByVoice.get(SUPERVISOR)).isZero();
     }
 
     @Test
