@@ -59,6 +59,7 @@ import ablak.signaling.media.CallStatsRoutes;
 import ablak.signaling.identification.IdentificationRequired;
 import ablak.signaling.identification.IdentificationRoutes;
 import ablak.signaling.identification.SfuCallRecorder;
+import ablak.signaling.media.MediaForwarder;
 import ablak.signaling.media.WhipRoutes;
 import ablak.signaling.proactive.BookedAppointments;
 import ablak.signaling.proactive.ProactiveRoutes;
@@ -183,9 +184,10 @@ public final class AblakServer implements AutoCloseable {
     String nodeId = UUID.randomUUID().toString();
     int port = http.port() == 0 ? freePort() : http.port();
     // Known before anything starts: the calls this node accepts have their media here, and e-mail links point here.
-    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank()
-        ? http.publicUrl().replaceAll("/+$", "")
-        : (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
+    String listenerUrl = (certificate != null ? "https://" : "http://") + displayHost(http.host()) + ":" + port;
+    String baseUrl = http.publicUrl() != null && !http.publicUrl().isBlank() ? http.publicUrl().replaceAll("/+$", "") : listenerUrl;
+    // Where the other nodes reach this one: they hand it the media requests of the calls it hosts.
+    String nodeUrl = http.nodeUrl() != null && !http.nodeUrl().isBlank() ? http.nodeUrl().replaceAll("/+$", "") : listenerUrl;
 
     // Stores and schemas.
     Stores stores = Stores.open(settings.stores());
@@ -279,9 +281,11 @@ public final class AblakServer implements AutoCloseable {
     CallMonitors monitors = new CallMonitors(vertx, redisClient, redis, settings.stores().redisKeyPrefix(), nodeId);
     resources.add(0, monitors);
     CallStore callStore = new CallStore(vertx, redis, settings.stores().redisKeyPrefix());
-    MediaNodes mediaNodes = new MediaNodes(vertx, redis, settings.stores().redisKeyPrefix(), baseUrl);
+    MediaNodes mediaNodes = new MediaNodes(vertx, redis, settings.stores().redisKeyPrefix(), nodeUrl);
     resources.add(0, mediaNodes);
-    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, mediaNodes);
+    MediaForwarder mediaForwarder = new MediaForwarder(vertx, redis, settings.stores().redisKeyPrefix(), callStore, nodeUrl);
+    resources.add(0, mediaForwarder);
+    Calls calls = new Calls(callStore, contacts, engine, cases, push, mediaTokens, sfu, callRecordings, monitors, mediaNodes, baseUrl);
 
     // Video identification: checklist, sealed evidence, review queue, retention; it records the
     // identified call with this node's SFU recorder.
@@ -321,7 +325,7 @@ public final class AblakServer implements AutoCloseable {
         new CaseRoutes(cases, guard, identificationRequired),
         new ProactiveRoutes(proactive, cases.catalogue(), accounts, guard, proactiveSettings.zoneId(), mailer.relayConfigured(),
             clock),
-        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors, monitorMessages::mediaLost),
+        new WhipRoutes(vertx, sfu, authenticator, mediaTokens, monitors, mediaForwarder, monitorMessages::mediaLost),
         new CallStatsRoutes(sfu, guard),
         new IdentificationRoutes(identifications, cases, callStore, push, guard),
         new WebAppRoutes());

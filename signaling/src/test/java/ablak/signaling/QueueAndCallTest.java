@@ -151,6 +151,15 @@ class QueueAndCallTest {
     assertThat(whip(nodeB.baseUrl() + "/whip/calls/another-call", citizenMedia).statusCode()).isEqualTo(403);
     assertThat(Await.result(web.deleteAbs(nodeB.baseUrl() + published.getHeader("Location"))
         .putHeader("Authorization", "Bearer " + citizenMedia).send()).statusCode()).isEqualTo(200);
+    // Any node takes the media requests (a load balancer cannot know the call's node): A hands them to B.
+    HttpResponse<Buffer> viaA = whip(nodeA.baseUrl() + "/whip/calls/" + callId, citizenMedia);
+    assertThat(viaA.statusCode()).as(viaA.bodyAsString()).isEqualTo(201);
+    assertThat(nodeA.sfu().findCall(callId)).as("the media stays on the call's node").isEmpty();
+    assertThat(viaA.bodyAsString()).contains(" " + nodeB.sfu().addresses().get(0).getPort() + " typ host");
+    assertThat(Await.result(web.deleteAbs(nodeA.baseUrl() + viaA.getHeader("Location"))
+        .putHeader("Authorization", "Bearer " + citizenMedia).send()).statusCode()).isEqualTo(200);
+    assertThat(Await.result(web.deleteAbs(nodeA.baseUrl() + viaA.getHeader("Location"))
+        .putHeader("Authorization", "Bearer " + citizenMedia).send()).statusCode()).as("gone on B too").isEqualTo(404);
 
     // The clerk handles the case; chat and review cross the nodes.
     assertThat(Await.result(web.getAbs(nodeA.baseUrl() + "/api/cases?limit=10").putHeader("Cookie", clerkCookie)
@@ -214,20 +223,27 @@ class QueueAndCallTest {
     JsonObject started = citizen.push("call.started");
     String callId = started.getString("callId");
     assertThat(started.getJsonObject("media").getString("whipUrl")).as("the accepting node hosts the media").startsWith(nodeC.baseUrl());
-    JsonObject onC = citizen.request("call.media", new JsonObject().put("callId", callId));
-    assertThat(onC.getJsonObject("media").getString("whipUrl")).as("a live media node keeps its calls").startsWith(nodeC.baseUrl());
+    JsonObject grant = citizen.request("call.media", new JsonObject().put("callId", callId));
+    String whipUrl = grant.getJsonObject("media").getString("whipUrl");
+    assertThat(whipUrl).as("the answering node's public URL").isEqualTo(nodeA.baseUrl() + "/whip/calls/" + callId);
+    assertThat(whip(whipUrl, grant.getJsonObject("media").getString("token")).statusCode()).isEqualTo(201);
+    assertThat(nodeC.sfu().findCall(callId)).as("a live media node keeps its calls").isPresent();
+    assertThat(nodeA.sfu().findCall(callId)).isEmpty();
 
     nodeC.close();
 
     // The citizen's connection fails with node C; the fresh grant it asks for points at a live node, which takes the media.
     JsonObject moved = citizen.request("call.media", new JsonObject().put("callId", callId));
-    String whipUrl = moved.getJsonObject("media").getString("whipUrl");
-    assertThat(whipUrl).isEqualTo(nodeA.baseUrl() + "/whip/calls/" + callId);
+    assertThat(moved.getJsonObject("media").getString("whipUrl")).isEqualTo(whipUrl);
     HttpResponse<Buffer> published = whip(whipUrl, moved.getJsonObject("media").getString("token"));
     assertThat(published.statusCode()).as(published.bodyAsString()).isEqualTo(201);
+    assertThat(nodeA.sfu().findCall(callId)).as("node A took the media over").isPresent();
     // The clerk, back on a live node, is sent to the same place.
     JsonObject clerkGrant = clerkOnB.request("call.media", new JsonObject().put("callId", callId));
-    assertThat(clerkGrant.getJsonObject("media").getString("whipUrl")).isEqualTo(whipUrl);
+    HttpResponse<Buffer> clerkPublished = whip(clerkGrant.getJsonObject("media").getString("whipUrl"),
+        clerkGrant.getJsonObject("media").getString("token"));
+    assertThat(clerkPublished.statusCode()).as("node B hands it to node A").isEqualTo(201);
+    assertThat(nodeB.sfu().findCall(callId)).isEmpty();
 
     assertThat(citizen.request("call.end", new JsonObject().put("callId", callId)).getString("type")).isEqualTo("call.ended");
     clerkOnB.push("clerk.state", state -> state.getString("state").equals("wrapup"));

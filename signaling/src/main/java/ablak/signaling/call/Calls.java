@@ -51,9 +51,10 @@ public final class Calls {
   private final CallMonitors monitors;
   private final MediaNodes mediaNodes;
   private final String nodeUrl;
+  private final String publicUrl;
 
   public Calls(CallStore store, Contacts contacts, RoutingEngine engine, Cases cases, Push push, MediaTokens mediaTokens, Sfu sfu,
-      CallRecordings recorder, CallMonitors monitors, MediaNodes mediaNodes) {
+      CallRecordings recorder, CallMonitors monitors, MediaNodes mediaNodes, String publicUrl) {
     this.store = store;
     this.contacts = contacts;
     this.engine = engine;
@@ -65,6 +66,7 @@ public final class Calls {
     this.monitors = monitors;
     this.mediaNodes = mediaNodes;
     this.nodeUrl = mediaNodes.self();
+    this.publicUrl = publicUrl;
   }
 
   public CallStore store() {
@@ -119,10 +121,13 @@ public final class Calls {
     });
   }
 
-  /** The media part of {@code call.started} (and of {@code call.media}): where to POST the offer, with which token. */
+  /**
+   * The media part of {@code call.started} (and of {@code call.media}): where to POST the offer, with which
+   * token. The URL is on the public origin, whichever node hosts the media: any node forwards it there.
+   */
   public JsonObject media(Call call, String userId, Role role) {
     return new JsonObject()
-        .put("whipUrl", call.nodeUrl() + "/whip/calls/" + call.callId())
+        .put("whipUrl", publicUrl + "/whip/calls/" + call.callId())
         .put("token", call.isInterpreter(userId) ? mediaTokens.issueInterpreter(call.callId(), userId) : mediaTokens.issue(call.callId(), userId, role));
   }
 

@@ -20,10 +20,11 @@ public record HttpSettings(
     String tlsCertFile,
     String tlsKeyFile,
     String publicUrl,
+    String nodeUrl,
     int eventLoops,
     int shutdownGraceSeconds) {
 
   public static HttpSettings defaults() {
-    return new HttpSettings("127.0.0.1", 8080, "auto", null, null, null, 0, 10);
+    return new HttpSettings("127.0.0.1", 8080, "auto", null, null, null, null, 0, 10);
   }
 }

@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * {@code call.monitor}, their media reaching whom their monitor mode allows; citizens publish and
  * subscribe only in the call of their own visit, whose id is their visit id. A media token from
  * {@code call.started} ({@link MediaTokens}) admits its participant to its one call only. Sessions
- * live on the node whose SFU carries their media, as the media does.
+ * live on the node whose SFU carries their media, as the media does; any node takes the requests and
+ * hands those of calls and sessions hosted elsewhere to their node ({@link MediaForwarder}).
  */
 public final class WhipRoutes implements RouteGroup {
 
@@ -76,6 +77,7 @@ public final class WhipRoutes implements RouteGroup {
   private final Authenticator authenticator;
   private final MediaTokens mediaTokens;
   private final CallMonitors monitors;
+  private final MediaForwarder forwarder;
   private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
 
   /** Who sent a request; {@code onlyCallId} is the one call a media token admits to, null for other credentials. */
@@ -87,14 +89,16 @@ public final class WhipRoutes implements RouteGroup {
    *     call on this node ended without DELETE: their page is gone, so their monitoring of the call ends
    */
   public WhipRoutes(Vertx vertx, Sfu sfu, Authenticator authenticator, MediaTokens mediaTokens, CallMonitors monitors,
-      BiConsumer<String, String> supervisorMediaLost) {
+      MediaForwarder forwarder, BiConsumer<String, String> supervisorMediaLost) {
     this.vertx = vertx;
     this.sfu = sfu;
     this.authenticator = authenticator;
     this.mediaTokens = mediaTokens;
     this.monitors = monitors;
+    this.forwarder = forwarder;
     monitors.listen(this::monitorChanged);
     SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry(), reaped -> {
+      forwarder.sessionEnded(reaped.id());
       Participant participant = reaped.participant();
       String callId = participant.call().id();
       boolean another = sessions.values().stream().anyMatch(other -> other.ownerUserId().equals(reaped.ownerUserId())
@@ -118,10 +122,29 @@ public final class WhipRoutes implements RouteGroup {
   @Override
   public void mount(Router router) {
     for (Direction direction : Direction.values()) {
-      router.post("/" + direction.path + "/calls/:callId").handler(ctx -> create(ctx, direction));
-      router.patch("/" + direction.path + "/sessions/:sessionId").handler(ctx -> patch(ctx, direction));
-      router.delete("/" + direction.path + "/sessions/:sessionId").handler(ctx -> delete(ctx, direction));
+      router.post("/" + direction.path + "/calls/:callId").handler(ctx ->
+          here(ctx, forwarder.hostOfCall(ctx, ctx.pathParam("callId")), () -> create(ctx, direction)));
+      router.patch("/" + direction.path + "/sessions/:sessionId").handler(ctx ->
+          here(ctx, sessionHost(ctx), () -> patch(ctx, direction)));
+      router.delete("/" + direction.path + "/sessions/:sessionId").handler(ctx ->
+          here(ctx, sessionHost(ctx), () -> delete(ctx, direction)));
     }
+  }
+
+  /** Runs {@code local} when {@code host} says the request is this node's (null), else forwards it there. */
+  private void here(RoutingContext ctx, Future<String> host, Runnable local) {
+    host.onSuccess(elsewhere -> {
+      if (elsewhere == null) {
+        local.run();
+      } else {
+        forwarder.forward(ctx, elsewhere);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private Future<String> sessionHost(RoutingContext ctx) {
+    String sessionId = ctx.pathParam("sessionId");
+    return sessions.containsKey(sessionId) ? Future.succeededFuture(null) : forwarder.hostOfSession(ctx, sessionId);
   }
 
   private void create(RoutingContext ctx, Direction direction) {
@@ -169,6 +192,7 @@ public final class WhipRoutes implements RouteGroup {
         return new Created(session, answer.result());
       }));
     }).onSuccess(created -> {
+      forwarder.sessionCreated(created.session().id());
       // RFC 9725 4.2: 201 with the session URL; 4.3.1: an entity tag for the ICE session; 4.6: TURN servers.
       ctx.response().setStatusCode(201)
           .putHeader("Location", "/" + direction.path + "/sessions/" + created.session().id())
@@ -197,6 +221,7 @@ public final class WhipRoutes implements RouteGroup {
       if (mode != null) {
         participant.setSupervisorMode(mode);
       } else if (sessions.remove(session.id()) != null) {
+        forwarder.sessionEnded(session.id());
         vertx.executeBlocking(() -> {
           participant.leave();
           return null;
@@ -235,6 +260,7 @@ public final class WhipRoutes implements RouteGroup {
     ownSession(ctx, direction)
         .compose(session -> vertx.executeBlocking(() -> {
           if (sessions.remove(session.id()) != null) {
+            forwarder.sessionEnded(session.id());
             session.participant().leave();
           }
           return null;
