@@ -90,11 +90,11 @@ class CallMonitorTest {
     assertThat(supervisor.request("call.monitor.end", new JsonObject().put("callId", callId)).getString("code")).isEqualTo("invalid_state");
     assertThat(audit(callId)).as("refusals change nothing").isEmpty();
 
-    // Listen: a grant for node B, whose SFU keeps the supervisor's session invisible.
+    // Listen: a grant on the supervisor's node (A), which hands the POST to node B, whose SFU keeps the session invisible.
     JsonObject granted = supervisor.request("call.monitor", listen);
     assertThat(granted.getString("type")).isEqualTo("call.monitor");
     assertThat(granted.getString("mode")).isEqualTo("listen");
-    assertThat(granted.getJsonObject("media").getString("whipUrl")).isEqualTo(nodeB.baseUrl() + "/whip/calls/" + callId);
+    assertThat(granted.getJsonObject("media").getString("whipUrl")).isEqualTo(nodeA.baseUrl() + "/whip/calls/" + callId);
     String token = granted.getJsonObject("media").getString("token");
     HttpResponse<Buffer> published = Await.result(web.postAbs(granted.getJsonObject("media").getString("whipUrl"))
         .putHeader("Content-Type", "application/sdp").putHeader("Authorization", "Bearer " + token).sendBuffer(Buffer.buffer(OFFER)));
@@ -162,7 +162,7 @@ class CallMonitorTest {
     String callId = startCall(apiB, visitToken, citizen, clerk);
 
     JsonObject granted = supervisor.request("call.monitor", new JsonObject().put("callId", callId).put("mode", "barge"));
-    assertThat(granted.getJsonObject("media").getString("whipUrl")).startsWith(nodeA.baseUrl());
+    assertThat(granted.getJsonObject("media").getString("whipUrl")).startsWith(nodeB.baseUrl());
     HttpResponse<Buffer> published = Await.result(web.postAbs(granted.getJsonObject("media").getString("whipUrl"))
         .putHeader("Content-Type", "application/sdp").putHeader("Authorization", "Bearer " + granted.getJsonObject("media").getString("token"))
         .sendBuffer(Buffer.buffer(OFFER)));

@@ -103,7 +103,8 @@ class InterpreterTest {
     JsonObject started = interpreter.push("call.started");
     assertThat(started.getString("role")).isEqualTo("interpreter");
     assertThat(started.getString("kind")).isEqualTo("sign-language");
-    assertThat(started.getJsonObject("media").getString("whipUrl")).isEqualTo(nodeA.baseUrl() + "/whip/calls/" + callId);
+    // On the public origin of the interpreter's node (B); B hands the POST to A, which hosts the call's media.
+    assertThat(started.getJsonObject("media").getString("whipUrl")).isEqualTo(nodeB.baseUrl() + "/whip/calls/" + callId);
     for (WsClient everyone : new WsClient[] {citizen, clerk, interpreter}) {
       JsonArray participants = everyone.push("call.participants", p -> p.getJsonArray("participants").size() == 3).getJsonArray("participants");
       assertThat(participants.stream().map(p -> ((JsonObject) p).getString("role"))).containsExactly("citizen", "clerk", "interpreter");
