@@ -1,6 +1,8 @@
 package ablak.signaling.media;
 
+import ablak.media.call.Call;
 import ablak.media.call.Participant;
+import ablak.media.call.Sfu;
 import ablak.media.stats.ParticipantStats;
 import ablak.signaling.media.WhipRoutes.Direction;
 import ablak.signaling.media.WhipRoutes.MediaSession;
@@ -21,12 +23,16 @@ import org.slf4j.LoggerFactory;
  * time, nothing received for its idle timeout) and those through which no RTP flowed for
  * {@code sessionIdleTimeout} (from the client for WHIP, to it for WHEP, either way for a
  * monitoring supervisor). The participant leaves
- * the call, so its transport and meters are freed.
+ * the call, so its transport and meters are freed. A call of the SFU that stayed without
+ * participants for {@link #EMPTY_CALL_GRACE} is closed (a recording of it ends), so ended calls do
+ * not pile up in the SFU for the node's lifetime; a participant reconnecting within the grace finds
+ * the call as it was.
  */
 final class SessionReaper {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionReaper.class);
   private static final long SWEEP_MILLIS = 1000;
+  static final Duration EMPTY_CALL_GRACE = Duration.ofSeconds(60);
 
   /** The last packet count seen for a session and when it last changed. */
   private record Activity(long packets, long sinceNanos) {}
@@ -38,10 +44,14 @@ final class SessionReaper {
   private final Counter transportClosed;
   private final Counter idle;
   private final Consumer<MediaSession> reaped;
+  private final Sfu sfu;
+  /** When each call of the SFU was first seen without participants. */
+  private final Map<String, Long> emptySince = new ConcurrentHashMap<>();
 
-  private SessionReaper(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+  SessionReaper(Vertx vertx, Sfu sfu, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
       Consumer<MediaSession> reaped) {
     this.vertx = vertx;
+    this.sfu = sfu;
     this.reaped = reaped;
     this.sessions = sessions;
     this.idleNanos = idleTimeout.toNanos();
@@ -53,9 +63,9 @@ final class SessionReaper {
    * Sweeps {@code sessions} once a second until Vert.x closes; {@code idleTimeout} zero: only closed
    * transports. {@code reaped} hears of every session ended here, after it left the map.
    */
-  static void start(Vertx vertx, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
+  static void start(Vertx vertx, Sfu sfu, Map<String, MediaSession> sessions, Duration idleTimeout, MeterRegistry meters,
       Consumer<MediaSession> reaped) {
-    SessionReaper reaper = new SessionReaper(vertx, sessions, idleTimeout, meters, reaped);
+    SessionReaper reaper = new SessionReaper(vertx, sfu, sessions, idleTimeout, meters, reaped);
     vertx.setPeriodic(SWEEP_MILLIS, id -> reaper.sweep(System.nanoTime()));
   }
 
@@ -74,6 +84,27 @@ final class SessionReaper {
         reap(session, idle, "no media for " + Duration.ofNanos(idleNanos).toSeconds() + " s");
       }
     }
+    closeEmptyCalls(now);
+  }
+
+  private void closeEmptyCalls(long now) {
+    java.util.Set<String> empty = new java.util.HashSet<>();
+    for (Call call : sfu.calls()) {
+      if (!call.participants().isEmpty()) {
+        continue;
+      }
+      empty.add(call.id());
+      long since = emptySince.computeIfAbsent(call.id(), id -> now);
+      if (now - since > EMPTY_CALL_GRACE.toNanos()) {
+        emptySince.remove(call.id());
+        LOG.info("call {} closed in the SFU: nobody in it for {} s", call.id(), EMPTY_CALL_GRACE.toSeconds());
+        vertx.executeBlocking(() -> {
+          call.close();
+          return null;
+        });
+      }
+    }
+    emptySince.keySet().retainAll(empty);
   }
 
   private long idleFor(MediaSession session, ParticipantStats stats, long now) {

@@ -97,7 +97,7 @@ public final class WhipRoutes implements RouteGroup {
     this.monitors = monitors;
     this.forwarder = forwarder;
     monitors.listen(this::monitorChanged);
-    SessionReaper.start(vertx, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry(), reaped -> {
+    SessionReaper.start(vertx, sfu, sessions, sfu.settings().sessionIdleTimeout(), sfu.metrics().registry(), reaped -> {
       forwarder.sessionEnded(reaped.id());
       Participant participant = reaped.participant();
       String callId = participant.call().id();
