@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatling.http.action.ws.WsInboundMessage;
 import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.CheckBuilder;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.ScenarioBuilder;
@@ -42,7 +43,10 @@ import java.util.function.Function;
  *       simulated clerk's reaction, at most {@link #CLERK_LOOK});
  *   <li>{@code accept-to-call-started}: queue.offer.accept sent → call.started at the clerk;
  *   <li>{@code wallboard update delay}: a clerk's state change (its {@code sinceEpochMillis}) →
- *       the wallboard push showing it, the oldest change of each push.
+ *       the wallboard push showing it, the oldest change of each push;
+ *   <li>with {@code -Dmedia=true}, {@code accept-to-media-ready}: queue.offer.accept sent → the
+ *       participant's synthetic peer decrypts the first packet the SFU forwarded from the other one
+ *       ({@link WhipPublishers}), for citizen and clerk alike.
  * </ul>
  */
 public class ContactCentreSimulation extends Simulation {
@@ -54,6 +58,11 @@ public class ContactCentreSimulation extends Simulation {
   private static final Duration CITIZEN_LOOK = Duration.ofMillis(500);
   private static final Duration CLERK_LOOK = Duration.ofMillis(100);
   private static final Duration SUPERVISOR_LOOK = Duration.ofMillis(500);
+  /** How long a citizen waits for the call's media before giving up on it (and talking anyway). */
+  private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration MEDIA_LOOK = Duration.ofMillis(100);
+  private static final String PUBLISHER = "publisher";
+  private static final String PUBLISHERS = "publishers";
   private static final double HEAP_LIMIT_BYTES = 1024.0 * 1024 * 1024;
   private static final List<String> SKILLS = List.of("driving-licences", "identity-documents", "passports", "registry", "vehicles");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +72,8 @@ public class ContactCentreSimulation extends Simulation {
   private final Rendezvous joinsAndOffers = new Rendezvous();
   /** Citizens done with the queue; when all are, staff and the node watch stop before their shift ends. */
   private final AtomicInteger citizensDone = new AtomicInteger();
+  /** The calls' synthetic media, with -Dmedia=true. */
+  private final WhipPublishers media = profile.media() ? new WhipPublishers() : null;
 
   {
     HttpProtocolBuilder protocol = http
@@ -93,6 +104,12 @@ public class ContactCentreSimulation extends Simulation {
 
   @Override
   public void after() {
+    if (media != null) {
+      System.out.println("media: " + media.packetsSent() + " RTP packets sent by the synthetic participants; the node's counters:");
+      target.metrics().lines().filter(line -> line.matches("ablak_media_(packets_(forwarded|dropped|received)|dtls_failures)_total.*"))
+          .forEach(line -> System.out.println("  " + line));
+      media.close();
+    }
     target.close();
   }
 
@@ -134,8 +151,9 @@ public class ContactCentreSimulation extends Simulation {
                   .map(span -> Timings.add(joined, "enqueue-to-offer", joinSentAt, joinSentAt + span)).orElse(joined);
             })
             .exec(Timings.report())
+            // With media a citizen takes call.started within MEDIA_LOOK, as a browser would at once: its look interval is not media-ready's.
             .asLongAs(session -> !session.contains("callId") && System.currentTimeMillis() < session.getLong("waitUntil")).on(
-                look(CITIZEN_LOOK, this::citizenPush))
+                look(media == null ? CITIZEN_LOOK : MEDIA_LOOK, this::citizenPush))
             .doIfOrElse(session -> session.contains("callId")).then(inCall()).orElse(leaveQueue())
             .exec(session -> {
               joinsAndOffers.forget(session.getString("contactId"));
@@ -146,9 +164,56 @@ public class ContactCentreSimulation extends Simulation {
 
   /** Talks for the drawn handle time, confirms the case, ends the call. */
   private ChainBuilder inCall() {
-    return pause(session -> Duration.ofSeconds(holdSeconds()))
-        .exec(request(Messages.CASE_CONFIRM, Messages.CASE_CONFIRMED, Messages::confirm, CITIZEN_LOOK, this::citizenPush))
-        .exec(request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK, this::citizenPush));
+    ChainBuilder talk = pause(session -> Duration.ofSeconds(holdSeconds()))
+        .exec(request(Messages.CASE_CONFIRM, Messages.CASE_CONFIRMED, Messages::confirm, CITIZEN_LOOK, this::citizenPush));
+    ChainBuilder hangUp =
+        request(Messages.CALL_END, Messages.CALL_ENDED, id -> Messages.call(Messages.CALL_END, id), CITIZEN_LOOK, this::citizenPush);
+    return media == null ? talk.exec(hangUp) : startMedia().exec(talk).exec(stopMedia()).exec(hangUp).exec(awaitMediaStopped());
+  }
+
+  /** Publishes into the call and waits until media flows: people start talking when they see each other. */
+  private ChainBuilder startMedia() {
+    return exec(session -> session.set(PUBLISHER, publish(session)).set("mediaSince", System.currentTimeMillis()))
+        .asLongAs(session -> !session.<WhipPublishers.Publisher>get(PUBLISHER).settled()
+            && System.currentTimeMillis() < session.getLong("mediaSince") + MEDIA_TIMEOUT.toMillis())
+        .on(look(MEDIA_LOOK, this::citizenPush))
+        .exec(session -> {
+          WhipPublishers.Publisher publisher = session.get(PUBLISHER);
+          if (!publisher.settled()) {
+            publisher.timedOut(session.getLong("mediaSince"), System.currentTimeMillis());
+          }
+          return drain(session, publisher);
+        })
+        .exec(Timings.report());
+  }
+
+  /** Hanging up closes the page's media first, as a browser does; the WHIP session is DELETEd meanwhile. */
+  private ChainBuilder stopMedia() {
+    return exec(session -> {
+      session.<WhipPublishers.Publisher>get(PUBLISHER).stop();
+      return session.set("mediaSince", System.currentTimeMillis());
+    });
+  }
+
+  private ChainBuilder awaitMediaStopped() {
+    return asLongAs(session -> !session.<WhipPublishers.Publisher>get(PUBLISHER).finished()
+            && System.currentTimeMillis() < session.getLong("mediaSince") + REPLY_TIMEOUT.toMillis())
+        .on(pause(MEDIA_LOOK))
+        .exec(session -> drain(session, session.get(PUBLISHER)).remove(PUBLISHER))
+        .exec(Timings.report());
+  }
+
+  /** Starts publishing into the call whose call.started this user last read. */
+  private WhipPublishers.Publisher publish(Session session) {
+    JsonNode grant = session.get("mediaGrant");
+    return media.publish(session.getString("callId"), grant.path("whipUrl").asText(), grant.path("token").asText());
+  }
+
+  private static Session drain(Session session, WhipPublishers.Publisher publisher) {
+    for (Timings.Timing timing : publisher.drain()) {
+      session = Timings.add(session, timing);
+    }
+    return session;
   }
 
   /**
@@ -170,7 +235,7 @@ public class ContactCentreSimulation extends Simulation {
     return switch (message.path("type").asText()) {
       case Messages.QUEUE_POSITION -> session.contains("positionSeen") ? session
           : Timings.add(session, "join-to-position-update", session.getLong("joinSentAt"), arrived).set("positionSeen", true);
-      case Messages.CALL_STARTED -> session.set("callId", message.path("callId").asText());
+      case Messages.CALL_STARTED -> session.set("callId", message.path("callId").asText()).set("mediaGrant", message.path("media"));
       default -> session;
     };
   }
@@ -180,8 +245,10 @@ public class ContactCentreSimulation extends Simulation {
   private ChainBuilder clerkDuty() {
     return exec(clerkState("available"))
         // A clerk whose last call is ending finishes its wrap-up before going offline.
-        .asLongAs(session -> onDuty(session) || session.contains("callId")).on(
+        .asLongAs(session -> onDuty(session) || session.contains("callId") || !publishers(session).isEmpty()).on(
             look(CLERK_LOOK, this::clerkPush)
+                .exec(this::drainClerkMedia)
+                .exec(Timings.report())
                 .doIf(session -> "accept".equals(session.getString("answer"))).then(
                     exec(request(Messages.OFFER_ACCEPT, Messages.OFFER_ACCEPTED, id -> Messages.offerAnswer(Messages.OFFER_ACCEPT, id),
                         CLERK_LOOK, this::clerkPush))
@@ -190,8 +257,12 @@ public class ContactCentreSimulation extends Simulation {
                           if (!replied(session)) {
                             return answered;
                           }
+                          String callId = session.<JsonNode>get(REPLY).path("callId").asText();
+                          if (media != null) {
+                            media.accepted(callId, session.getLong(SENT_AT));
+                          }
                           Session accepted = Timings.add(answered, "offer-to-accept", session.getLong("offerAt"), session.getLong(REPLIED_AT))
-                              .set("callId", session.<JsonNode>get(REPLY).path("callId").asText());
+                              .set("callId", callId);
                           return session.contains("callStartedSeen") ? accepted.remove("callStartedSeen")
                               : accepted.set("acceptSentAt", session.getLong(SENT_AT));
                         })
@@ -237,6 +308,12 @@ public class ContactCentreSimulation extends Simulation {
         return session;
       }
       case Messages.CALL_STARTED -> {
+        if (media != null) {
+          List<WhipPublishers.Publisher> publishers = new ArrayList<>(publishers(session));
+          publishers.add(media.publish(message.path("callId").asText(), message.path("media").path("whipUrl").asText(),
+              message.path("media").path("token").asText()));
+          session = session.set(PUBLISHERS, publishers);
+        }
         // It may come before the reply to the accept (read in the same look): then the accept is still awaited.
         Awaited awaited = session.contains(AWAITED) ? session.get(AWAITED) : null;
         if (awaited != null && awaited.type().equals(Messages.OFFER_ACCEPTED)) {
@@ -247,12 +324,29 @@ public class ContactCentreSimulation extends Simulation {
             : session;
       }
       case Messages.CALL_ENDED -> {
-        return message.path("callId").asText().equals(session.getString("callId")) ? session.set("callEnded", true) : session;
+        String callId = message.path("callId").asText();
+        publishers(session).stream().filter(publisher -> publisher.callId.equals(callId)).forEach(WhipPublishers.Publisher::stop);
+        return callId.equals(session.getString("callId")) ? session.set("callEnded", true) : session;
       }
       default -> {
         return session;
       }
     }
+  }
+
+  /** The clerk's media publishers whose outcomes are not all reported yet. */
+  private static List<WhipPublishers.Publisher> publishers(Session session) {
+    return session.contains(PUBLISHERS) ? session.get(PUBLISHERS) : List.of();
+  }
+
+  /** Reports what the clerk's publishers did since the last look; forgets those that are done. */
+  private Session drainClerkMedia(Session session) {
+    List<WhipPublishers.Publisher> publishers = publishers(session);
+    for (WhipPublishers.Publisher publisher : publishers) {
+      session = drain(session, publisher);
+    }
+    List<WhipPublishers.Publisher> left = publishers.stream().filter(publisher -> !publisher.finished()).toList();
+    return left.size() == publishers.size() ? session : session.set(PUBLISHERS, left);
   }
 
   // ---- supervisors: the wallboard
@@ -445,15 +539,21 @@ public class ContactCentreSimulation extends Simulation {
   }
 
   private ScenarioBuilder nodeWatch() {
+    List<CheckBuilder> checks = new ArrayList<>(List.of(status().is(200),
+        // Micrometer's jvm_memory_used_bytes per heap pool, summed (in-process, the heap is shared with Gatling).
+        regex("jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.Ee+-]+)").findAll()
+            .transform(pools -> pools.stream().mapToDouble(Double::parseDouble).sum())
+            .lte(HEAP_LIMIT_BYTES)));
+    if (media != null) {
+      // The synthetic participants speak correct DTLS-SRTP: any packet the SFU fails to authenticate is an error.
+      checks.add(regex("ablak_media_packets_dropped_total\\{reason=\"srtp-auth\"\\} ([0-9.Ee+-]+)").transform(Double::parseDouble).is(0.0));
+      checks.add(regex("ablak_media_dtls_failures_total ([0-9.Ee+-]+)").transform(Double::parseDouble).is(0.0));
+    }
     return scenario("node")
         .exec(session -> session.set("shiftEnds", System.currentTimeMillis() + profile.shift().toMillis()))
         .asLongAs(this::onDuty).on(pace(Duration.ofSeconds(5)).exec(http("node metrics").get("/metrics")
             .header("Accept", "text/plain")
-            .check(status().is(200),
-                // Micrometer's jvm_memory_used_bytes per heap pool, summed (in-process, the heap is shared with Gatling).
-                regex("jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.Ee+-]+)").findAll()
-                    .transform(pools -> pools.stream().mapToDouble(Double::parseDouble).sum())
-                    .lte(HEAP_LIMIT_BYTES))));
+            .check(checks)));
   }
 
   /** Until the shift ends, or every citizen of the profile is done (then the visitors' holds are over too). */
@@ -521,6 +621,10 @@ public class ContactCentreSimulation extends Simulation {
     }
     if (profile.offerP99Millis() > 0 && profile.clerks() > 0) {
       assertions.add(details("enqueue-to-offer").responseTime().percentile(99.0).lt(profile.offerP99Millis()));
+    }
+    if (media != null && profile.citizensInjected() > 0 && profile.clerks() > 0) {
+      assertions.add(details(WhipPublishers.MEDIA_READY).allRequests().count().gt(0L));
+      assertions.add(details(WhipPublishers.MEDIA_READY).responseTime().percentile(99.0).lt(profile.mediaReadyP99Millis()));
     }
     if (profile.supervisors() > 0 && profile.clerks() > 0) {
       assertions.add(details("wallboard update delay").responseTime().percentile(99.0).lt(profile.wallboardP99Millis()));

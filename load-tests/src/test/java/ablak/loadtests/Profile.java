@@ -27,11 +27,13 @@ import java.util.Map;
  * @param ackP99Millis     assertion: p99 of acknowledgements (visit, welcome, pong, queue.joined)
  * @param offerP99Millis   assertion: p99 of enqueue-to-offer; 0 asserts nothing (profiles whose queue is meant to build up)
  * @param wallboardP99Millis assertion: p99 of the wallboard update delay
+ * @param media            citizens and clerks publish synthetic DTLS-SRTP media into each call over WHIP ({@link WhipPublishers}); off in every profile
+ * @param mediaReadyP99Millis assertion with {@code media}: p99 of accept-to-media-ready
  */
 record Profile(String name, int visitors, int citizens, double arrivalsPerSecond, int rampSeconds, int steadySeconds, int handleSeconds,
     int minHoldSeconds, double abandonShare, double resumeShare, int clerks, int supervisors, int staffSignInSeconds,
     int patienceSeconds, int maxWaitSeconds, double declineShare, double ringOutShare, int offerTimeoutSeconds,
-    int ackP99Millis, int offerP99Millis, int wallboardP99Millis) {
+    int ackP99Millis, int offerP99Millis, int wallboardP99Millis, boolean media, int mediaReadyP99Millis) {
 
   /*
    * The smoke profile runs in CI on shared machines, so it asserts the flows and no errors with only
@@ -41,11 +43,11 @@ record Profile(String name, int visitors, int citizens, double arrivalsPerSecond
    * follows a join at once and enqueue-to-offer is routing's own latency.
    */
   private static final Map<String, Profile> PROFILES = Map.of(
-      "smoke", new Profile("smoke", 10, 20, 0, 8, 0, 2, 1, 0.1, 0.1, 6, 1, 6, 2, 30, 0.1, 0.05, 4, 8000, 0, 8000),
-      "full", new Profile("full", 0, 10_000, 0, 20, 0, 60, 30, 0.1, 0.05, 1000, 5, 300, 30, 120, 0.05, 0.01, 20, 50, 0, 1000),
-      "routing", new Profile("routing", 0, 0, 20, 0, 120, 15, 10, 0.05, 0.05, 1000, 5, 300, 30, 60, 0.05, 0.01, 20, 50, 100, 1000),
-      "soak", new Profile("soak", 0, 0, 10, 0, 1800, 540, 0, 0.1, 0.05, 1000, 5, 300, 120, 600, 0.05, 0.01, 20, 50, 0, 1000),
-      "spike", new Profile("spike", 0, 3000, 5, 6, 60, 60, 30, 0.1, 0.05, 200, 5, 60, 30, 120, 0.05, 0.01, 20, 50, 0, 1000));
+      "smoke", new Profile("smoke", 10, 20, 0, 8, 0, 2, 1, 0.1, 0.1, 6, 1, 6, 2, 30, 0.1, 0.05, 4, 8000, 0, 8000, false, 8000),
+      "full", new Profile("full", 0, 10_000, 0, 20, 0, 60, 30, 0.1, 0.05, 1000, 5, 300, 30, 120, 0.05, 0.01, 20, 50, 0, 1000, false, 2000),
+      "routing", new Profile("routing", 0, 0, 20, 0, 120, 15, 10, 0.05, 0.05, 1000, 5, 300, 30, 60, 0.05, 0.01, 20, 50, 100, 1000, false, 2000),
+      "soak", new Profile("soak", 0, 0, 10, 0, 1800, 540, 0, 0.1, 0.05, 1000, 5, 300, 120, 600, 0.05, 0.01, 20, 50, 0, 1000, false, 2000),
+      "spike", new Profile("spike", 0, 3000, 5, 6, 60, 60, 30, 0.1, 0.05, 200, 5, 60, 30, 120, 0.05, 0.01, 20, 50, 0, 1000, false, 2000));
 
   static Profile fromSystemProperties() {
     String name = System.getProperty("profile", "smoke");
@@ -73,7 +75,17 @@ record Profile(String name, int visitors, int citizens, double arrivalsPerSecond
         Integer.getInteger("offerTimeoutSeconds", base.offerTimeoutSeconds),
         Integer.getInteger("ackP99Millis", base.ackP99Millis),
         Integer.getInteger("offerP99Millis", base.offerP99Millis),
-        Integer.getInteger("wallboardP99Millis", base.wallboardP99Millis));
+        Integer.getInteger("wallboardP99Millis", base.wallboardP99Millis),
+        booleanProperty("media", base.media),
+        Integer.getInteger("mediaReadyP99Millis", base.mediaReadyP99Millis));
+  }
+
+  private static boolean booleanProperty(String name, boolean fallback) {
+    String value = System.getProperty(name, String.valueOf(fallback));
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("-D" + name + "=" + value + ": true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static double doubleProperty(String name, double fallback) {

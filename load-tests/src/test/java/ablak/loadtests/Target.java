@@ -140,6 +140,16 @@ final class Target implements AutoCloseable {
     }
   }
 
+  /** The node's Prometheus metrics, as text. */
+  String metrics() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(30))
+        .header("Accept", "text/plain").GET().build());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET /metrics answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
   private String signIn(String username, String password) {
     String body = "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";
     HttpResponse<String> response = send(post(Messages.LOGIN, body).build());

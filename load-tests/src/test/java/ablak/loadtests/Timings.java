@@ -40,7 +40,8 @@ final class Timings {
     return add(session, new Timing(name, start, Math.max(start, end), error));
   }
 
-  private static Session add(Session session, Timing timing) {
+  /** The session with one more timing, measured elsewhere, to report. */
+  static Session add(Session session, Timing timing) {
     List<Timing> pending = new ArrayList<>(session.contains(PENDING) ? session.<List<Timing>>get(PENDING) : List.of());
     pending.add(timing);
     return session.set(PENDING, pending);
