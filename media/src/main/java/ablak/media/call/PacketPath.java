@@ -33,8 +33,14 @@ import java.io.IOException;
 public final class PacketPath {
     private final Sfu sfu;
     private final MediaMetrics metrics;
-    /** Forward latency is recorded for one packet in this many: the histogram costs more than the rest of the path's bookkeeping. */
-    private static final int LATENCY_SAMPLE_MASK = 7;
+    /**
+     * Forward latency is recorded for one packet in this many: a record into the percentile histogram costs
+     * several hundred nanoseconds, more than the rest of the path's bookkeeping. Counting, not timing, picks the
+     * packets: sampling the first packet after each millisecond favoured packets that came after a pause, whose
+     * caches are cold, and raised p50 and p99. At 40 000 packets/s this still records over a thousand a second.
+     * Receive threads of several media ports may race on the count; a lost or extra sample does not matter.
+     */
+    private static final int LATENCY_SAMPLE_MASK = 31;
     private int latencySamples;
 
     PacketPath(Sfu sfu, MediaMetrics metrics) {

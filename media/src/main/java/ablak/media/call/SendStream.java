@@ -30,8 +30,9 @@ public final class SendStream {
     private int lastSeq;
     private long lastTimestamp;
     private long lastSentNanos;
-    volatile long packetsSent;
-    volatile long octetsSent;
+    /** Plain fields, written and read under this stream's monitor: a volatile write per packet costs a fence. */
+    private long packetsSent;
+    private long octetsSent;
 
     SendStream(WebRtcTransport transport, String mid, int slot, Codec codec, int payloadType, long ssrc) {
         this.transport = transport;
@@ -99,6 +100,16 @@ public final class SendStream {
         packetsSent++;
         octetsSent += p.getLength() - Rtp.headerLength(b, off, p.getLength());
         return true;
+    }
+
+    /** RTP packets sent on this stream so far, for sender reports (RFC 3550 6.4.1). */
+    synchronized long packetsSent() {
+        return packetsSent;
+    }
+
+    /** Payload octets sent on this stream so far, for sender reports. */
+    synchronized long octetsSent() {
+        return octetsSent;
     }
 
     /** Maps a sequence number this subscriber saw back to the source's, for answering its NACKs; -1 if none. */

@@ -112,6 +112,10 @@ public final class Sfu implements AutoCloseable {
         System.setProperty("ice4j.harvest.mapping.stun.enabled", "false");
         System.setProperty("org.ice4j.ipv6.DISABLE_LINK_LOCAL_ADDRESSES", "true");
         System.setProperty("ice4j.harvest.udp.receive-buffer-size", Integer.toString(settings.udpReceiveBufferBytes()));
+        // Send on the socket that receives, as a plain relay does: ice4j's default pool of one socket per core
+        // serves senders on many threads, but here one receive thread sends nearly everything, and the pool
+        // costs two monitors per packet to pick a socket.
+        System.setProperty("ice4j.harvest.udp.socket-pool-size", "1");
         AbstractUdpListener.USE_PUSH_API = true;
         ReceiveBuffers.install();
         SrtpSession.warmUp();
@@ -405,12 +409,13 @@ public final class Sfu implements AutoCloseable {
         }
         long ntp = Rtcp.ntpNow();
         for (SendStream s : t.sendStreams()) {
-            if (s.packetsSent == 0) {
+            long packets = s.packetsSent();
+            if (packets == 0) {
                 continue;
             }
             PacketBuffer out = new PacketBuffer(200);
             byte[] b = out.getBuffer();
-            int at = Rtcp.writeSenderReport(b, 0, s.ssrc(), ntp, s.timestampNow(now), s.packetsSent, s.octetsSent);
+            int at = Rtcp.writeSenderReport(b, 0, s.ssrc(), ntp, s.timestampNow(now), packets, s.octetsSent());
             at += Rtcp.writeSdesCname(b, at, s.ssrc(), cname);
             out.setLength(at);
             path.sendRtcp(t, out);

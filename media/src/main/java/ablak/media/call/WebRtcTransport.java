@@ -52,6 +52,11 @@ public final class WebRtcTransport {
     /** ice4j's sockets towards each remote address that passed a connectivity check on this transport. */
     private final List<DatagramSocket> remoteSockets = new CopyOnWriteArrayList<>();
     private volatile Route route;
+    /**
+     * The datagram handed to the socket, reused so a packet allocates none; several threads may send on one
+     * transport (each media port's receive thread, the RTCP timer), so it is used under its own monitor.
+     */
+    private final DatagramPacket datagram = new DatagramPacket(new byte[0], 0);
 
     /** The socket that reaches the remote end of {@code pair}, ICE's selected pair when it was resolved. */
     private record Route(CandidatePair pair, DatagramSocket socket) {
@@ -87,7 +92,15 @@ public final class WebRtcTransport {
     DtlsEndpoint dtls() { return dtls; }
     long createdNanos() { return createdNanos; }
     long lastReceivedNanos() { return lastReceivedNanos; }
-    void touch(long nowNanos) { lastReceivedNanos = nowNanos; }
+    /**
+     * Notes that something arrived. Only for the idle timeout, which counts seconds: written at most once a
+     * millisecond, since a volatile write per packet costs a fence.
+     */
+    void touch(long nowNanos) {
+        if (nowNanos - lastReceivedNanos >= 1_000_000) {
+            lastReceivedNanos = nowNanos;
+        }
+    }
     void rtt(double millis) { rttMillis = millis; }
 
     Track trackBySsrc(long ssrc) {
@@ -181,7 +194,10 @@ public final class WebRtcTransport {
         if (r.socket() == null) {
             component.send(packet.getBuffer(), packet.getOffset(), packet.getLength());
         } else {
-            r.socket().send(new DatagramPacket(packet.getBuffer(), packet.getOffset(), packet.getLength()));
+            synchronized (datagram) {
+                datagram.setData(packet.getBuffer(), packet.getOffset(), packet.getLength());
+                r.socket().send(datagram);
+            }
         }
     }
 

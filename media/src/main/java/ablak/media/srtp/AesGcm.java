@@ -28,10 +28,11 @@ final class AesGcm extends RtpProtection {
     private final byte[] salt;
     private final byte[] iv = new byte[12];
     /**
-     * The cipher's output, copied back into the packet: the JDK's GCM copies its whole input into a new array
-     * when input and output overlap, which costs more than this copy.
+     * The JDK's cipher's output, copied back into the packet: the JDK's GCM copies its whole input into a new
+     * array when input and output overlap, which costs more than this copy. OpenSSL's works in place (one
+     * pointer for both through JNI, as jitsi-srtp's own GCM uses it), so with it there is no copy; null then.
      */
-    private byte[] out = new byte[1536];
+    private byte[] out = OPENSSL != null ? null : new byte[1536];
 
     AesGcm(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
         gcm = OPENSSL != null ? Cipher.getInstance("AES/GCM/NoPadding", OPENSSL) : Cipher.getInstance("AES/GCM/NoPadding");
@@ -64,6 +65,9 @@ final class AesGcm extends RtpProtection {
     }
 
     private int finish(byte[] b, int at, int length, int outputLength) throws GeneralSecurityException {
+        if (out == null) {
+            return gcm.doFinal(b, at, length, b, at);
+        }
         if (out.length < outputLength) {
             out = new byte[outputLength];
         }

@@ -60,10 +60,11 @@ public final class SfuBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 DtlsClients.chromiumProfile());
         try (PeerNetwork network = new PeerNetwork()) {
-            double relay = relaySaturation(network);
-            double sfu = sfuSaturation(network);
-            System.out.printf(Locale.ROOT, "saturation, %d 1:1 pairs, 1200-byte packets: plain relay %.0f pkt/s, SFU %.0f pkt/s, ratio %.2f%n",
-                    SATURATION_PAIRS, relay, sfu, sfu / relay);
+            double[] relay = relaySaturation(network);
+            double[] sfu = sfuSaturation(network);
+            System.out.printf(Locale.ROOT, "saturation, %d 1:1 pairs, 1200-byte packets: plain relay %.0f pkt/s, SFU %.0f pkt/s, ratio %.2f;"
+                    + " CPU per packet: relay %.2f us, SFU %.2f us, cost ratio %.2f%n",
+                    SATURATION_PAIRS, relay[0], sfu[0], sfu[0] / relay[0], relay[1], sfu[1], relay[1] / sfu[1]);
             if (steps.get(0) == 0) {
                 System.exit(0);
             }
@@ -92,7 +93,7 @@ public final class SfuBenchmark {
      * they send exactly as in the SFU run (the relay forwards ciphertext it cannot read, like a TURN server),
      * so both runs load the shared cores with the same sender work.
      */
-    private static double relaySaturation(PeerNetwork network) throws Exception {
+    private static double[] relaySaturation(PeerNetwork network) throws Exception {
         try (PlainRelay relay = new PlainRelay()) {
             List<DatagramChannel> senders = new ArrayList<>();
             List<DatagramChannel> all = new ArrayList<>();
@@ -125,7 +126,7 @@ public final class SfuBenchmark {
                     }
                 });
             }
-            double pps = blast(relay.forwarded::get, bursts);
+            double[] pps = blast(relay.forwarded::get, () -> threadCpuNanos("plain-relay"), bursts);
             for (DatagramChannel c : all) {
                 c.close();
             }
@@ -140,7 +141,7 @@ public final class SfuBenchmark {
     }
 
     /** SRTP publishers in 1:1 calls sending through the SFU as fast as two threads can. */
-    private static double sfuSaturation(PeerNetwork network) throws Exception {
+    private static double[] sfuSaturation(PeerNetwork network) throws Exception {
         try (Sfu sfu = Sfu.start(MediaSettings.loopback(), new SimpleMeterRegistry())) {
             List<SyntheticPeer> peers = connectCalls(sfu, network, SATURATION_PAIRS);
             peers.forEach(SyntheticPeer::countOnly);
@@ -161,7 +162,7 @@ public final class SfuBenchmark {
                     }
                 });
             }
-            double pps = blast(sfu.metrics()::forwardedCount, bursts);
+            double[] pps = blast(sfu.metrics()::forwardedCount, SfuBenchmark::sfuCpuNanos, bursts);
             closeAll(peers);
             return pps;
         }
@@ -171,8 +172,13 @@ public final class SfuBenchmark {
         void run() throws Exception;
     }
 
-    /** Runs each burst in a loop on its own thread; returns how fast {@code counter} grew meanwhile. */
-    private static double blast(java.util.function.LongSupplier counter, List<Burst> bursts) throws Exception {
+    /**
+     * Runs each burst in a loop on its own thread; returns how fast {@code counter} grew meanwhile, and the
+     * forwarder's CPU per packet ({@code cpu}: its threads' CPU nanoseconds). Saturated, the forwarder never
+     * waits for a packet, so this is its cost per packet without the wake-ups of paced load.
+     */
+    private static double[] blast(java.util.function.LongSupplier counter, java.util.function.LongSupplier cpu,
+                                  List<Burst> bursts) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService threads = Executors.newFixedThreadPool(bursts.size());
         for (Burst burst : bursts) {
@@ -189,13 +195,16 @@ public final class SfuBenchmark {
         }
         Thread.sleep(1000);
         long start = counter.getAsLong();
+        long cpu0 = cpu.getAsLong();
         long t0 = System.nanoTime();
         Thread.sleep(SATURATION_TIME.toMillis());
-        double pps = (counter.getAsLong() - start) * 1e9 / (System.nanoTime() - t0);
+        long forwarded = counter.getAsLong() - start;
+        double pps = forwarded * 1e9 / (System.nanoTime() - t0);
+        double cpuPerPacket = forwarded == 0 ? 0 : (cpu.getAsLong() - cpu0) / 1000.0 / forwarded;
         running.set(false);
         threads.shutdown();
         threads.awaitTermination(5, TimeUnit.SECONDS);
-        return pps;
+        return new double[] {pps, cpuPerPacket};
     }
 
     record StepResult(double inMbps, double forwardedPps, double lossPercent, double sfuCpuPercent,
