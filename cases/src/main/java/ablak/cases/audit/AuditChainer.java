@@ -1,8 +1,7 @@
 package ablak.cases.audit;
 
-import io.vertx.core.Context;
+import ablak.cases.schedule.BatchLoop;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -42,88 +41,29 @@ public final class AuditChainer {
                 select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]))
             update cases.audit_head set position = $5, hash = $6""";
 
-    private final Vertx vertx;
     private final Pool pool;
-    private final Duration interval;
     private final int batchSize;
-    private Context context;
-    private long timer = -1;
-    private boolean chaining;
-    private boolean chainAgain;
-    private boolean failing;
-    private boolean stopped;
-    private Promise<Void> stoppedIdle;
+    private final BatchLoop loop;
 
     public AuditChainer(Vertx vertx, Pool pool, Duration interval, int batchSize) {
-        this.vertx = vertx;
         this.pool = pool;
-        this.interval = interval;
         this.batchSize = batchSize;
+        this.loop = new BatchLoop(vertx, "audit chaining", interval, batchSize, this::runOnce, LOG);
     }
 
     /** Runs a pass every {@code interval} until {@link #stop()}, and whenever {@link #wake()} is called. */
     public void start() {
-        context = vertx.getOrCreateContext();
-        context.runOnContext(v -> timer = vertx.setPeriodic(interval.toMillis(), id -> chain()));
+        loop.start();
     }
 
     /** Runs a pass soon (after a local append committed) rather than at the next tick. */
     public void wake() {
-        if (context != null) {
-            context.runOnContext(v -> chain());
-        }
+        loop.wake();
     }
 
     /** Stops; completes once the pass in flight, if any, has committed or rolled back. */
     public Future<Void> stop() {
-        if (context == null) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> idle = Promise.promise();
-        context.runOnContext(v -> {
-            stopped = true;
-            vertx.cancelTimer(timer);
-            if (chaining) {
-                stoppedIdle = idle;
-            } else {
-                idle.complete();
-            }
-        });
-        return idle.future();
-    }
-
-    private void chain() {
-        if (stopped) {
-            return;
-        }
-        // Wakes during a pass collapse into one more pass: under load each pass links a whole batch.
-        if (chaining) {
-            chainAgain = true;
-            return;
-        }
-        chaining = true;
-        chainAgain = false;
-        runOnce().onComplete(result -> {
-            chaining = false;
-            if (stoppedIdle != null) {
-                stoppedIdle.complete();
-                return;
-            }
-            if (result.failed()) {
-                if (!failing) {
-                    LOG.warn("audit chaining failed, retrying every {} ms: {}", interval.toMillis(), result.cause().toString());
-                }
-                failing = true;
-                return;
-            }
-            if (failing) {
-                LOG.info("audit chaining works again");
-                failing = false;
-            }
-            if (result.result() == batchSize || chainAgain) {
-                chain();
-            }
-        });
+        return loop.stop();
     }
 
     /** Links one batch of committed, unlinked events; completes with how many it linked. */

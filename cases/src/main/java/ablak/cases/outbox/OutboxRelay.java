@@ -1,14 +1,13 @@
 package ablak.cases.outbox;
 
+import ablak.cases.schedule.BatchLoop;
 import ablak.cases.CasesSettings;
 import ablak.cases.audit.AuditEntry;
 import ablak.cases.audit.AuditTrail;
 import ablak.cases.lifecycle.CaseChanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -66,7 +65,6 @@ public final class OutboxRelay {
              where u.id = o.case_id
             """ + "returning " + CaseChanges.notifyExpression("$9");
 
-    private final Vertx vertx;
     private final Pool pool;
     private final BackOfficeAdapter adapter;
     private final AuditTrail audit;
@@ -74,17 +72,10 @@ public final class OutboxRelay {
     private final MeterRegistry meters;
     private final Timer deliveryTime;
     private final String actor;
-    private Context context;
-    private long timer = -1;
-    private boolean polling;
-    private boolean pollAgain;
-    private boolean pollFailing;
-    private boolean stopped;
-    private Promise<Void> stoppedIdle;
+    private final BatchLoop loop;
 
     public OutboxRelay(Vertx vertx, Pool pool, BackOfficeAdapter adapter, AuditTrail audit, CasesSettings settings,
                        MeterRegistry meters) {
-        this.vertx = vertx;
         this.pool = pool;
         this.adapter = adapter;
         this.audit = audit;
@@ -93,72 +84,23 @@ public final class OutboxRelay {
         this.deliveryTime = meters.timer("ablak.cases.delivery.duration");
         this.actor = "relay:" + (settings.nodeId() != null ? settings.nodeId()
                 : "node-" + UUID.randomUUID().toString().substring(0, 8));
+        this.loop = new BatchLoop(vertx, "outbox delivery", settings.relayPollInterval(), settings.relayBatchSize(),
+                this::runOnce, LOG);
     }
 
     /** Polls for due rows every {@link CasesSettings#relayPollInterval()} until {@link #stop()}. */
     public void start() {
-        context = vertx.getOrCreateContext();
-        context.runOnContext(v -> timer = vertx.setPeriodic(settings.relayPollInterval().toMillis(), id -> poll()));
+        loop.start();
     }
 
     /** Looks for due rows now rather than at the next poll (after a local submit or replay). */
     public void wake() {
-        if (context != null) {
-            context.runOnContext(v -> poll());
-        }
+        loop.wake();
     }
 
     /** Stops polling; completes once the batch in flight, if any, is delivered and recorded. */
     public Future<Void> stop() {
-        if (context == null) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> idle = Promise.promise();
-        context.runOnContext(v -> {
-            stopped = true;
-            vertx.cancelTimer(timer);
-            if (polling) {
-                stoppedIdle = idle;
-            } else {
-                idle.complete();
-            }
-        });
-        return idle.future();
-    }
-
-    private void poll() {
-        if (stopped) {
-            return;
-        }
-        if (polling) {
-            pollAgain = true;
-            return;
-        }
-        polling = true;
-        pollAgain = false;
-        runOnce().onComplete(result -> {
-            polling = false;
-            if (stoppedIdle != null) {
-                stoppedIdle.complete();
-                return;
-            }
-            if (result.failed()) {
-                // Logged once per outage, not at every poll while the database is away.
-                if (!pollFailing && !stopped) {
-                    LOG.warn("outbox poll failed, retrying every {} ms: {}", settings.relayPollInterval().toMillis(),
-                            result.cause().toString());
-                }
-                pollFailing = true;
-                return;
-            }
-            if (pollFailing) {
-                LOG.info("outbox poll works again");
-                pollFailing = false;
-            }
-            if (result.result() == settings.relayBatchSize() || pollAgain) {
-                poll();
-            }
-        });
+        return loop.stop();
     }
 
     /** Claims one batch of due rows and delivers them; completes with the number claimed. */
