@@ -52,6 +52,11 @@ public final class SendStream {
     public Track source() { return source; }
     WebRtcTransport transport() { return transport; }
 
+    /** Video bound to a source whose next keyframe has not come yet: nothing reaches this subscriber until it does. */
+    synchronized boolean waitingForKeyframe() {
+        return needKeyframe && source != null;
+    }
+
     /** Carries {@code track} from now on (or nothing, if null); video waits for the track's next keyframe. */
     synchronized void bind(Track track) {
         source = track;

@@ -367,6 +367,14 @@ public final class Sfu implements AutoCloseable {
                             requestKeyframe(track);
                         }
                     }
+                    // A request can be lost (a PLI before the publisher's own keys were ready is dropped by
+                    // its browser): a subscriber still waiting asks again, at the rate limit, until it is served.
+                    for (SendStream stream : t.sendStreams()) {
+                        Track source = stream.source();
+                        if (source != null && stream.waitingForKeyframe()) {
+                            requestKeyframe(source);
+                        }
+                    }
                     report(t, now);
                 }
             }

@@ -19,6 +19,20 @@ class SendStreamTest {
     }
 
     @Test
+    void aSubscriberBoundToVideoWaitsForAKeyframeUntilOneIsForwarded() {
+        stream.bind(null);
+        assertThat(stream.waitingForKeyframe()).as("nothing bound, nothing to wait for").isFalse();
+
+        stream.bind(new Track(null, null, "1", Codec.VP8, 96, 0x1234L, 16));
+        assertThat(stream.waitingForKeyframe()).as("the SFU keeps asking the publisher while this holds").isTrue();
+        stream.rewrite(packet(10, 1000), false, 0);
+        assertThat(stream.waitingForKeyframe()).isTrue();
+
+        stream.rewrite(packet(11, 1000), true, 0);
+        assertThat(stream.waitingForKeyframe()).isFalse();
+    }
+
+    @Test
     void rewritesSsrcAndPayloadTypeAndKeepsNumbersContinuousAcrossASourceChange() {
         stream.bind(null);
         PacketBuffer a = packet(500, 90_000);
