@@ -5,11 +5,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Waiting in tests: on a future, or on a condition, always with a deadline. */
-final class Await {
+public final class Await {
 
   private Await() {}
 
-  static <T> T result(Future<T> future) {
+  public static <T> T result(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -17,7 +17,7 @@ final class Await {
     }
   }
 
-  static void until(BooleanSupplier condition, String what) {
+  public static void until(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

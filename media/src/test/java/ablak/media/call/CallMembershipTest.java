@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,8 +87,8 @@ class CallMembershipTest {
         SyntheticPeer supervisor = join(call, "supervisor", Role.SUPERVISOR);
         media = new PeerMedia(peers, 1, 500);
 
-        awaitGrowth(() -> supervisor.audioReceived.get(), 100, "the supervisor hears both");
-        awaitGrowth(() -> citizen.videoReceived.get(), 50, "the citizen sees the clerk");
+        Conditions.awaitGrowth(WAIT, () -> supervisor.audioReceived.get(), 100, "the supervisor hears both");
+        Conditions.awaitGrowth(WAIT, () -> citizen.videoReceived.get(), 50, "the citizen sees the clerk");
         WebRtcTransport supervisorTransport = call.participant("supervisor").orElseThrow().transport();
         assertThat(supervisorTransport.tracks()).as("a supervisor's sections are taken, so a mode change needs no offer")
                 .hasSize(2);
@@ -109,19 +108,19 @@ class CallMembershipTest {
         SyntheticPeer citizen = join(call, "citizen", Role.CITIZEN);
         SyntheticPeer clerk = join(call, "clerk", Role.CLERK);
         media = new PeerMedia(peers, 1, 500);
-        awaitGrowth(() -> clerk.audioReceived.get(), 50, "the clerk hears the citizen");
+        Conditions.awaitGrowth(WAIT, () -> clerk.audioReceived.get(), 50, "the clerk hears the citizen");
 
         Participant p = call.participant("citizen").orElseThrow();
         p.setAudioMuted(true);
         p.setVideoOff(true);
-        awaitStill(() -> clerk.audioReceived.get() + clerk.videoReceived.get());
+        Conditions.awaitStill(WAIT, () -> clerk.audioReceived.get() + clerk.videoReceived.get());
 
         long plis = citizen.plisReceived.get();
         p.setVideoOff(false);
-        awaitGrowth(() -> clerk.videoReceived.get(), 50, "video resumes");
+        Conditions.awaitGrowth(WAIT, () -> clerk.videoReceived.get(), 50, "video resumes");
         assertThat(citizen.plisReceived.get()).as("a keyframe was requested").isGreaterThan(plis);
         long audioWhileMuted = clerk.audioReceived.get();
-        awaitGrowth(() -> clerk.videoReceived.get(), 50, "more video");
+        Conditions.awaitGrowth(WAIT, () -> clerk.videoReceived.get(), 50, "more video");
         assertThat(clerk.audioReceived.get()).as("audio stays muted").isEqualTo(audioWhileMuted);
         assertThat(p.transport().track(MediaKind.AUDIO).stats().received()).as("still received, only not forwarded").isPositive();
     }
@@ -132,7 +131,7 @@ class CallMembershipTest {
         SyntheticPeer citizen = join(call, "citizen", Role.CITIZEN);
         SyntheticPeer clerk = join(call, "clerk", Role.CLERK);
         media = new PeerMedia(peers, 1, 500);
-        awaitGrowth(() -> clerk.videoReceived.get(), 50, "the clerk sees the citizen");
+        Conditions.awaitGrowth(WAIT, () -> clerk.videoReceived.get(), 50, "the clerk sees the citizen");
 
         long before = sfu.metrics().retransmittedCount();
         long videoBefore = clerk.videoReceived.get();
@@ -151,24 +150,5 @@ class CallMembershipTest {
                 .tag("direction", "in").functionCounter().count()).isPositive();
     }
 
-    private static void awaitGrowth(LongSupplier counter, long by, String what) {
-        long start = counter.getAsLong();
-        Conditions.await(WAIT, what, () -> counter.getAsLong() >= start + by);
-    }
 
-    /** Waits until the counter stops moving: three reads 100 ms apart without change. */
-    private static void awaitStill(LongSupplier counter) {
-        long[] last = {counter.getAsLong(), 0};
-        Conditions.await(WAIT, "forwarding stops", () -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long now = counter.getAsLong();
-            last[1] = now == last[0] ? last[1] + 1 : 0;
-            last[0] = now;
-            return last[1] >= 3;
-        });
-    }
 }

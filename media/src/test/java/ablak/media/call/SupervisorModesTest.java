@@ -80,15 +80,15 @@ class SupervisorModesTest {
         media = new PeerMedia(peers, 1, 500);
 
         // Listen: the supervisor hears both; nobody hears the supervisor; the recording has only the two.
-        awaitGrowth(() -> supervisorPeer.audioByVoice.get(CITIZEN), 50, "the supervisor hears the citizen");
-        awaitGrowth(() -> supervisorPeer.audioByVoice.get(CLERK), 50, "the supervisor hears the clerk");
+        Conditions.awaitGrowth(WAIT, () -> supervisorPeer.audioByVoice.get(CITIZEN), 50, "the supervisor hears the citizen");
+        Conditions.awaitGrowth(WAIT, () -> supervisorPeer.audioByVoice.get(CLERK), 50, "the supervisor hears the clerk");
         assertThat(citizen.audioByVoice.get(SUPERVISOR) + clerk.audioByVoice.get(SUPERVISOR)).isZero();
         SendStream citizenAudio = boundTo(call, "citizen", "clerk", MediaKind.AUDIO);
 
         // Baseline for the figure below: unmuting the citizen, a change that rebinds nothing.
         Participant citizenParticipant = call.participant("citizen").orElseThrow();
         citizenParticipant.setAudioMuted(true);
-        awaitStill(() -> clerk.audioByVoice.get(CITIZEN));
+        Conditions.awaitStill(WAIT, () -> clerk.audioByVoice.get(CITIZEN));
         long unmuteMillis = millisUntilGrowth(() -> clerk.audioByVoice.get(CITIZEN), () -> citizenParticipant.setAudioMuted(false));
 
         // Whisper: the clerk hears the supervisor; in the same time the citizen hears the clerk and nothing else.
@@ -96,9 +96,9 @@ class SupervisorModesTest {
                 () -> supervisor.setSupervisorMode(SupervisorMode.WHISPER));
         System.out.printf("whisper audible at the clerk %d ms after the mode change; unmuted audio (baseline) after %d ms; "
                 + "media paced every 20 ms%n", whisperMillis, unmuteMillis);
-        awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the whisper");
+        Conditions.awaitGrowth(WAIT, () -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the whisper");
         long citizenHeardClerk = citizen.audioByVoice.get(CLERK);
-        awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "more whisper");
+        Conditions.awaitGrowth(WAIT, () -> clerk.audioByVoice.get(SUPERVISOR), 50, "more whisper");
         assertThat(citizen.audioByVoice.get(CLERK)).as("the citizen's audio goes on").isGreaterThan(citizenHeardClerk);
         assertThat(citizen.audioByVoice.get(SUPERVISOR)).as("not one packet of the whisper reaches the citizen").isZero();
         assertThat(boundTo(call, "citizen", "clerk", MediaKind.AUDIO)).as("the citizen's stream is untouched").isSameAs(citizenAudio);
@@ -108,7 +108,7 @@ class SupervisorModesTest {
 
         // Barge-in: everyone hears and sees the supervisor, and the recording takes them.
         supervisor.setSupervisorMode(SupervisorMode.BARGE);
-        awaitGrowth(() -> citizen.audioByVoice.get(SUPERVISOR), 50, "the citizen hears the supervisor");
+        Conditions.awaitGrowth(WAIT, () -> citizen.audioByVoice.get(SUPERVISOR), 50, "the citizen hears the supervisor");
         assertThat(boundTo(call, "citizen", "supervisor", MediaKind.VIDEO)).isNotNull();
         assertThat(boundTo(call, "clerk", "supervisor", MediaKind.VIDEO)).isNotNull();
         Conditions.await(WAIT, "the supervisor is recorded", () -> recorded.contains("supervisor/audio") && recorded.contains("supervisor/video"));
@@ -118,7 +118,7 @@ class SupervisorModesTest {
         assertThat(sources(call, "citizen")).doesNotContain("supervisor");
         assertThat(sources(call, "clerk")).doesNotContain("supervisor");
         long atListen = citizen.audioByVoice.get(SUPERVISOR) + clerk.audioByVoice.get(SUPERVISOR);
-        awaitGrowth(() -> supervisorPeer.audioByVoice.get(CLERK), 50, "the supervisor still hears");
+        Conditions.awaitGrowth(WAIT, () -> supervisorPeer.audioByVoice.get(CLERK), 50, "the supervisor still hears");
         // Packets already in flight when the mode changed may still land; none are sent after it.
         assertThat(citizen.audioByVoice.get(SUPERVISOR) + clerk.audioByVoice.get(SUPERVISOR)).isLessThanOrEqualTo(atListen + 2);
     }
@@ -140,10 +140,10 @@ class SupervisorModesTest {
         SyntheticPeer interpreter = join(call, "interpreter", Role.INTERPRETER, INTERPRETER, 1);
         media = new PeerMedia(peers, 1, 500);
 
-        awaitGrowth(() -> citizen.audioByVoice.get(SUPERVISOR), 50, "the citizen hears the supervisor");
-        awaitGrowth(() -> citizen.audioByVoice.get(INTERPRETER), 50, "the citizen hears the interpreter");
-        awaitGrowth(() -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the supervisor");
-        awaitGrowth(() -> clerk.audioByVoice.get(INTERPRETER), 50, "the clerk hears the interpreter");
+        Conditions.awaitGrowth(WAIT, () -> citizen.audioByVoice.get(SUPERVISOR), 50, "the citizen hears the supervisor");
+        Conditions.awaitGrowth(WAIT, () -> citizen.audioByVoice.get(INTERPRETER), 50, "the citizen hears the interpreter");
+        Conditions.awaitGrowth(WAIT, () -> clerk.audioByVoice.get(SUPERVISOR), 50, "the clerk hears the supervisor");
+        Conditions.awaitGrowth(WAIT, () -> clerk.audioByVoice.get(INTERPRETER), 50, "the clerk hears the interpreter");
         for (String subscriber : List.of("citizen", "clerk")) {
             assertThat(boundTo(call, subscriber, "interpreter", MediaKind.VIDEO).slot()).as(subscriber).isEqualTo(1);
             assertThat(boundTo(call, subscriber, "supervisor", MediaKind.VIDEO).slot()).as(subscriber).isEqualTo(2);
@@ -188,24 +188,5 @@ class SupervisorModesTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    /** Waits until the counter stops moving: three reads 100 ms apart without change. */
-    private static void awaitStill(LongSupplier counter) {
-        long[] last = {counter.getAsLong(), 0};
-        Conditions.await(WAIT, "forwarding stops", () -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long now = counter.getAsLong();
-            last[1] = now == last[0] ? last[1] + 1 : 0;
-            last[0] = now;
-            return last[1] >= 3;
-        });
-    }
 
-    private static void awaitGrowth(LongSupplier counter, long by, String what) {
-        long start = counter.getAsLong();
-        Conditions.await(WAIT, what, () -> counter.getAsLong() >= start + by);
-    }
 }

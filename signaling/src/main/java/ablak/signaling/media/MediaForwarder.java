@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -83,7 +82,7 @@ public final class MediaForwarder implements AutoCloseable {
         options.putHeader(header, value);
       }
     }
-    Buffer body = ctx.request().method() == HttpMethod.GET || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     client.request(options)
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(answer -> {

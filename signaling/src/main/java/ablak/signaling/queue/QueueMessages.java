@@ -567,8 +567,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
             new String[] {awayDueKey}, String.valueOf(clock.millis()), awayPrefix), context)
         .onSuccess(claimed -> {
           for (int i = 0; i + 1 < claimed.size(); i += 2) {
-            Role role = Role.CITIZEN.wireName().equals(claimed.get(i + 1)) ? Role.CITIZEN : Role.CLERK;
-            lost(claimed.get(i), role);
+            lost(claimed.get(i), Role.fromWireName(claimed.get(i + 1)));
           }
         })
         .onFailure(e -> LOG.warn("lost connections were not swept; the next sweep retries: {}", e.toString()))

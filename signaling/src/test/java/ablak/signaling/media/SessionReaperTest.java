@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ablak.media.MediaSettings;
 import ablak.media.call.Role;
 import ablak.media.call.Sfu;
+import ablak.signaling.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,11 +39,7 @@ class SessionReaperTest {
 
     reaper.sweep(grace + 1);
 
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (sfu.findCall("ended").isPresent() && Instant.now().isBefore(deadline)) {
-      Thread.onSpinWait();
-    }
-    assertThat(sfu.findCall("ended")).isEmpty();
+    Await.until(() -> sfu.findCall("ended").isEmpty(), "the empty call is closed");
     assertThat(sfu.findCall("going-on")).isPresent();
   }
 
