@@ -6,23 +6,29 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.lang.ref.Cleaner;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 
 /**
  * AEAD_AES_128_GCM (RFC 7714 8, 9): the RTP header is the associated data, the payload is encrypted, a 16-byte
  * tag is appended. One cipher per SSRC, re-initialised per packet with the packet's IV. The cipher is
- * OpenSSL's through jitsi-srtp's JNI provider where its native library loads, else the JDK's: the JDK's AES-GCM
- * takes about as much CPU but allocates about 1.1 KB per packet, and GC pauses are what made the SFU lose
- * packets under load (docs/performance.md). Chosen here, not by jitsi-srtp's start-up race of providers, whose
- * winner on a loaded machine is chance.
+ * OpenSSL's with one native call per packet ({@link NativeGcm}) where the module's native library is built and
+ * loads; else OpenSSL's through jitsi-srtp's JCE provider (five JNI calls, a parameter object and the JCE's
+ * checks per packet: about as much CPU as the AES-GCM itself); else the JDK's, which takes about as much CPU but
+ * allocates about 1.1 KB per packet, and GC pauses are what made the SFU lose packets under load
+ * (docs/performance.md). Chosen here, not by jitsi-srtp's start-up race of providers, whose winner on a loaded
+ * machine is chance.
  */
 final class AesGcm extends RtpProtection {
     static final int TAG_LENGTH = 16;
     private static final int TAG_BITS = TAG_LENGTH * 8;
 
     private static final Provider OPENSSL = JitsiOpenSslProvider.isLoaded() ? new JitsiOpenSslProvider() : null;
+    private static final Cleaner CONTEXTS = Cleaner.create();
 
+    /** The native context, 0 when the JCE cipher {@link #gcm} is used. */
+    private final long context;
     private final Cipher gcm;
     private final SecretKeySpec key;
     private final byte[] salt;
@@ -35,9 +41,26 @@ final class AesGcm extends RtpProtection {
     private byte[] out = OPENSSL != null ? null : new byte[1536];
 
     AesGcm(byte[] sessionKey, byte[] sessionSalt) throws GeneralSecurityException {
+        this(sessionKey, sessionSalt, NativeGcm.LOADED);
+    }
+
+    /** {@code nativeCipher} false: the JCE cipher even where the native one loads (tests check both agree). */
+    AesGcm(byte[] sessionKey, byte[] sessionSalt, boolean nativeCipher) throws GeneralSecurityException {
+        salt = sessionSalt.clone();
+        if (nativeCipher) {
+            long c = NativeGcm.create(sessionKey);
+            if (c == 0) {
+                throw new GeneralSecurityException("OpenSSL refused an AES-GCM key of " + sessionKey.length + " bytes");
+            }
+            context = c;
+            CONTEXTS.register(this, () -> NativeGcm.free(c));
+            gcm = null;
+            key = null;
+            return;
+        }
+        context = 0;
         gcm = OPENSSL != null ? Cipher.getInstance("AES/GCM/NoPadding", OPENSSL) : Cipher.getInstance("AES/GCM/NoPadding");
         key = new SecretKeySpec(sessionKey, "AES");
-        salt = sessionSalt.clone();
     }
 
 
@@ -48,6 +71,13 @@ final class AesGcm extends RtpProtection {
 
     @Override
     int seal(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
+        if (context != 0) {
+            int sealed = NativeGcm.seal(context, b, off, header, len, iv(ssrc, index));
+            if (sealed < 0) {
+                throw new GeneralSecurityException("OpenSSL failed to encrypt");
+            }
+            return sealed;
+        }
         gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(ssrc, index)));
         gcm.updateAAD(b, off, header);
         return header + finish(b, off + header, len - header, len - header + TAG_LENGTH);
@@ -55,6 +85,9 @@ final class AesGcm extends RtpProtection {
 
     @Override
     int open(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
+        if (context != 0) {
+            return NativeGcm.open(context, b, off, header, len, iv(ssrc, index));
+        }
         gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(ssrc, index)));
         gcm.updateAAD(b, off, header);
         try {

@@ -3,11 +3,14 @@ package ablak.media.srtp;
 import ablak.media.rtp.PacketBuffer;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Published test vectors: RFC 3711 appendix B, libsrtp's reference packet, RFC 7714 16.1. */
 class SrtpVectorsTest {
@@ -53,9 +56,14 @@ class SrtpVectorsTest {
         assertThat(bytes(q)).isEqualTo(plain);
     }
 
-    /** RFC 7714 16.1.1 (encryption) and 16.1.2 (decryption): session key and salt given, ROC 0, sequence 0xf17b. */
-    @Test
-    void rfc7714AeadAes128Gcm() throws Exception {
+    /**
+     * RFC 7714 16.1.1 (encryption) and 16.1.2 (decryption): session key and salt given, ROC 0, sequence 0xf17b.
+     * Through the native cipher (where the build made it) and through the JCE.
+     */
+    @ParameterizedTest(name = "native cipher: {0}")
+    @ValueSource(booleans = {true, false})
+    void rfc7714AeadAes128Gcm(boolean nativeCipher) throws Exception {
+        assumeTrue(!nativeCipher || NativeGcm.LOADED, "the native cipher is not in this build");
         byte[] key = hex("000102030405060708090a0b0c0d0e0f");
         byte[] salt = hex("517569642070726f2071756f");
         String plain = "8040f17b8041f8d35501a0b2"
@@ -65,10 +73,10 @@ class SrtpVectorsTest {
                 + "899d7f27beb16a9152cf765ee4390cce";
 
         PacketBuffer p = packet(hex(plain));
-        assertThat(new AesGcm(key, salt).protect(p)).isEqualTo(SrtpErrorStatus.OK);
+        assertThat(new AesGcm(key, salt, nativeCipher).protect(p)).isEqualTo(SrtpErrorStatus.OK);
         assertThat(bytes(p)).isEqualTo(protectedPacket);
 
-        AesGcm receiver = new AesGcm(key, salt);
+        AesGcm receiver = new AesGcm(key, salt, nativeCipher);
         PacketBuffer q = packet(hex(protectedPacket));
         assertThat(receiver.unprotect(q)).isEqualTo(SrtpErrorStatus.OK);
         assertThat(bytes(q)).isEqualTo(plain);
@@ -76,8 +84,50 @@ class SrtpVectorsTest {
         byte[] tampered = hex(protectedPacket);
         tampered[20] ^= 1;
         PacketBuffer t = packet(tampered);
-        assertThat(new AesGcm(key, salt).unprotect(t)).isEqualTo(SrtpErrorStatus.AUTH_FAIL);
+        assertThat(new AesGcm(key, salt, nativeCipher).unprotect(t)).isEqualTo(SrtpErrorStatus.AUTH_FAIL);
         assertThat(t.getLength()).as("a refused packet keeps its length").isEqualTo(tampered.length);
+
+        PacketBuffer truncated = packet(Arrays.copyOf(hex(protectedPacket), 12 + 15));
+        assertThat(new AesGcm(key, salt, nativeCipher).unprotect(truncated)).as("shorter than a tag")
+                .isEqualTo(SrtpErrorStatus.FAIL);
+    }
+
+    /** Random packets of every size sealed by one cipher open with the other, and the reverse, byte for byte. */
+    @Test
+    void nativeAndJceCiphersAgree() throws Exception {
+        assumeTrue(NativeGcm.LOADED, "the native cipher is not in this build");
+        java.util.Random random = new java.util.Random(7);
+        byte[] key = new byte[16];
+        byte[] salt = new byte[12];
+        random.nextBytes(key);
+        random.nextBytes(salt);
+        AesGcm[] sealers = {new AesGcm(key, salt, true), new AesGcm(key, salt, false)};
+        AesGcm[] openers = {new AesGcm(key, salt, false), new AesGcm(key, salt, true)};
+        for (int size = 12; size <= 1400; size += 7) {
+            byte[] plain = new byte[size];
+            random.nextBytes(plain);
+            plain[0] = (byte) 0x80;
+            plain[1] = 96;
+            plain[2] = (byte) (size >> 8);
+            plain[3] = (byte) size;
+            PacketBuffer[] sealed = new PacketBuffer[2];
+            for (int i = 0; i < 2; i++) {
+                sealed[i] = packet(plain);
+                assertThat(sealers[i].protect(sealed[i])).isEqualTo(SrtpErrorStatus.OK);
+            }
+            assertThat(bytes(sealed[0])).as("%d bytes", size).isEqualTo(bytes(sealed[1]));
+            for (int i = 0; i < 2; i++) {
+                assertThat(openers[i].unprotect(sealed[i])).isEqualTo(SrtpErrorStatus.OK);
+                assertThat(bytes(sealed[i])).isEqualTo(HEX.formatHex(plain));
+            }
+        }
+    }
+
+    /** A build that carries the native library must use it: a silent fall-back would cost every packet. */
+    @Test
+    void nativeCipherLoadsWhereBuilt() {
+        boolean built = NativeGcm.class.getResource("/native/linux-" + System.getProperty("os.arch") + "/libablakgcm.so") != null;
+        assertThat(NativeGcm.LOADED).isEqualTo(built);
     }
 
     static PacketBuffer packet(byte[] content) {
