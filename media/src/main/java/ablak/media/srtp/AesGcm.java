@@ -7,6 +7,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 
@@ -72,7 +73,13 @@ final class AesGcm extends RtpProtection {
     @Override
     int seal(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
         if (context != 0) {
-            int sealed = NativeGcm.seal(context, b, off, header, len, iv(ssrc, index));
+            int sealed;
+            try {
+                sealed = NativeGcm.seal(context, b, off, header, len, iv(ssrc, index));
+            } finally {
+                // The cleaner frees the context once this object is unreachable, which must not be mid-call.
+                Reference.reachabilityFence(this);
+            }
             if (sealed < 0) {
                 throw new GeneralSecurityException("OpenSSL failed to encrypt");
             }
@@ -86,7 +93,11 @@ final class AesGcm extends RtpProtection {
     @Override
     int open(byte[] b, int off, int len, int header, long ssrc, long index) throws GeneralSecurityException {
         if (context != 0) {
-            return NativeGcm.open(context, b, off, header, len, iv(ssrc, index));
+            try {
+                return NativeGcm.open(context, b, off, header, len, iv(ssrc, index));
+            } finally {
+                Reference.reachabilityFence(this);
+            }
         }
         gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv(ssrc, index)));
         gcm.updateAAD(b, off, header);

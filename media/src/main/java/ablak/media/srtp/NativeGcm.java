@@ -55,6 +55,7 @@ final class NativeGcm {
                     Files.deleteIfExists(copy);
                 }
             }
+            LOG.info("SRTP AES-GCM through OpenSSL, one native call per packet ({})", LIBRARY);
             return true;
         } catch (IOException | URISyntaxException | UnsatisfiedLinkError e) {
             LOG.warn("SRTP AES-GCM through the JCE: {} does not load: {}", LIBRARY, e.toString());
