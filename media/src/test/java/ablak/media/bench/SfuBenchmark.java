@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Measures the SFU with synthetic DTLS-SRTP participants (no browser), beside a plain UDP relay in the same
  * run:
  * <ol>
- *   <li>saturation: publishers send 1200-byte packets as fast as they can, through the plain relay and then
- *   through the SFU (1:1 calls); forwarded packets per second and their ratio;</li>
+ *   <li>saturation: publishers send 1200-byte packets as fast as they can, through the plain relay and
+ *   through the SFU (1:1 calls) in alternating windows; forwarded packets per second, their ratio per round and
+ *   its median;</li>
  *   <li>load steps: 1:1 calls of about 1.5 Mbit/s video plus Opus each, at a growing number of calls;
  *   forwarded packets/s, loss, CPU of the SFU's threads, added receive-to-send latency p50/p99.</li>
  * </ol>
@@ -45,7 +46,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SfuBenchmark {
     private static final int SATURATION_PAIRS = 20;
-    private static final Duration SATURATION_TIME = Duration.ofSeconds(5);
+    private static final int SATURATION_ROUNDS = 5;
+    private static final Duration SATURATION_WARM_UP = Duration.ofMillis(500);
+    private static final Duration SATURATION_TIME = Duration.ofSeconds(2);
     private static final Duration STEP_TIME = Duration.ofSeconds(6);
 
     public static void main(String[] args) throws Exception {
@@ -60,11 +63,7 @@ public final class SfuBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 DtlsClients.chromiumProfile());
         try (PeerNetwork network = new PeerNetwork()) {
-            double[] relay = relaySaturation(network);
-            double[] sfu = sfuSaturation(network);
-            System.out.printf(Locale.ROOT, "saturation, %d 1:1 pairs, 1200-byte packets: plain relay %.0f pkt/s, SFU %.0f pkt/s, ratio %.2f;"
-                    + " CPU per packet: relay %.2f us, SFU %.2f us, cost ratio %.2f%n",
-                    SATURATION_PAIRS, relay[0], sfu[0], sfu[0] / relay[0], relay[1], sfu[1], relay[1] / sfu[1]);
+            saturation(network);
             if (steps.get(0) == 0) {
                 System.exit(0);
             }
@@ -88,50 +87,89 @@ public final class SfuBenchmark {
         System.exit(0);
     }
 
+    /** A forwarder under saturation: what the senders do, what counts its forwarded packets, its threads' CPU. */
+    record Forwarder(List<Burst> bursts, java.util.function.LongSupplier forwarded, java.util.function.LongSupplier cpuNanos) {
+    }
+
+    /**
+     * The relay and the SFU, both set up first, then measured in alternating windows ({@link #SATURATION_ROUNDS}
+     * rounds of relay then SFU, after one warm-up round): whatever else the machine does at a moment weighs on both, and the median of
+     * the per-round ratios holds where one long window of each did not (single pairs of runs gave 0.52-0.75).
+     */
+    private static void saturation(PeerNetwork network) throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        // Only the publishers send: the idle timeout must outlast the rounds in which the SFU's side rests.
+        MediaSettings settings = MediaSettings.loopback().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20),
+                Duration.ofMinutes(5));
+        try (PlainRelay relay = new PlainRelay(); Sfu sfu = Sfu.start(settings, new SimpleMeterRegistry())) {
+            Forwarder plain = relayForwarder(relay, network, open);
+            Forwarder ours = sfuForwarder(sfu, network, open);
+            List<Double> ratios = new ArrayList<>();
+            List<Double> costRatios = new ArrayList<>();
+            // Round 0 warms up (the JIT compiles both paths in it) and is not counted.
+            for (int round = 0; round <= SATURATION_ROUNDS; round++) {
+                double[] r = blast(plain);
+                double[] f = blast(ours);
+                if (round > 0) {
+                    ratios.add(f[0] / r[0]);
+                    costRatios.add(r[1] / f[1]);
+                }
+                System.out.printf(Locale.ROOT, "saturation %s, %d 1:1 pairs, 1200-byte packets: plain relay %.0f pkt/s,"
+                        + " SFU %.0f pkt/s, ratio %.2f; CPU per packet: relay %.2f us, SFU %.2f us, cost ratio %.2f%n",
+                        round == 0 ? "warm-up" : "round " + round, SATURATION_PAIRS, r[0], f[0], f[0] / r[0], r[1], f[1], r[1] / f[1]);
+            }
+            System.out.printf(Locale.ROOT, "saturation, median of %d rounds: SFU / relay packet rate %.2f, cost ratio %.2f%n",
+                    SATURATION_ROUNDS, median(ratios), median(costRatios));
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     /**
      * Plain channels sending through the relay as fast as two threads can. The senders SRTP-encrypt what
      * they send exactly as in the SFU run (the relay forwards ciphertext it cannot read, like a TURN server),
      * so both runs load the shared cores with the same sender work.
      */
-    private static double[] relaySaturation(PeerNetwork network) throws Exception {
-        try (PlainRelay relay = new PlainRelay()) {
-            List<DatagramChannel> senders = new ArrayList<>();
-            List<DatagramChannel> all = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-            for (int i = 0; i < SATURATION_PAIRS; i++) {
-                DatagramChannel a = plainChannel();
-                // Receivers read and count on the peers' selector thread, as the SFU run's peers do.
-                DatagramChannel b = network.open((data, length, from) -> received.incrementAndGet());
-                relay.pair(a.getLocalAddress(), b.getLocalAddress());
-                senders.add(a);
-                all.add(a);
-                all.add(b);
-            }
-            InetSocketAddress to = relay.address();
-            List<Burst> bursts = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                List<DatagramChannel> mine = senders.subList(t * senders.size() / 2, (t + 1) * senders.size() / 2);
-                SrtpSession srtp = SrtpSession.forClient(DtlsClients.randomChromiumKeys());
-                int[] seq = {0};
-                PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
-                bursts.add(() -> {
-                    for (DatagramChannel s : mine) {
-                        p.getBuffer()[0] = (byte) 0x80;
-                        p.getBuffer()[1] = 96;
-                        Rtp.setSequence(p.getBuffer(), 0, seq[0]++ & 0xFFFF);
-                        Rtp.setSsrc(p.getBuffer(), 0, 1);
-                        p.setLength(1212);
-                        srtp.encryptRtp(p);
-                        s.send(ByteBuffer.wrap(p.getBuffer(), 0, p.getLength()), to);
-                    }
-                });
-            }
-            double[] pps = blast(relay.forwarded::get, () -> threadCpuNanos("plain-relay"), bursts);
-            for (DatagramChannel c : all) {
-                c.close();
-            }
-            return pps;
+    private static Forwarder relayForwarder(PlainRelay relay, PeerNetwork network, List<AutoCloseable> open) throws Exception {
+        List<DatagramChannel> senders = new ArrayList<>();
+        for (int i = 0; i < SATURATION_PAIRS; i++) {
+            DatagramChannel a = plainChannel();
+            // Receivers read on the peers' selector thread, as the SFU run's peers do.
+            DatagramChannel b = network.open((data, length, from) -> { });
+            relay.pair(a.getLocalAddress(), b.getLocalAddress());
+            senders.add(a);
+            open.add(a);
+            open.add(b);
         }
+        InetSocketAddress to = relay.address();
+        List<Burst> bursts = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<DatagramChannel> mine = senders.subList(t * senders.size() / 2, (t + 1) * senders.size() / 2);
+            SrtpSession srtp = SrtpSession.forClient(DtlsClients.randomChromiumKeys());
+            int[] seq = {0};
+            PacketBuffer p = new PacketBuffer(1212 + PacketBuffer.HEADROOM);
+            bursts.add(() -> {
+                for (DatagramChannel s : mine) {
+                    p.getBuffer()[0] = (byte) 0x80;
+                    p.getBuffer()[1] = 96;
+                    Rtp.setSequence(p.getBuffer(), 0, seq[0]++ & 0xFFFF);
+                    Rtp.setSsrc(p.getBuffer(), 0, 1);
+                    p.setLength(1212);
+                    srtp.encryptRtp(p);
+                    s.send(ByteBuffer.wrap(p.getBuffer(), 0, p.getLength()), to);
+                }
+            });
+        }
+        return new Forwarder(bursts, relay.forwarded::get, () -> threadCpuNanos("plain-relay"));
     }
 
     private static DatagramChannel plainChannel() throws Exception {
@@ -141,31 +179,27 @@ public final class SfuBenchmark {
     }
 
     /** SRTP publishers in 1:1 calls sending through the SFU as fast as two threads can. */
-    private static double[] sfuSaturation(PeerNetwork network) throws Exception {
-        try (Sfu sfu = Sfu.start(MediaSettings.loopback(), new SimpleMeterRegistry())) {
-            List<SyntheticPeer> peers = connectCalls(sfu, network, SATURATION_PAIRS);
-            peers.forEach(SyntheticPeer::countOnly);
-            List<SyntheticPeer> publishers = new ArrayList<>();
-            for (int i = 0; i < peers.size(); i += 2) {
-                publishers.add(peers.get(i));
-            }
-            for (SyntheticPeer p : publishers) {
-                p.sendVideo(1200, true, true);
-            }
-            Thread.sleep(200);
-            List<Burst> bursts = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                List<SyntheticPeer> mine = publishers.subList(t * publishers.size() / 2, (t + 1) * publishers.size() / 2);
-                bursts.add(() -> {
-                    for (SyntheticPeer p : mine) {
-                        p.sendVideo(1200, false, false);
-                    }
-                });
-            }
-            double[] pps = blast(sfu.metrics()::forwardedCount, SfuBenchmark::sfuCpuNanos, bursts);
-            closeAll(peers);
-            return pps;
+    private static Forwarder sfuForwarder(Sfu sfu, PeerNetwork network, List<AutoCloseable> open) throws Exception {
+        List<SyntheticPeer> peers = connectCalls(sfu, network, SATURATION_PAIRS);
+        open.addAll(peers);
+        peers.forEach(SyntheticPeer::countOnly);
+        List<SyntheticPeer> publishers = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i += 2) {
+            publishers.add(peers.get(i));
         }
+        for (SyntheticPeer p : publishers) {
+            p.sendVideo(1200, true, true);
+        }
+        List<Burst> bursts = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<SyntheticPeer> mine = publishers.subList(t * publishers.size() / 2, (t + 1) * publishers.size() / 2);
+            bursts.add(() -> {
+                for (SyntheticPeer p : mine) {
+                    p.sendVideo(1200, false, false);
+                }
+            });
+        }
+        return new Forwarder(bursts, sfu.metrics()::forwardedCount, SfuBenchmark::sfuCpuNanos);
     }
 
     interface Burst {
@@ -173,15 +207,14 @@ public final class SfuBenchmark {
     }
 
     /**
-     * Runs each burst in a loop on its own thread; returns how fast {@code counter} grew meanwhile, and the
-     * forwarder's CPU per packet ({@code cpu}: its threads' CPU nanoseconds). Saturated, the forwarder never
-     * waits for a packet, so this is its cost per packet without the wake-ups of paced load.
+     * Runs each burst of {@code forwarder} in a loop on its own thread; returns how fast its forwarded count grew
+     * meanwhile, and its CPU per packet. Saturated, the forwarder never waits for a packet, so this is its cost
+     * per packet without the wake-ups of paced load.
      */
-    private static double[] blast(java.util.function.LongSupplier counter, java.util.function.LongSupplier cpu,
-                                  List<Burst> bursts) throws Exception {
+    private static double[] blast(Forwarder forwarder) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService threads = Executors.newFixedThreadPool(bursts.size());
-        for (Burst burst : bursts) {
+        ExecutorService threads = Executors.newFixedThreadPool(forwarder.bursts().size());
+        for (Burst burst : forwarder.bursts()) {
             threads.submit(() -> {
                 try {
                     while (running.get()) {
@@ -193,14 +226,14 @@ public final class SfuBenchmark {
                 return null;
             });
         }
-        Thread.sleep(1000);
-        long start = counter.getAsLong();
-        long cpu0 = cpu.getAsLong();
+        Thread.sleep(SATURATION_WARM_UP.toMillis());
+        long start = forwarder.forwarded().getAsLong();
+        long cpu0 = forwarder.cpuNanos().getAsLong();
         long t0 = System.nanoTime();
         Thread.sleep(SATURATION_TIME.toMillis());
-        long forwarded = counter.getAsLong() - start;
+        long forwarded = forwarder.forwarded().getAsLong() - start;
         double pps = forwarded * 1e9 / (System.nanoTime() - t0);
-        double cpuPerPacket = forwarded == 0 ? 0 : (cpu.getAsLong() - cpu0) / 1000.0 / forwarded;
+        double cpuPerPacket = forwarded == 0 ? 0 : (forwarder.cpuNanos().getAsLong() - cpu0) / 1000.0 / forwarded;
         running.set(false);
         threads.shutdown();
         threads.awaitTermination(5, TimeUnit.SECONDS);
