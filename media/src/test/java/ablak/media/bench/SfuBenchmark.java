@@ -120,6 +120,10 @@ public final class SfuBenchmark {
             }
             System.out.printf(Locale.ROOT, "saturation, median of %d rounds: SFU / relay packet rate %.2f, cost ratio %.2f%n",
                     SATURATION_ROUNDS, median(ratios), median(costRatios));
+            // For counters read from outside over the whole run (perf stat --per-thread: instructions per packet).
+            System.out.printf(Locale.ROOT, "saturation, forwarded in all rounds: relay %d packets (thread plain-relay),"
+                    + " SFU %d packets (thread %s)%n", plain.forwarded().getAsLong(), ours.forwarded().getAsLong(),
+                    sfuReceiveThreadName());
         } finally {
             for (AutoCloseable c : open) {
                 c.close();
@@ -411,13 +415,20 @@ public final class SfuBenchmark {
         }
     }
 
+    private static String sfuReceiveThreadName() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.contains("AbstractUdpListener")).findFirst().orElse("?");
+    }
+
     /** CPU time of the SFU's own threads: the media port's receive thread (the packet path) and the RTCP timer. */
     private static long sfuCpuNanos() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
-            if (n.contains("AbstractUdpListener") || n.startsWith("ablak-")) {
+            // Not the DTLS handshake threads: their work is per connection, and one that ends between two
+            // readings would take its CPU time out of the difference.
+            if (n.contains("AbstractUdpListener") || n.equals("ablak-media-timer")) {
                 long cpu = mx.getThreadCpuTime(t.getId());
                 total += Math.max(0, cpu);
             }
