@@ -394,6 +394,11 @@ public final class AblakServer implements AutoCloseable {
     return connections;
   }
 
+  /** Tests in this package stop its event loops to play a node that dies without closing anything. */
+  Vertx vertx() {
+    return vertx;
+  }
+
   public PrometheusMeterRegistry meters() {
     return meters;
   }
