@@ -23,6 +23,7 @@ import ablak.signaling.call.MediaTokens;
 import ablak.signaling.queue.CallbackScheduler;
 import ablak.signaling.queue.Contacts;
 import ablak.signaling.queue.QueueMessages;
+import ablak.signaling.queue.SignalingNodes;
 import ablak.signaling.queue.Wallboard;
 import ablak.signaling.protocol.ClusterPush;
 import io.vertx.core.Context;
@@ -300,9 +301,12 @@ public final class AblakServer implements AutoCloseable {
     Context queueContext = vertx.getOrCreateContext();
     PositionTracker positions = onContext(queueContext, () -> new PositionTracker(vertx, engine, queueEvents));
     resources.add(0, positions);
+    SignalingNodes signalingNodes = new SignalingNodes(vertx, redis, settings.stores().redisKeyPrefix(), nodeId,
+        Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock);
+    resources.add(0, signalingNodes);
     QueueMessages queueMessages = onContext(queueContext, () -> new QueueMessages(vertx, queueContext, engine, queueEvents, positions,
-        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), proactive.callbacks(), redis, settings.stores().redisKeyPrefix(),
-        Duration.ofSeconds(settings.protocol().resumeTtlSeconds()), clock, wallboard::changed));
+        cases, push, connections, contacts, calls, accounts, new BookedAppointments(proactive.appointments()), proactive.callbacks(), redis,
+        signalingNodes, settings.stores().redisKeyPrefix(), clock, wallboard::changed));
     resources.add(0, queueMessages);
     CallbackScheduler callbackScheduler = new CallbackScheduler(vertx, proactive.callbacks(), engine, proactiveSettings).start();
     resources.add(0, callbackScheduler);
@@ -388,6 +392,11 @@ public final class AblakServer implements AutoCloseable {
 
   public Connections connections() {
     return connections;
+  }
+
+  /** Tests in this package stop its event loops to play a node that dies without closing anything. */
+  Vertx vertx() {
+    return vertx;
   }
 
   public PrometheusMeterRegistry meters() {

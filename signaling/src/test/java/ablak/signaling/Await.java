@@ -18,7 +18,12 @@ public final class Await {
   }
 
   public static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    until(condition, what, java.time.Duration.ofSeconds(15));
+  }
+
+  /** For what takes several of the system's own timeouts in a row, such as noticing a dead node and then its users' loss. */
+  public static void until(BooleanSupplier condition, String what, java.time.Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);

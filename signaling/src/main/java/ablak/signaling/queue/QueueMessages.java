@@ -33,7 +33,6 @@ import ablak.signaling.protocol.MessageRegistry;
 import ablak.signaling.protocol.MessageType;
 import ablak.signaling.protocol.Outbound;
 import ablak.signaling.queue.Contacts.Contact;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -59,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * pushes those that concern users connected here: offers and their revocation to clerks, clerk
  * state changes, and (through the {@link PositionTracker}) places in the queue to citizens.
  * A citizen or clerk whose connection stays lost past the resume TTL is taken out: a waiting
- * citizen is abandoned, a call in progress ends, a clerk is signed out.
+ * citizen is abandoned, a call in progress ends, a clerk is signed out. That includes the users of
+ * a node that died without closing their sockets ({@link SignalingNodes}).
  */
 public final class QueueMessages implements MessageGroup, ConnectionListener, AutoCloseable {
 
@@ -68,8 +68,6 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
   private static final Set<Role> CLERK = EnumSet.of(Role.CLERK);
   private static final int MAX_REASON = 64;
   private static final long AWAY_SWEEP_MILLIS = 500;
-  /** An away mark outlives its due time by this much, so that a sweep a little late still finds it. */
-  private static final long AWAY_MARK_SPARE_MILLIS = 60_000;
   /**
    * Due users (score = due time) whose away mark is still there, as {userId, role, ...}; every due entry
    * is removed, so a user is claimed once. A user who came back has no mark: dropped without a claim.
@@ -123,11 +121,11 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
   private final AppointmentCheck appointments;
   private final Callbacks callbacks;
   private final RedisAsyncCommands<String, String> redis;
+  private final SignalingNodes nodes;
   private final String awayPrefix;
   private final String awayDueKey;
   private final long sweepTimer;
   private boolean sweeping;
-  private final Duration lostAfter;
   private final Clock clock;
   private final Runnable changed;
   private final WaitEstimator estimator;
@@ -139,8 +137,8 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
    */
   public QueueMessages(Vertx vertx, Context context, RoutingEngine engine, ablak.queue.events.QueueEvents events, PositionTracker positions,
       Cases cases, ClusterPush push, Connections connections, Contacts contacts, Calls calls, StaffAccounts accounts,
-      AppointmentCheck appointments, Callbacks callbacks, RedisAsyncCommands<String, String> redis, String keyPrefix, Duration lostAfter, Clock clock,
-      Runnable changed) {
+      AppointmentCheck appointments, Callbacks callbacks, RedisAsyncCommands<String, String> redis, SignalingNodes nodes, String keyPrefix,
+      Clock clock, Runnable changed) {
     this.vertx = vertx;
     this.context = context;
     this.engine = engine;
@@ -154,9 +152,9 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
     this.appointments = appointments;
     this.callbacks = callbacks;
     this.redis = redis;
-    this.awayPrefix = keyPrefix + "away:";
-    this.awayDueKey = keyPrefix + "away-due";
-    this.lostAfter = lostAfter;
+    this.nodes = nodes;
+    this.awayPrefix = keyPrefix + SignalingNodes.AWAY;
+    this.awayDueKey = keyPrefix + SignalingNodes.AWAY_DUE;
     this.clock = clock;
     this.changed = changed;
     this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
@@ -530,7 +528,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
     if (user.role() != Role.CITIZEN && user.role() != Role.CLERK) {
       return;
     }
-    redis.del(awayPrefix + user.userId());
+    nodes.arrived(user.userId(), user.role());
     if (user.role() == Role.CITIZEN && resumed) {
       contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture(null) : contacts.get(id))
           .onSuccess(contact -> {
@@ -548,15 +546,15 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
       return;
     }
     // Marked in Redis, so that a resume on any node (which deletes the mark) keeps the user in, and
-    // due in a sorted set that every node sweeps, so that the check outlives this node.
-    long due = clock.millis() + lostAfter.toMillis();
-    redis.set(awayPrefix + user.userId(), user.role().wireName(), SetArgs.Builder.px(lostAfter.toMillis() + AWAY_MARK_SPARE_MILLIS));
-    redis.zadd(awayDueKey, due, user.userId());
+    // due in a sorted set that every node sweeps, so that the check outlives this node. A node that
+    // dies without closing its sockets gets the same marks from the others (SignalingNodes).
+    nodes.away(user.userId(), user.role());
   }
 
   /**
    * Takes the users whose resume time ran out and who did not come back: each is claimed by exactly one
-   * node (the script removes what it returns), whichever node noted the loss.
+   * node (the script removes what it returns), whichever node noted the loss, or marked the users of a
+   * node that died.
    */
   private void sweepAway() {
     if (sweeping) {
