@@ -3,17 +3,13 @@ package ablak.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ablak.signaling.auth.DemoAccounts;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
@@ -347,7 +343,7 @@ class QueueAndCallTest {
     AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of())));
     WsClient citizen = citizen(nodeC);
     String contactId = citizen.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
-    CountDownLatch thaw = crash(nodeC);
+    CountDownLatch thaw = NodeCrash.crash(nodeC);
     try {
       // Node C closes nothing and notes nothing: only its presence lapsing tells the others.
       Await.until(() -> logged("ABANDON", contactId), "a surviving node abandons the contact after the presence and resume times",
@@ -369,7 +365,7 @@ class QueueAndCallTest {
     // A second citizen on node C who never comes back: their abandon shows that the check has run.
     WsClient gone = citizen(nodeC);
     String goneContactId = gone.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
-    CountDownLatch thaw = crash(nodeC);
+    CountDownLatch thaw = NodeCrash.crash(nodeC);
     try {
       WsClient back = WsClient.connect(vertx, nodeA.baseUrl(), null);
       assertThat(back.request("resume", new JsonObject().put("token", resumeToken)).getString("type")).isEqualTo("resumed");
@@ -396,34 +392,6 @@ class QueueAndCallTest {
 
   /** A dead node's presence lapses (5 s), then its users get the resume time (2 s) before the sweep takes them. */
   private static final java.time.Duration CRASH_NOTICED = java.time.Duration.ofSeconds(30);
-
-  /**
-   * Makes a node die as a killed process does, within this JVM: each of its Vert.x event loops (and
-   * its acceptor) is given a task that blocks until thawed, so nothing of the node runs any more: no
-   * timer (its presence is not renewed), no close handler, no heartbeat. Its sockets stay open but
-   * silent, as a frozen or unplugged host's do; clients that lose one resume elsewhere. Closing the
-   * node instead would close the sockets and run the very handlers a crash skips, and a real kill
-   * needs a second JVM. The tasks go to Netty directly, so Vert.x does not report them as blocking.
-   * Returns the latch that thaws the node, so that it can then be closed.
-   */
-  private static CountDownLatch crash(AblakServer node) {
-    VertxInternal runtime = (VertxInternal) node.vertx();
-    List<EventExecutor> loops = new ArrayList<>();
-    runtime.eventLoopGroup().forEach(loops::add);
-    runtime.acceptorEventLoopGroup().forEach(loops::add);
-    CountDownLatch thaw = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(loops.size());
-    loops.forEach(loop -> loop.execute(() -> {
-      stopped.countDown();
-      try {
-        thaw.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
-    Await.until(() -> stopped.getCount() == 0, "every event loop of the node has stopped");
-    return thaw;
-  }
 
   /** Whether the routing event reached the queue log in PostgreSQL. */
   private static boolean logged(String event, String contactId) {
