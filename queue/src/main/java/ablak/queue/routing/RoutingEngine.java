@@ -141,6 +141,16 @@ public final class RoutingEngine implements AutoCloseable {
     });
   }
 
+  /**
+   * This node heart-beats the clerk too, from now on, while they are signed in: a clerk who reconnects
+   * here after the node that signed them in died keeps their presence (and their contacts). The first
+   * beat is at once, as the dead node's last one may be about to lapse. Signs nobody in.
+   */
+  public Future<Void> heartbeatHere(String clerkId) {
+    localClerks.add(clerkId);
+    return run("heartbeat", nodeId, String.valueOf(settings.presenceTtl().toMillis()), clerkId).mapEmpty();
+  }
+
   /** Puts a contact in its queue, in priority-then-arrival order, and offers it at once if a clerk is free. */
   public Future<Enqueued> enqueue(ContactRequest request) {
     QueueDefinition queue;

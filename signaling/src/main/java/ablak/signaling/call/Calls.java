@@ -7,6 +7,8 @@ import ablak.cases.catalogue.CaseType;
 import ablak.cases.lifecycle.CaseView;
 import ablak.media.call.Sfu;
 import ablak.media.call.SupervisorMode;
+import ablak.queue.QueueError;
+import ablak.queue.QueueException;
 import ablak.signaling.media.CallRecordings;
 import ablak.queue.routing.RoutingEngine;
 import ablak.signaling.auth.Principal;
@@ -267,7 +269,9 @@ public final class Calls {
   /**
    * Ends the call once: completes the contact in routing (the clerk goes to wrap-up), stops a
    * recording, frees the citizen to join again and pushes {@code call.ended} to both. False when
-   * it had already ended.
+   * it had already ended. If routing had already signed the clerk out and put the contact back in
+   * the queue (CLERKLOST), the citizen keeps waiting there instead: their {@code call.ended} names
+   * the queue ({@code queueId}), as after a transfer.
    */
   public Future<Boolean> end(Call call, String reason) {
     return store.remove(call).compose(removed -> {
@@ -288,21 +292,43 @@ public final class Calls {
             return Future.succeededFuture();
           });
       return Future.all(thirdReleased, wrapUpNoted).compose(released -> engine.complete(call.clerkId(), call.contactId()))
+          .map(true)
           .recover(e -> {
-            // The clerk was lost from routing meanwhile (node death): the call is over all the same.
+            if (e instanceof QueueException q && q.error() == QueueError.NOT_YOUR_CONTACT) {
+              // Routing signed the clerk out first (their node died and their presence lapsed) and put the
+              // contact back in the queue at its place (CLERKLOST): it is no longer this call's.
+              return Future.succeededFuture(false);
+            }
             LOG.atWarn().addKeyValue("callId", call.callId()).log("routing did not complete the call: {}", e.toString());
-            return Future.succeededFuture();
+            return Future.succeededFuture(true);
           })
-          .compose(done -> contacts.remove(call.contactId(), call.citizenId()))
-          .map(done -> {
+          .compose(completed -> completed ? contacts.remove(call.contactId(), call.citizenId()).map(false) : requeued(call, reason))
+          .map(waitsAgain -> {
             JsonObject ended = new JsonObject().put("callId", call.callId()).put("reason", reason);
-            push.toUser(call.citizenId(), Outbound.of("call.ended", ended));
+            push.toUser(call.citizenId(), Outbound.of("call.ended", waitsAgain ? ended.copy().put("queueId", call.queue()) : ended));
             push.toUser(call.clerkId(), Outbound.of("call.ended", ended.copy().put("wrapUpSeconds", wrapUpSeconds)));
             endMonitors(call, ended);
             LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("reason", reason).log("call ended");
             return true;
           });
     });
+  }
+
+  /**
+   * The call ended after routing had put its contact back in the queue (its clerk was lost): the citizen
+   * waits there for the next clerk, unless it is the citizen who ended the call or was lost, who then
+   * leaves the queue too. True when the citizen waits again.
+   */
+  private Future<Boolean> requeued(Call call, String reason) {
+    if (!reason.equals("ended_by_citizen") && !reason.equals("citizen_lost")) {
+      LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("contactId", call.contactId())
+          .log("the call's clerk was lost: the citizen waits again");
+      return Future.succeededFuture(true);
+    }
+    return engine.abandon(call.contactId())
+        .onFailure(e -> LOG.atWarn().addKeyValue("contactId", call.contactId()).log("the contact did not leave the queue: {}", e.toString()))
+        .transform(left -> contacts.remove(call.contactId(), call.citizenId()))
+        .map(false);
   }
 
   /**

@@ -387,6 +387,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
 
   private Future<ablak.signaling.call.CallStore.Call> acceptCitizen(Principal clerk, OfferId offer) {
     return contacts.get(offer.contactId())
+        .compose(contact -> contact == null ? Future.succeededFuture(null) : endCallOfLostClerk(contact, null).map(contact))
         .compose(contact -> {
           Ringing rang = ringing.remove(offer.contactId());
           String queue = rang != null ? rang.queue() : contact.caseTypeId();
@@ -450,6 +451,7 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
               .put("reason", event.data2().isEmpty() ? null : event.data2()).put("since", event.at().toEpochMilli())));
         }
       }
+      case "CLERKLOST" -> clerkLost(event);
       case "TRANSFER" -> contacts.get(event.contactId()).onSuccess(contact -> {
         if (contact != null && push.isLocal(contact.citizenId())) {
           track(contact.contactId(), event.data1(), contact.citizenId());
@@ -457,6 +459,33 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
       });
       default -> { }
     }
+  }
+
+  /**
+   * Routing signed out a clerk whose node died and put their contact back in the queue at its place:
+   * the call ends for both ({@code clerk_lost}) and the citizen waits for the next clerk. Every node
+   * tries, so that it happens whoever is still up; the call ends once. The citizen's node follows
+   * their place again.
+   */
+  private void clerkLost(QueueEvent event) {
+    contacts.get(event.contactId()).compose(contact -> contact == null ? Future.succeededFuture()
+            : endCallOfLostClerk(contact, event.clerkId()).onComplete(ended -> {
+              if (push.isLocal(contact.citizenId())) {
+                track(contact.contactId(), event.queue(), contact.citizenId());
+              }
+            }))
+        .onFailure(e -> LOG.atWarn().addKeyValue("contactId", event.contactId()).log("the lost clerk's call did not end: {}", e.toString()));
+  }
+
+  /**
+   * Ends the call that still connects this contact to a clerk routing has let go of (that clerk, or any
+   * when {@code clerkId} is null): its contact waits again, or is already offered to the next clerk.
+   */
+  private Future<Void> endCallOfLostClerk(Contact contact, String clerkId) {
+    return calls.store().callOf(contact.citizenId())
+        .compose(callId -> callId == null ? Future.succeededFuture(null) : calls.store().get(callId))
+        .compose(call -> call == null || !call.contactId().equals(contact.contactId()) || clerkId != null && !call.clerkId().equals(clerkId)
+            ? Future.succeededFuture() : calls.end(call, "clerk_lost").mapEmpty());
   }
 
   private void offered(QueueEvent event) {
@@ -529,6 +558,11 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
       return;
     }
     nodes.arrived(user.userId(), user.role());
+    if (user.role() == Role.CLERK) {
+      // A clerk back here after their node died keeps their routing presence through this node.
+      engine.heartbeatHere(user.userId())
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the clerk's presence was not renewed: {}", e.toString()));
+    }
     if (user.role() == Role.CITIZEN && resumed) {
       contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture(null) : contacts.get(id))
           .onSuccess(contact -> {
