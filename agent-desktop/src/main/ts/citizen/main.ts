@@ -41,6 +41,8 @@ interface Visit {
   callbackEmail: string | null;
   /** The link this visit came from, if any; used for the first join only. */
   link: Link | null;
+  /** Why the visitor waits again after a call (the text shown on the waiting screen), if they do. */
+  waitingAgain: string | null;
 }
 
 type Link = { kind: 'callback' | 'appointment'; id: string; token: string; caseTypeId: string | null };
@@ -65,7 +67,7 @@ const LONG_WAIT_SECONDS = 30 * 60;
 const fresh = (link: Link | null = null): Visit => ({
   screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
   stream: null, started: null, position: null, estimatedWaitSeconds: null, nextOpening: null, call: null, recording: false, caseNumber: null,
-  callbackAvailable: false, callbackEmail: null, link,
+  callbackAvailable: false, callbackEmail: null, link, waitingAgain: null,
 });
 
 let visit = fresh(kiosk ? null : linkFromAddress());
@@ -380,6 +382,7 @@ function waitingScreen(): HTMLElement {
     steps('waiting'),
     heading('waiting.title'),
     text('p', 'waiting.lead', { class: 'lead' }),
+    visit.waitingAgain ? h('div', { class: 'notice', role: 'status', id: 'waiting-again' }, text('p', visit.waitingAgain)) : '',
     problem,
     h('div', { class: 'waiting' },
       h('div', { class: 'waiting__card' }, text('h2', 'waiting.position', { class: 'waiting__label' }), position),
@@ -618,7 +621,20 @@ function caseChanged(message: Envelope): void {
   if (visit.screen === 'done') render();
 }
 connection.on(Message.caseChanged, caseChanged);
-connection.on(Message.callEnded, () => { if (visit.screen === 'call') go('done'); });
+connection.on(Message.callEnded, (message) => {
+  if (visit.screen !== 'call') return;
+  if (typeof message.queueId !== 'string') {
+    go('done');
+    return;
+  }
+  // Transferred, or the clerk's connection was lost: the server kept the visitor's place in that queue.
+  visit.call = null;
+  visit.position = null;
+  visit.estimatedWaitSeconds = null;
+  visit.waitingAgain = message.reason === 'transferred' ? 'waiting.transferred' : 'waiting.clerkLost';
+  go('waiting');
+  announce(t(visit.waitingAgain), true);
+});
 
 /** Forgets everything about the visitor: answers, media, queue place, language choice on a kiosk. */
 function resetVisit(): void {

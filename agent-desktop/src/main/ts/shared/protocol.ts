@@ -54,7 +54,7 @@ export const Message = {
   wrapUpDone: 'wrapup.done', // → {disposition}; reply clerk.state
   // the call (both sides)
   callStarted: 'call.started', // ← {callId, caseId, role, videoIdentification, recording, media:{whipUrl, token}, iceServers}; to the clerk also caseTypeId, formVersion, language, citizenName?
-  callEnded: 'call.ended', // ← {callId, reason, wrapUpSeconds?}
+  callEnded: 'call.ended', // ← {callId, reason, wrapUpSeconds?, queueId?: the citizen waits again there}
   callEnd: 'call.end', // → {callId}
   callRecording: 'call.recording', // → {callId, recording} (clerk); ← {callId, recording}
   callMedia: 'call.media', // → {callId}; reply call.media {callId, media:{whipUrl, token}}: a fresh grant to publish again

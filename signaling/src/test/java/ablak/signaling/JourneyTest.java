@@ -71,29 +71,7 @@ class JourneyTest {
     pages.signIn(clerk, "/clerk/", "clerk");
     assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Üdvözöljük, Demo Clerk"))).isVisible();
 
-    // The citizen: life event, service, pre-call questions, devices, consent, queue.
-    Page citizen = pages.page(1280, 860);
-    citizen.navigate(node.baseUrl() + "/citizen/");
-    click(citizen, "Magyar");
-    citizen.getByLabel("Keresés").fill("költözés");
-    click(citizen, "Költözés");
-    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Néhány kérdés a hívás előtt"))).isVisible();
-    citizen.getByLabel("Személyi azonosító").pressSequentially("18503121232");
-    citizen.getByLabel("Családi név").fill("Kiss");
-    citizen.getByLabel("Utónév").fill("Júlia");
-    citizen.getByLabel("Irányítószám").fill("1051");
-    citizen.getByLabel("Település").fill("Budapest");
-    citizen.getByLabel("Közterület neve és jellege").fill("Nádor utca");
-    citizen.getByLabel("Házszám").fill("11");
-    citizen.getByLabel("tartózkodási hely").check();
-    citizen.getByLabel("Beköltözés napja").fill("2026-11-30");
-    click(citizen, "Tovább");
-    assertThat(citizen.locator("body[data-devices='ready']")).isAttached();
-    click(citizen, "Tovább");
-    citizen.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
-    citizen.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
-    click(citizen, "Elfogadom, beállok a sorba");
-    assertThat(citizen.locator("#queue-position")).hasText("1", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    Page citizen = joinTheQueueAsACitizen();
 
     Locator waitingOne = wallboard.locator(".tile").filter(new Locator.FilterOptions().setHas(
         wallboard.locator("[data-figure='waiting']", new Page.LocatorOptions().setHasText(Pattern.compile("^1$")))));
@@ -161,6 +139,9 @@ class JourneyTest {
     assertThat(clerk.locator("#clerk-state")).hasText("Elérhető");
     assertThat(clerkRow).containsText("Elérhető");
     screenshot(wallboard, "wallboard-04-journey-after-the-call");
+    // Off duty again: an available clerk whose page is gone would be offered the next test's citizen.
+    click(clerk, "Nem vagyok elérhető");
+    assertThat(clerk.locator("#clerk-state")).hasText("Nem elérhető");
 
     // Ending the call stopped the recording: both sides' video and audio are in it, hashed.
     io.vertx.core.json.JsonObject manifest = finishedRecording();
@@ -170,6 +151,83 @@ class JourneyTest {
     assertThat(manifest.getJsonArray("tracks").stream().map(io.vertx.core.json.JsonObject.class::cast)
         .allMatch(track -> track.getString("sha256") != null)).isTrue();
     assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  /**
+   * A clerk who finds the citizen in the wrong service passes them on: the citizen's app says so and
+   * shows their place in the other queue, and another clerk is offered them there (routing does not
+   * offer a transferred citizen back to the clerk who passed them on).
+   */
+  @Test
+  void aTransferredCitizenWaitsAgainInTheOtherQueueAndAnotherClerkTakesThem() throws Exception {
+    Page first = pages.page(1440, 900);
+    pages.signIn(first, "/clerk/", "clerk2");
+    Page second = pages.page(1440, 900);
+    pages.signIn(second, "/clerk/", "clerk");
+    click(first, "Elérhető leszek");
+    Page citizen = joinTheQueueAsACitizen();
+    acceptTheOffer(first);
+    assertThat(citizen.locator(".chat__log")).isAttached(new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+
+    click(first, "Átadás");
+    first.locator("#transfer-queue").fill("passport-renewal");
+    first.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("A hívás átadása"))
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Átadás").setExact(true)).click();
+    assertThat(citizen.locator("#waiting-again")).containsText("Átirányítottuk egy másik ügyintézéshez");
+    assertThat(citizen.locator("#queue-position")).hasText("1", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    screenshot(citizen, "citizen-10-transferred");
+    finishWrapUp(first, "referred");
+
+    click(second, "Elérhető leszek");
+    acceptTheOffer(second);
+    second.waitForCondition(() -> frames(second) > 0 && frames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+    second.keyboard().press("Alt+E");
+    finishWrapUp(second, "resolved");
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  private static void acceptTheOffer(Page clerk) {
+    assertThat(clerk.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás")))
+        .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+    clerk.locator("#offer-accept").click();
+  }
+
+  /** Wrap-up with a disposition, then off duty: an available clerk whose page is gone would be offered another test's citizen. */
+  private static void finishWrapUp(Page clerk, String disposition) {
+    assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
+    clerk.getByLabel("Hogyan zárult a hívás?").selectOption(disposition);
+    click(clerk, "Készen állok a következő hívásra");
+    assertThat(clerk.locator("#clerk-state")).hasText("Elérhető");
+    click(clerk, "Nem vagyok elérhető");
+    assertThat(clerk.locator("#clerk-state")).hasText("Nem elérhető");
+  }
+
+  /** The citizen's steps: life event, service, pre-call questions, devices, consent, queue; first in the queue. */
+  private Page joinTheQueueAsACitizen() {
+    Page citizen = pages.page(1280, 860);
+    citizen.navigate(node.baseUrl() + "/citizen/");
+    click(citizen, "Magyar");
+    citizen.getByLabel("Keresés").fill("költözés");
+    click(citizen, "Költözés");
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Néhány kérdés a hívás előtt"))).isVisible();
+    citizen.getByLabel("Személyi azonosító").pressSequentially("18503121232");
+    citizen.getByLabel("Családi név").fill("Kiss");
+    citizen.getByLabel("Utónév").fill("Júlia");
+    citizen.getByLabel("Irányítószám").fill("1051");
+    citizen.getByLabel("Település").fill("Budapest");
+    citizen.getByLabel("Közterület neve és jellege").fill("Nádor utca");
+    citizen.getByLabel("Házszám").fill("11");
+    citizen.getByLabel("tartózkodási hely").check();
+    citizen.getByLabel("Beköltözés napja").fill("2026-11-30");
+    click(citizen, "Tovább");
+    assertThat(citizen.locator("body[data-devices='ready']")).isAttached();
+    click(citizen, "Tovább");
+    citizen.getByLabel("Hozzájárulok, hogy adataimat az ügyem intézéséhez felhasználják").check();
+    citizen.getByLabel("Hozzájárulok a hívás rögzítéséhez").check();
+    click(citizen, "Elfogadom, beállok a sorba");
+    assertThat(citizen.locator("#queue-position")).hasText("1", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    return citizen;
   }
 
   /** The one call recorded in this node's data directory, once its manifest is final. */
