@@ -102,8 +102,10 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   }
 
   private void push() {
-    snapshot().onSuccess(body -> subscribers.removeIf(connectionId ->
-        !push.toConnection(connectionId, Outbound.of("wallboard.snapshot", body))));
+    snapshot().onSuccess(body -> {
+      Outbound board = Outbound.of("wallboard.snapshot", body).encodedOnce();
+      subscribers.removeIf(connectionId -> !push.toConnection(connectionId, board));
+    });
   }
 
   /**
