@@ -20,8 +20,24 @@ public record Outbound(String type, Object body) {
     return new Outbound(type, null);
   }
 
+  /**
+   * The same push, encoded now once for every connection it goes to: a large body (a wallboard of a
+   * thousand clerks) costs its conversion to JSON once per push, not once per subscriber.
+   */
+  public Outbound encodedOnce() {
+    return body instanceof Encoded ? this : new Outbound(type, new Encoded(encode(null)));
+  }
+
+  private record Encoded(String json) {}
+
   /** The wire form; {@code ref} is omitted when null (pushes). */
   public String encode(String ref) {
+    if (body instanceof Encoded encoded) {
+      if (ref != null) {
+        throw new IllegalStateException("an encoded push carries no ref");
+      }
+      return encoded.json();
+    }
     ObjectNode envelope = Json.MAPPER.createObjectNode();
     envelope.put("type", type);
     if (ref != null) {

@@ -26,18 +26,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The supervisors' wallboard (docs/protocol.md, "Supervisor"): {@code wallboard.subscribe} answers
  * with a snapshot of every queue and clerk, then the node pushes a new one to its subscribers when
- * routing changes anything: at once after a quiet second, else coalesced into one push a second;
- * and every few seconds regardless, as waits grow.
+ * routing changes anything: at once after a quiet interval, else when the interval since the last
+ * push ends ({@link PushThrottle}); and every few seconds regardless, as waits grow.
  * Every node computes it from the shared Redis state, so wallboards on different nodes agree.
  */
 public final class Wallboard implements MessageGroup, AutoCloseable {
 
-  private static final Duration PUSH_INTERVAL = Duration.ofSeconds(1);
+  /*
+   * A change waits at most this long, plus one snapshot, for its push. In a busy centre changes never
+   * stop, so the oldest change of a push is about one interval old: half a second keeps the board
+   * within the one second that supervisors are promised, for at most two snapshots a second.
+   */
+  private static final Duration PUSH_INTERVAL = Duration.ofMillis(500);
   /** Waits grow without any routing event; a snapshot this old is refreshed anyway. */
   private static final Duration REFRESH = Duration.ofSeconds(5);
   /** Clerks created on another node appear on this node's board at most this late. */
@@ -55,9 +59,8 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   private final WaitEstimator estimator;
   private final List<String> queues;
   private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final PushThrottle throttle;
   private final long timer;
-  private final java.util.concurrent.atomic.AtomicLong lastPushMillis = new java.util.concurrent.atomic.AtomicLong();
 
   public Wallboard(Vertx vertx, RoutingEngine engine, StaffAccounts accounts, Catalogue catalogue, Pool pool, Push push, CallStore calls) {
     this.vertx = vertx;
@@ -70,7 +73,13 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
     this.estimator = new WaitEstimator(engine.settings().defaultHandleTime());
     // The queues of the catalogue's case types; the interpreters' queues (docs/routing.md) are not citizens waiting.
     this.queues = engine.definitions().queues().stream().map(QueueDefinition::name).filter(catalogue.caseTypes()::containsKey).toList();
-    this.timer = vertx.setPeriodic(PUSH_INTERVAL.toMillis(), t -> tick());
+    this.throttle = new PushThrottle(PUSH_INTERVAL.toMillis(), System::currentTimeMillis,
+        (delay, task) -> vertx.setTimer(delay, t -> task.run()), this::push);
+    this.timer = vertx.setPeriodic(PUSH_INTERVAL.toMillis(), t -> {
+      if (!subscribers.isEmpty()) {
+        throttle.refreshIfOlderThan(REFRESH.toMillis());
+      }
+    });
   }
 
   @Override
@@ -83,34 +92,20 @@ public final class Wallboard implements MessageGroup, AutoCloseable {
   }
 
   /**
-   * Something changed in routing. After a quiet second the subscribers get the new snapshot at once;
-   * during a burst the periodic tick sends one snapshot a second, so a busy centre costs no more.
+   * Something changed in routing. After a quiet interval the subscribers get the new snapshot at once;
+   * otherwise when the interval since the last push ends, so a busy centre costs one snapshot per interval.
    */
   public void changed() {
-    dirty.set(true);
-    long last = lastPushMillis.get();
-    if (!subscribers.isEmpty() && System.currentTimeMillis() - last >= PUSH_INTERVAL.toMillis()) {
-      pushIfStill(last);
+    if (!subscribers.isEmpty()) {
+      throttle.changed();
     }
   }
 
-  private void tick() {
-    long last = lastPushMillis.get();
-    long sinceLast = System.currentTimeMillis() - last;
-    if (subscribers.isEmpty() || sinceLast < PUSH_INTERVAL.toMillis() || !dirty.get() && sinceLast < REFRESH.toMillis()) {
-      return;
-    }
-    pushIfStill(last);
-  }
-
-  /** Pushes unless another thread pushed since {@code last} (changes come from routing's context, ticks from the timer's). */
-  private void pushIfStill(long last) {
-    if (!lastPushMillis.compareAndSet(last, System.currentTimeMillis())) {
-      return;
-    }
-    dirty.set(false);
-    snapshot().onSuccess(body -> subscribers.removeIf(connectionId ->
-        !push.toConnection(connectionId, Outbound.of("wallboard.snapshot", body))));
+  private void push() {
+    snapshot().onSuccess(body -> {
+      Outbound board = Outbound.of("wallboard.snapshot", body).encodedOnce();
+      subscribers.removeIf(connectionId -> !push.toConnection(connectionId, board));
+    });
   }
 
   /**
