@@ -41,11 +41,15 @@ JNIEXPORT void JNICALL Java_ablak_media_srtp_NativeGcm_free(JNIEnv *env, jclass 
 }
 
 /*
- * Encrypts b[off + header, off + len) in place with b[off, off + header) as associated data and writes the
- * tag at b[off + len]; the caller guarantees the room. Returns len + 16, or -1 if OpenSSL fails.
+ * One packet in place: b[off, off + header) is the associated data, the next payload bytes are encrypted
+ * (encrypt 1) or decrypted (encrypt 0), and the tag follows them: written when encrypting, checked before
+ * anything decrypted is trusted. Returns the packet's new length, or -1 if OpenSSL fails or the tag does not match.
  */
-JNIEXPORT jint JNICALL Java_ablak_media_srtp_NativeGcm_seal(JNIEnv *env, jclass cls, jlong handle,
-        jbyteArray buffer, jint off, jint header, jint len, jbyteArray ivArray) {
+static jint gcm_packet(JNIEnv *env, jlong handle, jbyteArray buffer, jint off, jint header, jint payload,
+        jbyteArray ivArray, int encrypt) {
+    if (header < 0 || payload < 0) {
+        return -1;
+    }
     unsigned char iv[IV_LENGTH];
     (*env)->GetByteArrayRegion(env, ivArray, 0, IV_LENGTH, (jbyte *) iv);
     EVP_CIPHER_CTX *ctx = context(handle);
@@ -54,46 +58,26 @@ JNIEXPORT jint JNICALL Java_ablak_media_srtp_NativeGcm_seal(JNIEnv *env, jclass 
         return -1;
     }
     unsigned char *p = b + off;
+    unsigned char *tag = p + header + payload;
     int n;
-    jint result = -1;
-    if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, 1) == 1
+    int ok = EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, encrypt) == 1
             && EVP_CipherUpdate(ctx, NULL, &n, p, header) == 1
-            && EVP_CipherUpdate(ctx, p + header, &n, p + header, len - header) == 1
-            && EVP_CipherFinal_ex(ctx, p + len, &n) == 1
-            && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, p + len) == 1) {
-        result = len + TAG_LENGTH;
-    }
+            && EVP_CipherUpdate(ctx, p + header, &n, p + header, payload) == 1
+            && (encrypt || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LENGTH, tag) == 1)
+            && EVP_CipherFinal_ex(ctx, tag, &n) == 1
+            && (!encrypt || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, tag) == 1);
     (*env)->ReleasePrimitiveArrayCritical(env, buffer, b, 0);
-    return result;
+    return ok ? header + payload + (encrypt ? TAG_LENGTH : 0) : -1;
 }
 
-/*
- * Checks the tag at the end of b[off, off + len) and decrypts the payload in place. Returns the length
- * without the tag, or -1 if the tag does not match (or OpenSSL fails): nothing decrypted is then trusted.
- */
+/* Encrypts b[off + header, off + len) and appends the tag; the caller guarantees the room. Returns len + 16. */
+JNIEXPORT jint JNICALL Java_ablak_media_srtp_NativeGcm_seal(JNIEnv *env, jclass cls, jlong handle,
+        jbyteArray buffer, jint off, jint header, jint len, jbyteArray ivArray) {
+    return gcm_packet(env, handle, buffer, off, header, len - header, ivArray, 1);
+}
+
+/* Checks the tag at the end of b[off, off + len) and decrypts the payload; returns the length without the tag. */
 JNIEXPORT jint JNICALL Java_ablak_media_srtp_NativeGcm_open(JNIEnv *env, jclass cls, jlong handle,
         jbyteArray buffer, jint off, jint header, jint len, jbyteArray ivArray) {
-    int encrypted = len - header - TAG_LENGTH;
-    if (header < 0 || encrypted < 0) {
-        return -1;
-    }
-    unsigned char iv[IV_LENGTH];
-    (*env)->GetByteArrayRegion(env, ivArray, 0, IV_LENGTH, (jbyte *) iv);
-    EVP_CIPHER_CTX *ctx = context(handle);
-    unsigned char *b = (*env)->GetPrimitiveArrayCritical(env, buffer, NULL);
-    if (b == NULL) {
-        return -1;
-    }
-    unsigned char *p = b + off;
-    int n;
-    jint result = -1;
-    if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, 0) == 1
-            && EVP_CipherUpdate(ctx, NULL, &n, p, header) == 1
-            && EVP_CipherUpdate(ctx, p + header, &n, p + header, encrypted) == 1
-            && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LENGTH, p + header + encrypted) == 1
-            && EVP_CipherFinal_ex(ctx, p + header + encrypted, &n) == 1) {
-        result = header + encrypted;
-    }
-    (*env)->ReleasePrimitiveArrayCritical(env, buffer, b, 0);
-    return result;
+    return gcm_packet(env, handle, buffer, off, header, len - header - TAG_LENGTH, ivArray, 0);
 }

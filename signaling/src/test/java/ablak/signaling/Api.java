@@ -55,6 +55,23 @@ final class Api {
   }
 
   /** A fresh citizen visit token. */
+  /** A citizen's address-registration draft with no answers yet: the body of the 201 (caseView, citizenToken). */
+  JsonObject addressRegistrationDraft(String visitToken) {
+    HttpResponse<Buffer> created = postAuthorized("/api/cases", "Bearer " + visitToken,
+        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
+    if (created.statusCode() != 201) {
+      throw new AssertionError("draft not created: " + created.statusCode() + " " + created.bodyAsString());
+    }
+    return created.bodyAsJsonObject();
+  }
+
+  /** The {@code queue.join} of that draft, without recording consent. */
+  static JsonObject joinMessage(JsonObject draft) {
+    return new JsonObject().put("caseTypeId", "address-registration").put("language", "en")
+        .put("caseId", draft.getJsonObject("caseView").getString("id")).put("caseToken", draft.getString("citizenToken"))
+        .put("consent", new JsonObject().put("recording", false));
+  }
+
   String visitToken() {
     return post("/api/visits", null, null).bodyAsJsonObject().getString("token");
   }

@@ -6,9 +6,7 @@ import ablak.signaling.auth.DemoAccounts;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -194,9 +192,9 @@ class CallbackTest {
     String token = new Api(vertx, node.baseUrl()).visitToken();
     WsClient ws = WsClient.connect(vertx, node.baseUrl(), null);
     ws.request("hello", new JsonObject().put("token", token));
-    JsonObject draft = draft(new Api(vertx, node.baseUrl()), token);
+    JsonObject draft = new Api(vertx, node.baseUrl()).addressRegistrationDraft(token);
 
-    JsonObject joined = ws.request("queue.join", join(draft));
+    JsonObject joined = ws.request("queue.join", Api.joinMessage(draft));
 
     assertThat(joined.getBoolean("callbackAvailable")).isFalse();
     assertThat(ws.request("queue.leave", new JsonObject().put("callback", new JsonObject().put("email", "anna@example.hu"))).getString("code"))
@@ -217,13 +215,13 @@ class CallbackTest {
       String token = api.visitToken();
       ws = WsClient.connect(vertx, node.baseUrl(), null);
       ws.request("hello", new JsonObject().put("token", token));
-      draft = draft(api, token);
+      draft = api.addressRegistrationDraft(token);
       caseId = draft.getJsonObject("caseView").getString("id");
       caseToken = draft.getString("citizenToken");
     }
 
     JsonObject join() {
-      JsonObject joined = ws.request("queue.join", CallbackTest.join(draft));
+      JsonObject joined = ws.request("queue.join", Api.joinMessage(draft));
       assertThat(joined.getString("type")).as(joined.encode()).isEqualTo("queue.joined");
       return joined;
     }
@@ -231,19 +229,6 @@ class CallbackTest {
 
   private Citizen citizen(AblakServer node) {
     return new Citizen(node);
-  }
-
-  private static JsonObject draft(Api api, String visitToken) {
-    HttpResponse<Buffer> created = api.postAuthorized("/api/cases", "Bearer " + visitToken,
-        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    return created.bodyAsJsonObject();
-  }
-
-  private static JsonObject join(JsonObject draft) {
-    return new JsonObject().put("caseTypeId", "address-registration").put("language", "en")
-        .put("caseId", draft.getJsonObject("caseView").getString("id")).put("caseToken", draft.getString("citizenToken"))
-        .put("consent", new JsonObject().put("recording", false));
   }
 
   private static String sql(String query) {

@@ -6,12 +6,9 @@ import ablak.signaling.auth.DemoAccounts;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClerkLostTest {
 
   /** A dead node's presence lapses (5 s), then its users get the resume time (2 s) before the sweep takes them. */
-  private static final Duration CRASH_NOTICED = Duration.ofSeconds(30);
 
   private static MachineStores stores;
   private static AblakServer nodeA;
@@ -88,7 +84,7 @@ class ClerkLostTest {
   @Test
   void aCitizenWhoseClerkIsLostWithTheirNodeWaitsAgainAtTheHeadAndIsServedByAnotherClerk() {
     WsClient citizen = citizen();
-    String contactId = citizen.request("queue.join", join(draft())).getString("contactId");
+    String contactId = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
     WsClient lostClerk = clerk(nodeC, "clerk");
     String lostClerkId = lostClerk.request("hello").getJsonObject("user").getString("id");
     lostClerk.request("clerk.state", new JsonObject().put("state", "available"));
@@ -97,16 +93,16 @@ class ClerkLostTest {
     String firstCallId = citizen.push("call.started").getString("callId");
     // Another citizen waits meanwhile: the one whose clerk was lost must come before them.
     WsClient later = citizen();
-    String laterContactId = later.request("queue.join", join(draft())).getString("contactId");
+    String laterContactId = later.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
     WsClient clerk2 = clerk(nodeA, "clerk2");
     clerk2.request("hello");
 
     thaw = NodeCrash.crash(nodeC);
 
-    Await.until(() -> logged("CLERKLOST", contactId), "routing puts the contact back in the queue once the clerk's presence lapsed",
-        CRASH_NOTICED);
+    Await.until(() -> stores.logged("CLERKLOST", contactId), "routing puts the contact back in the queue once the clerk's presence lapsed",
+        NodeCrash.NOTICED);
     Await.until(() -> "connection lost".equals(routingClerk(lostClerkId, "reason")), "the clerk's lost-connection check has run",
-        CRASH_NOTICED);
+        NodeCrash.NOTICED);
 
     // The next clerk is offered them first, and the call starts.
     clerk2.request("clerk.state", new JsonObject().put("state", "available"));
@@ -131,7 +127,7 @@ class ClerkLostTest {
     assertThat(citizen.request("queue.leave").getString("code")).as("in a call, not waiting").isEqualTo("invalid_state");
     assertThat(citizen.request("call.end", new JsonObject().put("callId", secondCallId)).getString("type")).isEqualTo("call.ended");
     assertThat(clerk2.push("call.ended", m -> m.getString("callId").equals(secondCallId)).getString("reason")).isEqualTo("ended_by_citizen");
-    assertThat(logged("ABANDON", contactId)).isFalse();
+    assertThat(stores.logged("ABANDON", contactId)).isFalse();
     assertThat(citizen.request("queue.leave").getString("code")).as("nothing of the visit is left in a queue").isEqualTo("invalid_state");
     later.request("queue.leave");
     clerk2.push("clerk.state", state -> state.getString("state").equals("wrapup"));
@@ -153,7 +149,7 @@ class ClerkLostTest {
     WsClient witness = clerk(nodeC, "interpreter");
     String witnessId = witness.request("hello").getJsonObject("user").getString("id");
     witness.request("clerk.state", new JsonObject().put("state", "break").put("reason", "witness"));
-    String contactId = citizen.request("queue.join", join(draft())).getString("contactId");
+    String contactId = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
     JsonObject offer = clerk.push("queue.offer");
     clerk.request("queue.offer.accept", new JsonObject().put("offerId", offer.getString("offerId")));
     String callId = citizen.push("call.started").getString("callId");
@@ -165,12 +161,12 @@ class ClerkLostTest {
     String clerkId = resumed.getJsonObject("user").getString("id");
 
     Await.until(() -> "offline".equals(routingClerk(witnessId, "state")), "routing signs out the clerk who did not come back",
-        CRASH_NOTICED);
+        NodeCrash.NOTICED);
 
     JsonObject row = clerkRow(clerkId);
     assertThat(row.getString("state")).as(row.encode()).isEqualTo("busy");
     assertThat(row.getString("callId")).isEqualTo(callId);
-    assertThat(logged("CLERKLOST", contactId)).isFalse();
+    assertThat(stores.logged("CLERKLOST", contactId)).isFalse();
     assertThat(back.request("chat.text", new JsonObject().put("callId", callId).put("text", "still here").put("final", true))
         .getString("code")).as("the call goes on").isNull();
     assertThat(citizen.push("chat.text").getString("text")).isEqualTo("still here");
@@ -193,22 +189,6 @@ class ClerkLostTest {
     return supervisor.request("wallboard.subscribe").getJsonArray("clerks").stream().map(JsonObject.class::cast)
         .filter(row -> row.getString("clerkId").equals(clerkId)).findFirst().orElseThrow();
   }
-
-  /** Whether the routing event reached the queue log in PostgreSQL. */
-  private static boolean logged(String event, String contactId) {
-    try (java.sql.Connection db = stores.jdbc();
-        java.sql.PreparedStatement query = db.prepareStatement("SELECT count(*) FROM queue.queue_log WHERE event = ? AND contact_id = ?")) {
-      query.setString(1, event);
-      query.setString(2, contactId);
-      try (java.sql.ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getInt(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private String citizenToken;
 
   private WsClient citizen() {
@@ -224,19 +204,6 @@ class ClerkLostTest {
       onC.add(clerk);
     }
     return clerk;
-  }
-
-  private JsonObject draft() {
-    HttpResponse<Buffer> created = apiA.postAuthorized("/api/cases", "Bearer " + citizenToken,
-        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    return created.bodyAsJsonObject();
-  }
-
-  private static JsonObject join(JsonObject draft) {
-    return new JsonObject().put("caseTypeId", "address-registration").put("language", "en")
-        .put("caseId", draft.getJsonObject("caseView").getString("id")).put("caseToken", draft.getString("citizenToken"))
-        .put("consent", new JsonObject().put("recording", false));
   }
 
   private static String password(String username) {

@@ -48,6 +48,21 @@ final class MachineStores implements AutoCloseable {
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
   }
 
+  /** Whether the routing event for the contact reached the queue log in PostgreSQL. */
+  boolean logged(String event, String contactId) {
+    try (Connection db = jdbc();
+        java.sql.PreparedStatement query = db.prepareStatement("SELECT count(*) FROM queue.queue_log WHERE event = ? AND contact_id = ?")) {
+      query.setString(1, event);
+      query.setString(2, contactId);
+      try (java.sql.ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getInt(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Override
   public void close() throws SQLException {
     try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "")) {

@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 /** Nodes dying in tests as killed processes do, without a second JVM. */
 final class NodeCrash {
 
+  /** Deadline for the others to notice: the dead node's presence lapses (5 s), then its users' resume time runs out. */
+  static final java.time.Duration NOTICED = java.time.Duration.ofSeconds(30);
+
   private NodeCrash() {}
 
   /**

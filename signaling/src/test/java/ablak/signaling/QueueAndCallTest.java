@@ -93,9 +93,9 @@ class QueueAndCallTest {
   @Test
   void aCitizenOnOneNodeIsServedByAClerkOnTheOther() {
     WsClient citizen = citizen(nodeA);
-    JsonObject draft = draft(apiA, citizenToken);
+    JsonObject draft = apiA.addressRegistrationDraft(citizenToken);
 
-    JsonObject joined = citizen.request("queue.join", join(draft));
+    JsonObject joined = citizen.request("queue.join", Api.joinMessage(draft));
 
     assertThat(joined.getString("type")).isEqualTo("queue.joined");
     assertThat(joined.getString("queueId")).isEqualTo("address-registration");
@@ -214,7 +214,7 @@ class QueueAndCallTest {
   void whenTheNodeHostingACallsMediaStopsTheParticipantsMediaMovesToALiveNode() {
     AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of())));
     WsClient citizen = citizen(nodeA);
-    JsonObject joined = citizen.request("queue.join", join(draft(apiA, citizenToken)));
+    JsonObject joined = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken)));
     assertThat(joined.getString("type")).isEqualTo("queue.joined");
     WsClient clerkOnC = WsClient.connect(vertx, nodeC.baseUrl(), new Api(vertx, nodeC.baseUrl()).login("clerk", password("clerk")));
     clerkOnC.request("hello");
@@ -255,8 +255,8 @@ class QueueAndCallTest {
   @Test
   void everyBadRequestIsRefusedWithATypedErrorAndChangesNothing() {
     WsClient citizen = citizen(nodeA);
-    JsonObject draft = draft(apiA, citizenToken);
-    JsonObject join = join(draft);
+    JsonObject draft = apiA.addressRegistrationDraft(citizenToken);
+    JsonObject join = Api.joinMessage(draft);
 
     assertThat(citizen.request("queue.join", join.copy().put("caseTypeId", "dragon-licence")).getString("code")).isEqualTo("unknown_case_type");
     assertThat(citizen.request("queue.join", join.copy().put("caseId", "not-a-uuid")).getString("code")).isEqualTo("invalid_message");
@@ -279,7 +279,7 @@ class QueueAndCallTest {
     assertThat(citizen.request("queue.join", join).getString("code")).isEqualTo("already_queued");
     String contactId = citizen.request("queue.leave").getString("contactId");
     assertThat(citizen.request("queue.leave").getString("code")).isEqualTo("invalid_state");
-    Await.until(() -> logged("ABANDON", contactId), "leaving is logged as an abandon");
+    Await.until(() -> stores.logged("ABANDON", contactId), "leaving is logged as an abandon");
     assertThat(clerkOnB.request("clerk.state", new JsonObject().put("state", "available")).getString("state"))
         .as("the citizen who left is offered to nobody").isEqualTo("available");
     citizen.close();
@@ -311,12 +311,12 @@ class QueueAndCallTest {
   @Test
   void aCitizenWhoseConnectionStaysLostIsAbandonedAndMayJoinAgain() {
     WsClient citizen = citizen(nodeA);
-    JsonObject join = join(draft(apiA, citizenToken));
+    JsonObject join = Api.joinMessage(apiA.addressRegistrationDraft(citizenToken));
     String contactId = citizen.request("queue.join", join).getString("contactId");
 
     citizen.close();
 
-    Await.until(() -> logged("ABANDON", contactId), "the lost contact is abandoned after the resume time");
+    Await.until(() -> stores.logged("ABANDON", contactId), "the lost contact is abandoned after the resume time");
     WsClient back = WsClient.connect(vertx, nodeB.baseUrl(), null);
     back.request("hello", new JsonObject().put("token", citizenToken));
     assertThat(back.request("queue.join", join).getString("type")).isEqualTo("queue.joined");
@@ -329,12 +329,12 @@ class QueueAndCallTest {
     AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(),
         stores.environment(Map.of("ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "2"))));
     WsClient citizen = citizen(nodeC);
-    String contactId = citizen.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
+    String contactId = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
 
     // The node goes away with the citizen's connection; its own check of the loss goes with it.
     nodeC.close();
 
-    Await.until(() -> logged("ABANDON", contactId), "a surviving node abandons the contact after the resume time");
+    Await.until(() -> stores.logged("ABANDON", contactId), "a surviving node abandons the contact after the resume time");
     citizen.close();
   }
 
@@ -342,12 +342,12 @@ class QueueAndCallTest {
   void aCitizenWaitingOnANodeThatCrashedIsAbandonedByAnotherNode() {
     AblakServer nodeC = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of())));
     WsClient citizen = citizen(nodeC);
-    String contactId = citizen.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
+    String contactId = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
     CountDownLatch thaw = NodeCrash.crash(nodeC);
     try {
       // Node C closes nothing and notes nothing: only its presence lapsing tells the others.
-      Await.until(() -> logged("ABANDON", contactId), "a surviving node abandons the contact after the presence and resume times",
-          CRASH_NOTICED);
+      Await.until(() -> stores.logged("ABANDON", contactId), "a surviving node abandons the contact after the presence and resume times",
+          NodeCrash.NOTICED);
     } finally {
       thaw.countDown();
       nodeC.close();
@@ -361,23 +361,23 @@ class QueueAndCallTest {
     WsClient citizen = WsClient.connect(vertx, nodeC.baseUrl(), null);
     String visitToken = new Api(vertx, nodeC.baseUrl()).visitToken();
     String resumeToken = citizen.request("hello", new JsonObject().put("token", visitToken)).getString("resumeToken");
-    String contactId = citizen.request("queue.join", join(draft(apiA, visitToken))).getString("contactId");
+    String contactId = citizen.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(visitToken))).getString("contactId");
     // A second citizen on node C who never comes back: their abandon shows that the check has run.
     WsClient gone = citizen(nodeC);
-    String goneContactId = gone.request("queue.join", join(draft(apiA, citizenToken))).getString("contactId");
+    String goneContactId = gone.request("queue.join", Api.joinMessage(apiA.addressRegistrationDraft(citizenToken))).getString("contactId");
     CountDownLatch thaw = NodeCrash.crash(nodeC);
     try {
       WsClient back = WsClient.connect(vertx, nodeA.baseUrl(), null);
       assertThat(back.request("resume", new JsonObject().put("token", resumeToken)).getString("type")).isEqualTo("resumed");
 
-      Await.until(() -> logged("ABANDON", goneContactId), "the citizen who did not come back is abandoned", CRASH_NOTICED);
+      Await.until(() -> stores.logged("ABANDON", goneContactId), "the citizen who did not come back is abandoned", NodeCrash.NOTICED);
 
       clerkOnB.request("clerk.state", new JsonObject().put("state", "available"));
       JsonObject offer = clerkOnB.push("queue.offer");
       assertThat(offer.getString("contactId")).as("the citizen who resumed is still waiting, first").isEqualTo(contactId);
       clerkOnB.request("queue.offer.accept", new JsonObject().put("offerId", offer.getString("offerId")));
       String callId = back.push("call.started").getString("callId");
-      assertThat(logged("ABANDON", contactId)).isFalse();
+      assertThat(stores.logged("ABANDON", contactId)).isFalse();
       assertThat(back.request("call.end", new JsonObject().put("callId", callId)).getString("type")).isEqualTo("call.ended");
       clerkOnB.push("clerk.state", state -> state.getString("state").equals("wrapup"));
       clerkOnB.request("wrapup.done", new JsonObject().put("disposition", "technical"));
@@ -390,24 +390,6 @@ class QueueAndCallTest {
     }
   }
 
-  /** A dead node's presence lapses (5 s), then its users get the resume time (2 s) before the sweep takes them. */
-  private static final java.time.Duration CRASH_NOTICED = java.time.Duration.ofSeconds(30);
-
-  /** Whether the routing event reached the queue log in PostgreSQL. */
-  private static boolean logged(String event, String contactId) {
-    try (java.sql.Connection db = stores.jdbc();
-        java.sql.PreparedStatement query = db.prepareStatement("SELECT count(*) FROM queue.queue_log WHERE event = ? AND contact_id = ?")) {
-      query.setString(1, event);
-      query.setString(2, contactId);
-      try (java.sql.ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getInt(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private String citizenToken;
 
   private WsClient citizen(AblakServer node) {
@@ -415,19 +397,6 @@ class QueueAndCallTest {
     WsClient citizen = WsClient.connect(vertx, node.baseUrl(), null);
     citizen.request("hello", new JsonObject().put("token", citizenToken));
     return citizen;
-  }
-
-  private static JsonObject draft(Api api, String visitToken) {
-    HttpResponse<Buffer> created = api.postAuthorized("/api/cases", "Bearer " + visitToken,
-        new JsonObject().put("caseType", "address-registration").put("language", "en").put("answers", new JsonObject()));
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    return created.bodyAsJsonObject();
-  }
-
-  private static JsonObject join(JsonObject draft) {
-    return new JsonObject().put("caseTypeId", "address-registration").put("language", "en")
-        .put("caseId", draft.getJsonObject("caseView").getString("id")).put("caseToken", draft.getString("citizenToken"))
-        .put("consent", new JsonObject().put("recording", false));
   }
 
   private HttpResponse<Buffer> whip(String url, String token) {

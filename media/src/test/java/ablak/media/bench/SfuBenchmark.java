@@ -120,10 +120,6 @@ public final class SfuBenchmark {
             }
             System.out.printf(Locale.ROOT, "saturation, median of %d rounds: SFU / relay packet rate %.2f, cost ratio %.2f%n",
                     SATURATION_ROUNDS, median(ratios), median(costRatios));
-            // For counters read from outside over the whole run (perf stat --per-thread: instructions per packet).
-            System.out.printf(Locale.ROOT, "saturation, forwarded in all rounds: relay %d packets (thread plain-relay),"
-                    + " SFU %d packets (thread %s)%n", plain.forwarded().getAsLong(), ours.forwarded().getAsLong(),
-                    sfuReceiveThreadName());
         } finally {
             for (AutoCloseable c : open) {
                 c.close();
@@ -413,11 +409,6 @@ public final class SfuBenchmark {
         for (SyntheticPeer p : peers) {
             p.close();
         }
-    }
-
-    private static String sfuReceiveThreadName() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.contains("AbstractUdpListener")).findFirst().orElse("?");
     }
 
     /** CPU time of the SFU's own threads: the media port's receive thread (the packet path) and the RTCP timer. */
