@@ -317,6 +317,27 @@ class AuditTrailTest {
     }
 
     @Test
+    void aChainerPassReadsItsEventsByKeyNotByScanningTheWholeTrail() {
+        Await.result(pool.query("""
+                insert into cases.audit_event (at, actor_id, actor_role, action, subject_kind, subject_id, reason, detail)
+                select now(), 'clerk-1', 'CLERK', 'case.read', 'case', 'c-' || i, 'call', ''
+                  from generate_series(1, 20000) i""").execute());
+        Await.result(pool.query("analyze cases.audit_event").execute());
+
+        // The plan a pool connection settles on after a few passes: the generic one, for any batch.
+        String plan = Await.result(pool.withConnection(connection -> connection.query("set plan_cache_mode = force_generic_plan").execute()
+                .compose(v -> connection.query("prepare pass_read(bigint[]) as " + AuditChainer.READ.replace("$1", "$1::bigint[]")).execute())
+                .compose(v -> connection.query("explain execute pass_read('{1,2,3}')").execute())
+                .map(rows -> {
+                    StringBuilder text = new StringBuilder();
+                    rows.forEach(row -> text.append(row.getString(0)).append('\n'));
+                    return text.toString();
+                })));
+
+        assertThat(plan).contains("audit_event_pkey").doesNotContain("Seq Scan");
+    }
+
+    @Test
     void eventsWrittenByTheOldHeadLockingTrailStillVerifyAfterTheMigration() throws SQLException {
         TestDatabase database = TestDatabase.onSharedServerAt("1");
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", "")) {
