@@ -10,7 +10,14 @@ queue.join; it keeps every socket open to the end, as waiting citizens do. Arriv
 as the baseline measured in the same run, GET /health/live round trips on a connection of its own
 every 20 ms. Loopback only; the node is given by URL (for example the one NodeLauncher prints).
 
+With --cpu NAME=PID (repeatable) it also prints the CPU time each process and its children used per
+joined citizen during the run (from /proc: user + system), e.g. the node's JVM, Redis and the
+PostgreSQL server (its postmaster: the backends are its children), and this client itself: where a
+join's cost goes, which decides how many joins a second the machine's cores take.
+
     python3 load-tests/scripts/join-burst.py http://127.0.0.1:PORT --rate 500 --seconds 10
+    python3 load-tests/scripts/join-burst.py http://127.0.0.1:PORT --rate 150 --seconds 10 \
+        --cpu node=$(pgrep -f NodeLauncher) --cpu postgres=PID --cpu redis=PID
 """
 import argparse
 import asyncio
@@ -102,6 +109,30 @@ class WebSocket:
 
     def close(self):
         self.writer.close()
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a process and of its children, live and reaped, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def own(p, with_reaped):
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # fields[11:15] are utime, stime, cutime, cstime (stat(5) fields 14-17).
+        return sum(int(x) for x in fields[11:15 if with_reaped else 13])
+
+    total = own(pid, True)
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        children = []
+    for child in children:
+        try:
+            total += own(child, True)
+        except OSError:
+            pass  # ended meanwhile: counted in the parent's reaped time once waited for
+    return total / ticks
 
 
 class Timings:
@@ -202,7 +233,12 @@ async def main():
     parser.add_argument("--rate", type=float, default=500, help="arrivals per second")
     parser.add_argument("--seconds", type=float, default=10, help="how long citizens arrive")
     parser.add_argument("--timeout", type=float, default=10, help="seconds a step may take before it counts as failed")
+    parser.add_argument("--cpu", action="append", default=[], metavar="NAME=PID",
+                        help="print this process's CPU per joined citizen (with its children); repeatable")
     args = parser.parse_args()
+    watched = dict(item.split("=", 1) for item in args.cpu)
+    watched["this client"] = str(os.getpid())
+    before = {name: cpu_seconds(int(pid)) for name, pid in watched.items()}
     url = urllib.parse.urlparse(args.url)
     timings, sockets, stop = Timings(), [], asyncio.Event()
     watch = asyncio.ensure_future(baseline(url, timings, stop))
@@ -221,6 +257,12 @@ async def main():
     print(f"{total} citizens at {args.rate:g}/s for {args.seconds:g} s (the last one started {max(0.0, late):.2f} s late); "
           f"{len(sockets)} WebSockets held at the end")
     timings.table()
+    joined = len(timings.values.get("queue.joined", []))
+    if args.cpu and joined:
+        used = {name: cpu_seconds(int(pid)) - before[name] for name, pid in watched.items()}
+        print("CPU per joined citizen: " + ", ".join(f"{name} {used[name] * 1000 / joined:.2f} ms" for name in watched)
+              + f"; all of them {sum(used.values()) * 1000 / joined:.2f} ms"
+              + f" ({joined} joined, {sum(used.values()):.1f} s of CPU)")
     for ws in sockets:
         ws.close()
 

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class RoutingEngine implements AutoCloseable {
   private static final String SCRIPT = readScript();
   private static final int HEARTBEAT_BATCH = 200;
   private static final int FIGURES_BATCH = 5;
+  private static final int RANKS_IN_SCRIPT = 32;
 
   private final Vertx vertx;
   private final StatefulRedisConnection<String, String> connection;
@@ -287,8 +289,20 @@ public final class RoutingEngine implements AutoCloseable {
     return Future.all(calls).map(all -> calls.stream().flatMap(f -> f.result().stream()).toList());
   }
 
-  /** Places of these contacts in one queue (-1: not waiting there) and the queue's figures, in one round trip. */
+  /**
+   * Places of these contacts in one queue (-1: not waiting there) and the queue's figures. A few contacts
+   * are looked up one by one in the script, in one round trip. For more than {@value #RANKS_IN_SCRIPT}, the
+   * queue's whole order is read once instead (a plain read beside the figures): a node's flush of 7,000
+   * waiting citizens was 7,000 lookups in one script, which held Redis for 16-240 ms every half second
+   * while every other command of every node waited.
+   */
   public Future<Map.Entry<List<Integer>, QueueFigures>> positions(String queue, List<String> contactIds) {
+    if (contactIds.size() > RANKS_IN_SCRIPT) {
+      Future<List<String>> order = Future.fromCompletionStage(redis.zrange(settings.keyPrefix() + "waiting:" + queue, 0, -1),
+          vertx.getOrCreateContext());
+      Future<List<QueueFigures>> figures = figures(List.of(queue));
+      return Future.all(order, figures).map(both -> Map.entry(ranks(order.result(), contactIds), figures.result().get(0)));
+    }
     List<String> args = new ArrayList<>();
     args.add(queue);
     args.addAll(contactIds);
@@ -297,6 +311,15 @@ public final class RoutingEngine implements AutoCloseable {
       List<Integer> ranks = ((List<?>) r.get(0)).stream().map(x -> (int) number(x)).toList();
       return Map.entry(ranks, QueueFigures.of(queue, (List<?>) r.get(1)));
     });
+  }
+
+  private static List<Integer> ranks(List<String> order, List<String> contactIds) {
+    Map<String, Integer> wanted = new HashMap<>(contactIds.size() * 2);
+    contactIds.forEach(id -> wanted.put(id, -1));
+    for (int i = 0; i < order.size(); i++) {
+      wanted.replace(order.get(i), i + 1);
+    }
+    return contactIds.stream().map(wanted::get).toList();
   }
 
   /**

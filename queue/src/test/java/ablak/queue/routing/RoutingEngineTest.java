@@ -10,6 +10,7 @@ import ablak.queue.QueueException;
 import ablak.queue.events.QueueEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +69,30 @@ class RoutingEngineTest {
     ready("bela", Map.of("moving", 4));
 
     assertThat(join("c1", "moving").offer().clerkId()).isEqualTo("anna");
+  }
+
+  @Test
+  void placesOfManyContactsAreTheSameAsLookedUpOneByOne() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String id = "c" + i;
+      await(engine.enqueue(new ContactRequest(id, "general", "hu", i % 7 == 0 ? 3 : 0, null, null, null)));
+      fx.clock.advance(Duration.ofMillis(10));
+      ids.add(id);
+    }
+    await(engine.abandon("c10"));
+    ids.add("never-queued");
+    java.util.Collections.shuffle(ids, new java.util.Random(7));
+
+    List<Integer> all = places("general", ids.toArray(String[]::new));
+
+    List<Integer> oneByOne = ids.stream().map(id -> places("general", id).get(0)).toList();
+    assertThat(all).isEqualTo(oneByOne);
+    assertThat(all.get(ids.indexOf("c0"))).isEqualTo(1); // priority 3, first to arrive
+    assertThat(all.get(ids.indexOf("c10"))).isEqualTo(-1);
+    assertThat(all.get(ids.indexOf("never-queued"))).isEqualTo(-1);
+    assertThat(all).filteredOn(place -> place > 0).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.rangeClosed(1, 49).boxed().toList());
   }
 
   @Test
