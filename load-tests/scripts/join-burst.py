@@ -76,9 +76,11 @@ class WebSocket:
         return ws
 
     def send(self, message):
-        data = json.dumps(message).encode()
+        self.frame(0x1, json.dumps(message).encode())
+
+    def frame(self, opcode, data):
         mask = os.urandom(4)
-        header = bytearray([0x81])
+        header = bytearray([0x80 | opcode])
         if len(data) < 126:
             header.append(0x80 | len(data))
         else:
@@ -98,6 +100,9 @@ class WebSocket:
             opcode = first & 0x0F
             if opcode == 0x1:
                 return json.loads(payload)
+            if opcode == 0x9:
+                # Answered as browsers do (RFC 6455 5.5.2): a client that stays silent is closed as idle.
+                self.frame(0xA, payload)
             if opcode == 0x8:
                 raise IOError("closed by the server")
 
@@ -233,6 +238,8 @@ async def main():
     parser.add_argument("--rate", type=float, default=500, help="arrivals per second")
     parser.add_argument("--seconds", type=float, default=10, help="how long citizens arrive")
     parser.add_argument("--timeout", type=float, default=10, help="seconds a step may take before it counts as failed")
+    parser.add_argument("--hold", type=float, default=0,
+                        help="seconds to keep every socket open after the report, e.g. to read the node's heap")
     parser.add_argument("--cpu", action="append", default=[], metavar="NAME=PID",
                         help="print this process's CPU per joined citizen (with its children); repeatable")
     args = parser.parse_args()
@@ -263,6 +270,9 @@ async def main():
         print("CPU per joined citizen: " + ", ".join(f"{name} {used[name] * 1000 / joined:.2f} ms" for name in watched)
               + f"; all of them {sum(used.values()) * 1000 / joined:.2f} ms"
               + f" ({joined} joined, {sum(used.values()):.1f} s of CPU)")
+    if args.hold > 0:
+        print(f"holding {len(sockets)} WebSockets for {args.hold:g} s", flush=True)
+        await asyncio.sleep(args.hold)
     for ws in sockets:
         ws.close()
 
