@@ -553,7 +553,13 @@ function callScreen(): HTMLElement {
 
   const leave = dialog('call.leaveTitle', { onCancel: () => leave.close() });
   leave.body.append(text('p', 'call.leaveBody'), h('div', { class: 'actions' },
-    button('call.leaveConfirm', () => { void connection.request(Message.callEnd, { callId }).catch(() => undefined); leave.close(); go('done'); }, 'warning'),
+    button('call.leaveConfirm', () => {
+      leave.close();
+      // The end screen closes the connection: going there at once would close it before call.end is sent, and
+      // the clerk would stay in the call. Offline, the server ends it once the visitor's resume time is over.
+      if (connection.currentState !== 'open') { go('done'); return; }
+      void connection.request(Message.callEnd, { callId }).catch(() => undefined).finally(() => { if (visit.screen === 'call') go('done'); });
+    }, 'warning'),
     button('call.stay', () => leave.close(), 'secondary')));
   cleanup.push(() => leave.element.remove());
 
