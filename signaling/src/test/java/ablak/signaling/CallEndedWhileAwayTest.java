@@ -120,6 +120,7 @@ class CallEndedWhileAwayTest {
     JsonObject media = back.request("call.media", new JsonObject().put("callId", callId));
     assertThat(media.getString("code")).isEqualTo("unknown_call");
     assertThat(media.getBoolean("waiting")).isTrue();
+    assertThat(back.push("queue.position").getInteger("position")).as("first in the queue it was passed on to").isEqualTo(1);
     assertThat(back.request("queue.leave").getString("type")).as("waiting in a queue").isEqualTo("queue.left");
 
     offDuty(clerk);

@@ -578,12 +578,13 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
           .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the clerk's state was not sent: {}", e.toString()));
     }
     if (user.role() == Role.CITIZEN && resumed) {
-      contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture(null) : contacts.get(id))
-          .onSuccess(contact -> {
-            if (contact != null) {
-              track(contact.contactId(), contact.caseTypeId(), user.userId());
+      // Routing's queue, not the one the contact joined: a transfer while the citizen was away moved it.
+      contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture() : engine.contactQueue(id)
+          .onSuccess(queue -> {
+            if (queue != null) {
+              track(id, queue, user.userId());
             }
-          });
+          }).mapEmpty());
     }
   }
 
