@@ -15,6 +15,7 @@ import { Connection, ProtocolError } from '../shared/connection.js';
 import { CallMediaGrant, CaseView, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { loadSummary, startCase, StartedCase } from '../shared/cases.js';
 import { realTimeText } from '../shared/chat.js';
+import { callIsOver, checkCallAfterReconnect, renewMedia } from '../shared/call.js';
 import { mountIdentificationGuide } from './identification.js';
 import { KioskGuard } from './kiosk.js';
 
@@ -43,6 +44,8 @@ interface Visit {
   link: Link | null;
   /** Why the visitor waits again after a call (the text shown on the waiting screen), if they do. */
   waitingAgain: string | null;
+  /** The call ended while the visitor was disconnected: the end screen says so. */
+  endedWhileAway: boolean;
 }
 
 type Link = { kind: 'callback' | 'appointment'; id: string; token: string; caseTypeId: string | null };
@@ -67,7 +70,7 @@ const LONG_WAIT_SECONDS = 30 * 60;
 const fresh = (link: Link | null = null): Visit => ({
   screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
   stream: null, started: null, position: null, estimatedWaitSeconds: null, nextOpening: null, call: null, recording: false, caseNumber: null,
-  callbackAvailable: false, callbackEmail: null, link, waitingAgain: null,
+  callbackAvailable: false, callbackEmail: null, link, waitingAgain: null, endedWhileAway: false,
 });
 
 let visit = fresh(kiosk ? null : linkFromAddress());
@@ -481,7 +484,10 @@ function callScreen(): HTMLElement {
   self.srcObject = visit.stream;
   const recording = h('p', { class: 'call__recording', role: 'status', hidden: !visit.recording }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t('call.recording'));
   const quality = h('p', { class: 'call__quality', role: 'status', 'data-quality': 'unknown' }, t('call.quality.unknown'));
-  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(callId), third, supervisorVideo, { keepResolution: videoIdentification }) : null;
+  const media = visit.stream ? new CallMedia(grant, visit.stream, remote, iceServers, () => renewMedia(connection, callId), third, supervisorVideo, {
+    keepResolution: videoIdentification,
+    onReconnectFailed: (error) => (callIsOver(error) ? callEndedWhileAway(callId, error) : announce(t('call.mediaFailed'), true)),
+  }) : null;
   media?.watchQuality((value) => { quality.dataset.quality = value; quality.textContent = t(`call.quality.${value}`); });
   void media?.start().catch(() => announce(t('call.mediaFailed'), true));
   const chat = realTimeText(connection, callId, 'chat.me', 'chat.clerk');
@@ -491,6 +497,7 @@ function callScreen(): HTMLElement {
     caseId: visit.started.caseId, caseToken: visit.started.caseToken, visitToken, lang: language(), connection }) : null;
 
   cleanup.push(() => { media?.close(); chat.close(); guide?.destroy(); });
+  cleanup.push(checkCallAfterReconnect(connection, callId, (error) => callEndedWhileAway(callId, error)));
   // An interpreter (spoken or sign language) the clerk invited, or a supervisor who joined: shown beside the clerk while in the call.
   cleanup.push(connection.on(Message.callParticipants, (message) => {
     const roles = Array.isArray(message.participants) ? (message.participants as Array<{ role?: string }>).map((p) => p.role) : [];
@@ -553,7 +560,13 @@ function callScreen(): HTMLElement {
 
   const leave = dialog('call.leaveTitle', { onCancel: () => leave.close() });
   leave.body.append(text('p', 'call.leaveBody'), h('div', { class: 'actions' },
-    button('call.leaveConfirm', () => { void connection.request(Message.callEnd, { callId }).catch(() => undefined); leave.close(); go('done'); }, 'warning'),
+    button('call.leaveConfirm', () => {
+      leave.close();
+      // The end screen closes the connection: going there at once would close it before call.end is sent, and
+      // the clerk would stay in the call. Offline, the server ends it once the visitor's resume time is over.
+      if (connection.currentState !== 'open') { go('done'); return; }
+      void connection.request(Message.callEnd, { callId }).catch(() => undefined).finally(() => { if (visit.screen === 'call') go('done'); });
+    }, 'warning'),
     button('call.stay', () => leave.close(), 'secondary')));
   cleanup.push(() => leave.element.remove());
 
@@ -581,6 +594,7 @@ function doneScreen(): HTMLElement {
         text('p', 'done.caseNumberLabel', { class: 'confirmation__label' }),
         h('p', { class: 'confirmation__number', id: 'case-number' }, number))
       : heading('done.endedTitle'),
+    visit.endedWhileAway ? h('div', { class: 'notice notice--warning', id: 'call-ended-away' }, text('p', 'call.endedWhileAway')) : null,
     text('h2', 'done.nextTitle', { class: 'heading-m' }),
     text('p', number ? 'done.next' : 'done.endedBody'),
     h('div', { class: 'actions' }, button('done.finish', () => resetVisit(), 'secondary')));
@@ -599,10 +613,6 @@ connection.on(Message.callStarted, (message) => {
   playChime();
   announce(t('call.started'), true);
 });
-/** A fresh grant to publish again after the network failed: the first one may have expired. */
-async function renewMedia(callId: string): Promise<CallMediaGrant> {
-  return (await connection.request(Message.callMedia, { callId })).media as CallMediaGrant;
-}
 
 /** Follows the case live: case.changed brings the case number when the clerk submits. */
 async function watchCase(): Promise<void> {
@@ -628,13 +638,34 @@ connection.on(Message.callEnded, (message) => {
     return;
   }
   // Transferred, or the clerk's connection was lost: the server kept the visitor's place in that queue.
+  waitAgain(message.reason === 'transferred' ? 'waiting.transferred' : 'waiting.clerkLost');
+});
+
+/** Back to the waiting screen after a call, saying why: the server kept the visitor's place in a queue. */
+function waitAgain(why: string): void {
   visit.call = null;
   visit.position = null;
   visit.estimatedWaitSeconds = null;
-  visit.waitingAgain = message.reason === 'transferred' ? 'waiting.transferred' : 'waiting.clerkLost';
+  visit.waitingAgain = why;
   go('waiting');
-  announce(t(visit.waitingAgain), true);
-});
+  announce(t(why), true);
+}
+
+/**
+ * The call ended while the visitor was disconnected (its call.ended reached nobody), found when the connection
+ * or the media came back: the server's refusal says whether they wait in a queue again.
+ */
+function callEndedWhileAway(callId: string, refusal: ProtocolError): void {
+  if (visit.screen !== 'call' || visit.call?.callId !== callId) return;
+  if (refusal.details.waiting === true) {
+    waitAgain('waiting.endedWhileAway');
+    return;
+  }
+  visit.call = null;
+  visit.endedWhileAway = true;
+  go('done');
+  announce(t('call.endedWhileAway'), true);
+}
 
 /** Forgets everything about the visitor: answers, media, queue place, language choice on a kiosk. */
 function resetVisit(): void {

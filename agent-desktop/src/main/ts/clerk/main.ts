@@ -11,6 +11,7 @@ import { CallMediaGrant, CaseView, ClerkStateName, Envelope, ErrorCode, Message,
 import { Data, FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { loadForm } from '../shared/catalogue.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
+import { callIsOver, checkCallAfterReconnect, renewMedia } from '../shared/call.js';
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
 import { mountIdentificationPanel } from './identification.js';
@@ -40,6 +41,10 @@ const connection = new Connection({ language, token: async () => null });
 let user: StaffUser | null = null;
 let state: ClerkStateName = 'offline';
 let stateSince = Date.now();
+/** The since of the newest clerk.state from the server: an older one (a read overtaken by a push) changes nothing. */
+let serverSince = -Infinity;
+/** The call ended while the desktop was disconnected: said on the wrap-up or idle view until the clerk acts. */
+let endedWhileAway = false;
 let reason = '';
 let call: Call | null = null;
 let caseForm: RenderedForm | null = null;
@@ -87,6 +92,7 @@ document.addEventListener('keydown', (event) => {
 // --- state ---------------------------------------------------------------------------------
 
 async function setState(next: ClerkStateName, why?: string): Promise<void> {
+  endedWhileAway = false;
   try {
     const reply = await connection.request(Message.clerkState, { state: next, ...(why ? { reason: why } : {}) });
     if (reply.type === Message.clerkState) applyState(reply);
@@ -105,8 +111,8 @@ function showState(next: ClerkStateName, since: number, why: string): void {
   tickClock();
   if (changed) announce(t('clerk.stateNow', { state: t(`state.${next}`) }));
   if (next !== 'offered') closeOffer();
-  if (changed && !call && next !== 'wrapup') render();
-  if (next === 'wrapup') render();
+  // The call view stays until the call ends, whatever the state says meanwhile.
+  if (!call && (changed || next === 'wrapup')) render();
 }
 
 function tickClock(): void {
@@ -180,6 +186,9 @@ async function startCall(message: Envelope): Promise<void> {
     form: null, case: null, problem: null,
   };
   call = current;
+  endedWhileAway = false;
+  const stopChecking = checkCallAfterReconnect(connection, current.callId, () => callOver(current.callId));
+  window.addEventListener('ablak:call-ended', stopChecking, { once: true });
   // The form and the case (with the citizen's pre-call answers) load while the camera starts; an interpreter has no case to read.
   const loading = current.role === 'interpreter' ? Promise.resolve() : Promise.all([
     loadForm(current.caseTypeId, current.formVersion, language()),
@@ -214,9 +223,8 @@ function callView(current: Call): HTMLElement {
     'aria-label': t('call.supervisorVideo') });
   self.srcObject = camera;
   media?.close();
-  media = camera ? new CallMedia(current.media, camera, remote, current.iceServers,
-    async () => (await connection.request(Message.callMedia, { callId: current.callId })).media as CallMediaGrant, thirdVideo,
-    supervisorVideo) : null;
+  media = camera ? new CallMedia(current.media, camera, remote, current.iceServers, () => renewMedia(connection, current.callId), thirdVideo,
+    supervisorVideo, { onReconnectFailed: (error) => (callIsOver(error) ? callOver(current.callId) : announce(t('call.mediaFailed'), true)) }) : null;
   const participants = h('p', { class: 'hint', id: 'call-participants', role: 'status' });
   const offParticipants = connection.on(Message.callParticipants, (message) => {
     if (message.callId !== current.callId) return;
@@ -448,12 +456,18 @@ function wrapUpView(): HTMLElement {
     ...['resolved', 'follow-up', 'referred', 'no-show', 'technical'].map((d) => h('option', { value: d }, t(`disposition.${d}`))));
   return h('section', { class: 'panel wrapup' },
     h('h1', { class: 'heading-l', tabindex: -1 }, t('wrapup.title')),
+    endedWhileAwayNotice(),
     h('p', { class: 'wrapup__clock-label' }, t('wrapup.timeLeft')),
     h('p', { class: 'wrapup__clock', id: 'wrapup-clock', role: 'timer', 'aria-live': 'off' }, formatDuration(wrapUpSeconds)),
     field(disposition, t('wrapup.disposition')).element,
     h('div', { class: 'actions' }, button('wrapup.done', () => {
+      endedWhileAway = false;
       void connection.request(Message.wrapUpDone, { disposition: disposition.value }).catch((e: ProtocolError) => announce(t('clerk.stateFailed', { code: e.code }), true));
     }, 'primary', { 'aria-keyshortcuts': 'Alt+R' })));
+}
+
+function endedWhileAwayNotice(): HTMLElement | null {
+  return endedWhileAway ? h('div', { class: 'notice notice--warning', id: 'call-ended-away' }, text('p', 'call.endedWhileAway')) : null;
 }
 
 function idleView(): HTMLElement {
@@ -462,6 +476,7 @@ function idleView(): HTMLElement {
   return h('div', { class: 'desk-idle' },
     h('section', { class: 'panel desk-idle__state' },
       h('h1', { class: 'heading-l', tabindex: -1 }, t('clerk.hello', { name: user?.name ?? '' })),
+      endedWhileAwayNotice(),
       h('p', { class: 'lead' }, t(`clerk.state.${state}`)),
       h('div', { class: 'actions' },
         button('clerk.goAvailable', () => { void setState('available'); }, 'primary', { 'aria-keyshortcuts': 'Alt+R', disabled: state === 'available' }),
@@ -491,13 +506,23 @@ function render(): void {
 
 async function signedInAs(signedIn: StaffUser): Promise<void> {
   user = signedIn;
+  serverSince = -Infinity;
   connection.stop();
   connection.start();
   render();
 }
 
+/**
+ * The server pushes the clerk's state on every change and once on each (re)connection (docs/protocol.md,
+ * "clerk.state"); that read may arrive after a newer push, so the newest since wins.
+ */
 function applyState(message: Envelope): void {
-  showState(message.state as ClerkStateName, Number(message.since ?? Date.now()), String(message.reason ?? ''));
+  const since = Number(message.since ?? Date.now());
+  if (since < serverSince) return;
+  serverSince = since;
+  if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds;
+  // since 0: the clerk was never signed in to routing; the clock counts from now.
+  showState(message.state as ClerkStateName, since > 0 ? since : Date.now(), String(message.reason ?? ''));
 }
 
 connection.on(Message.clerkState, applyState);
@@ -505,18 +530,34 @@ connection.on(Message.welcome, (message) => { if (typeof message.wrapUpSeconds =
 connection.on(Message.offer, showOffer);
 connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });
 connection.on(Message.callStarted, (message) => { closeOffer(); void startCall(message); });
-connection.on(Message.callEnded, (message) => {
-  // The end may arrive as a reply and as a push: the first one ends the call, the rest change nothing.
-  if (!call || call.callId !== message.callId) return;
+function closeCall(): void {
   window.dispatchEvent(new Event('ablak:call-ended'));
   media?.close();
   media = null;
   call = null;
   caseForm = null;
+}
+
+connection.on(Message.callEnded, (message) => {
+  // The end may arrive as a reply and as a push: the first one ends the call, the rest change nothing.
+  if (!call || call.callId !== message.callId) return;
+  closeCall();
   if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds;
   announce(t('call.ended'));
   render();
 });
+
+/**
+ * The call ended while the desktop was disconnected (its call.ended reached nobody), found when the connection
+ * or the media came back. The view follows the state the server pushed on reconnection: wrap-up, or idle.
+ */
+function callOver(callId: string): void {
+  if (!call || call.callId !== callId) return;
+  closeCall();
+  endedWhileAway = true;
+  announce(t('call.endedWhileAway'), true);
+  render();
+}
 
 async function start(): Promise<void> {
   await initI18n();

@@ -53,9 +53,11 @@ export class Connection {
     return this.state;
   }
 
-  onState(listener: (state: ConnectionState) => void): void {
+  /** Calls the listener with the state now and on every change; returns the function that stops it. */
+  onState(listener: (state: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     listener(this.state);
+    return () => this.stateListeners.delete(listener);
   }
 
   /** Subscribes to pushed messages of one type; returns the unsubscribe function. */

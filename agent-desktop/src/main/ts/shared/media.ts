@@ -140,12 +140,13 @@ export class CallMedia {
    * supervisor in the last one (docs/media.md, "Slots"), so both can be in the call at once.
    * keepResolution: send the camera at its full size and let the frame rate give way when bandwidth is
    * short, as a video identification needs (the document must stay readable); otherwise the browser's
-   * balanced default.
+   * balanced default. onReconnectFailed: the reconnect after a failed connection could not publish again, e.g.
+   * because renew found the call over.
    */
   constructor(private grant: CallMediaGrant, private local: MediaStream, private readonly remoteVideo: HTMLVideoElement,
     private readonly iceServers: RTCIceServer[], private readonly renew: () => Promise<CallMediaGrant>,
     private readonly thirdVideo: HTMLVideoElement | null = null, private readonly supervisorVideo: HTMLVideoElement | null = null,
-    private readonly options: { keepResolution?: boolean } = {}) {}
+    private readonly options: { keepResolution?: boolean; onReconnectFailed?: (error: unknown) => void } = {}) {}
 
   /** The call's PeerConnection now (a reconnect replaces it), for statistics; null before start and after close. */
   get peerConnection(): RTCPeerConnection | null {
@@ -173,7 +174,9 @@ export class CallMedia {
     });
     // A lost network cannot be repaired with an ICE restart here: a new session (POST) replaces the old one.
     peer.addEventListener('connectionstatechange', () => {
-      if (peer.connectionState === 'failed' && this.peer === peer && !this.closed) void this.reconnect();
+      if (peer.connectionState === 'failed' && this.peer === peer && !this.closed) {
+        this.reconnect().catch((error: unknown) => { if (!this.closed) this.options.onReconnectFailed?.(error); });
+      }
     });
     this.session = await whipPublish(peer, this.grant, () => !this.closed && this.peer === peer);
     if (this.session && this.options.keepResolution) await this.keepResolution(peer);

@@ -92,6 +92,10 @@ export const ErrorCode = {
   tokenExpired: 'token_expired',
   versionConflict: 'version_conflict',
   invalidFormData: 'invalid_form_data',
+  /** A call message for a call that has ended or never existed; to a citizen with waiting: true when they wait in a queue again. */
+  unknownCall: 'unknown_call',
+  /** Also: a call message from someone who is not (or no longer) one of the call's participants. */
+  forbidden: 'forbidden',
 } as const;
 
 /** WebSocket close codes with a meaning for the client (docs/protocol.md "Close codes"). */

@@ -362,6 +362,40 @@ class CitizenAppTest extends BrowserTest {
         assertNoConsoleErrors();
     }
 
+    /**
+     * The call ended while the connection was lost (its call.ended reached nobody): back, the app asks call.media,
+     * and unknown_call with waiting says the citizen waits in the queue again, so the waiting screen says why.
+     */
+    @Test
+    void aCallThatEndedWhileTheConnectionWasLostGoesBackToTheQueueTheServerKeptTheCitizenIn() {
+        Page page = newPage(true);
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("queue.join", request -> message("queue.joined").put("contactId", "contact-1").put("queueId", "passport-renewal")
+                        .put("position", 1).put("estimatedWaitSeconds", 60))
+                .reply("call.media", request -> message("error").put("code", "unknown_call").put("message", "no call call-1 in progress")
+                        .put("waiting", true));
+        CitizenSteps.toDeviceCheck(page, "");
+        CitizenSteps.consentAndJoin(page);
+        page.waitForCondition(() -> control.hasReceived("queue.join"));
+        FarSide clerk = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"citizen","recording":false,"videoIdentification":false,
+                 "media":{"whipUrl":"%s","token":"media-token-1"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
+        page.waitForCondition(() -> clerk.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+
+        control.dropConnection();
+
+        assertThat(page.locator("#waiting-again")).hasText(
+                "A hívás véget ért, amíg nem volt kapcsolat. A helye megmarad a sorban, és a következő szabad ügyintéző kapcsolódik Önhöz.",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ön sorban áll"))).isVisible();
+        assertThat(control.last("call.media").path("callId").asText()).isEqualTo("call-1");
+        page.waitForCondition(() -> clerk.received("DELETE"));
+        verify(page, "citizen-waiting-after-a-call-ended-while-away");
+    }
+
     @Test
     void lostConnectionShowsReconnectingAndResumesWithTheToken() {
         Page page = newPage(true);

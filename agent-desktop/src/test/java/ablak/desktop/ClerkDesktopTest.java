@@ -223,6 +223,43 @@ class ClerkDesktopTest extends BrowserTest {
         assertNoConsoleErrors();
     }
 
+    /**
+     * The connection drops mid-call and the call ended meanwhile (its call.ended reached nobody): back, the desktop
+     * asks call.media, hears unknown_call, leaves the call view saying why, and follows the pushed clerk.state.
+     */
+    @Test
+    void aCallThatEndedWhileTheConnectionWasLostLeavesTheCallViewForTheWrapUpTheServerSays() {
+        Page page = newPage(true, 1440, 900);
+        staffSession(page, "Kovács Anna", "clerk");
+        ScriptedControlServer control = new ScriptedControlServer().install(page)
+                .reply("clerk.state", request -> message("clerk.state").put("state", request.path("state").asText()).put("since", System.currentTimeMillis()))
+                .reply("case.watch", request -> caseView("case.state", 1, "DRAFT", parse("{}")))
+                .reply("call.media", request -> message("error").put("code", "unknown_call").put("message", "no call call-1 in progress"));
+        signIn(page, control);
+        FarSide citizen = new FarSide(newPage(true), server.url("/")).serveWhip(page);
+        control.push(parse("""
+                {"type":"call.started","callId":"call-1","caseId":"case-1","role":"clerk","recording":false,"videoIdentification":false,
+                 "caseTypeId":"address-registration","formVersion":2,"language":"hu",
+                 "media":{"whipUrl":"%s","token":"media-token-clerk"},"iceServers":[]}""".formatted(server.url("/whip/calls/call-1"))));
+        control.push(message("clerk.state").put("state", "busy").put("since", System.currentTimeMillis()));
+        page.waitForCondition(() -> (Boolean) page.evaluate("() => document.querySelector('.call__remote')?.videoWidth > 0"),
+                new Page.WaitForConditionOptions().setTimeout(15_000));
+        page.waitForCondition(() -> citizen.framesDecoded() > 0, new Page.WaitForConditionOptions().setTimeout(15_000));
+
+        control.dropConnection();
+        page.waitForCondition(() -> control.hasReceived("call.media"), new Page.WaitForConditionOptions().setTimeout(10_000));
+        control.push(message("clerk.state").put("state", "wrapup").put("since", System.currentTimeMillis()).put("wrapUpSeconds", 60));
+
+        assertThat(page.locator("#call-ended-away")).hasText("A hívás véget ért, amíg nem volt kapcsolat.");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
+        assertThat(page.locator(".desk-call")).hasCount(0);
+        assertThat(control.last("call.media").path("callId").asText()).isEqualTo("call-1");
+        assertThat(control.last("resume").path("token").asText()).isEqualTo("resume-1");
+        page.waitForCondition(() -> citizen.received("DELETE"));
+        assertThat(page.locator("#clerk-state")).hasText("Utómunka");
+        verify(page, "clerk-wrap-up-after-a-call-ended-while-away");
+    }
+
     @Test
     void anInterpreterAcceptsARequestAndSeesTheCallWithoutTheCase() {
         Page page = newPage(true, 1440, 900);

@@ -6,6 +6,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ViewportSize;
 import java.nio.file.Files;
@@ -106,6 +107,41 @@ final class JourneyPages implements AutoCloseable {
     page.evaluate("() => document.fonts.ready");
     // The wallboard's clerk table is below its tiles: the whole board, as a wall screen shows it.
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(name.startsWith("wallboard")));
+  }
+
+  /**
+   * The page's control WebSocket as a network link the test can cut: while cut, the open socket is closed on
+   * both sides (the node sees the connection lost) and every reconnect is closed as it opens; restored, the next
+   * reconnect reaches the node. Playwright's offline mode would not do: it leaves open WebSockets (and WebRTC)
+   * alone. Install it before the page connects.
+   */
+  static final class ControlLink {
+
+    private final List<WebSocketRoute[]> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean cut;
+
+    ControlLink(Page page) {
+      page.routeWebSocket(java.util.regex.Pattern.compile(".*/ws$"), socket -> {
+        if (cut) {
+          socket.close(new WebSocketRoute.CloseOptions().setCode(4500).setReason("network down"));
+          return;
+        }
+        open.add(new WebSocketRoute[] {socket, socket.connectToServer()});
+      });
+    }
+
+    void cut() {
+      cut = true;
+      open.forEach(ends -> {
+        ends[0].close(new WebSocketRoute.CloseOptions().setCode(4500).setReason("network down"));
+        ends[1].close(new WebSocketRoute.CloseOptions().setCode(4500).setReason("network down"));
+      });
+      open.clear();
+    }
+
+    void restore() {
+      cut = false;
+    }
   }
 
   /** Closes every page of the test; the browser stays for the next. */

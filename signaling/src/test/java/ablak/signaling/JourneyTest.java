@@ -187,6 +187,63 @@ class JourneyTest {
     assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
   }
 
+  /**
+   * The clerk's network goes down mid-call and the citizen leaves meanwhile: the call.ended pushed then reached
+   * nobody. Back online, the desktop finds the call over, says so, and shows the wrap-up the node says the clerk
+   * is in, instead of a dead call.
+   */
+  @Test
+  void aClerkWhoseCallEndedWhileTheyWereOfflineIsToldSoAndIsInWrapUp() {
+    Page clerk = pages.page(1440, 900);
+    JourneyPages.ControlLink network = new JourneyPages.ControlLink(clerk);
+    pages.signIn(clerk, "/clerk/", "clerk");
+    click(clerk, "Elérhető leszek");
+    Page citizen = joinTheQueueAsACitizen();
+    acceptTheOffer(clerk);
+    clerk.waitForCondition(() -> frames(clerk) > 0 && frames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    network.cut();
+    assertThat(clerk.locator(".connection-banner")).containsText("Megszakadt a kapcsolat");
+    click(citizen, "Kilépés a hívásból");
+    click(citizen, "Igen, kilépek");
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
+    assertThat(clerk.locator("body[data-view='call']")).isAttached();
+    network.restore();
+
+    assertThat(clerk.locator("#call-ended-away")).hasText("A hívás véget ért, amíg nem volt kapcsolat.",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    assertThat(clerk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Utómunka"))).isVisible();
+    assertThat(clerk.locator("#clerk-state")).hasText("Utómunka");
+    assertThat(clerk.locator(".desk-call")).hasCount(0);
+    finishWrapUp(clerk, "technical");
+    assertThat(clerk.locator("#call-ended-away")).hasCount(0);
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  /** The same for the citizen: back online after the clerk ended the call, the app shows the end, and why. */
+  @Test
+  void aCitizenWhoseCallEndedWhileTheyWereOfflineIsToldSoOnTheEndScreen() {
+    Page clerk = pages.page(1440, 900);
+    pages.signIn(clerk, "/clerk/", "clerk2");
+    click(clerk, "Elérhető leszek");
+    JourneyPages.ControlLink[] network = new JourneyPages.ControlLink[1];
+    Page citizen = joinTheQueueAsACitizen(page -> network[0] = new JourneyPages.ControlLink(page));
+    acceptTheOffer(clerk);
+    clerk.waitForCondition(() -> frames(clerk) > 0 && frames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    network[0].cut();
+    assertThat(citizen.locator(".connection-banner")).containsText("Megszakadt a kapcsolat");
+    clerk.keyboard().press("Alt+E");
+    finishWrapUp(clerk, "technical");
+    assertThat(citizen.locator("body[data-screen='call']")).isAttached();
+    network[0].restore();
+
+    assertThat(citizen.locator("#call-ended-away")).hasText("A hívás véget ért, amíg nem volt kapcsolat.",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
   private static void acceptTheOffer(Page clerk) {
     assertThat(clerk.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás")))
         .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
@@ -205,7 +262,13 @@ class JourneyTest {
 
   /** The citizen's steps: life event, service, pre-call questions, devices, consent, queue; first in the queue. */
   private Page joinTheQueueAsACitizen() {
+    return joinTheQueueAsACitizen(page -> { });
+  }
+
+  /** ... with {@code beforeConnecting} run on the page first (e.g. to put its control connection through a {@code ControlLink}). */
+  private Page joinTheQueueAsACitizen(java.util.function.Consumer<Page> beforeConnecting) {
     Page citizen = pages.page(1280, 860);
+    beforeConnecting.accept(citizen);
     citizen.navigate(node.baseUrl() + "/citizen/");
     click(citizen, "Magyar");
     citizen.getByLabel("Keresés").fill("költözés");

@@ -338,6 +338,11 @@ public final class RoutingEngine implements AutoCloseable {
         io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, score).lt(score)), vertx.getOrCreateContext());
   }
 
+  /** The queue a contact is in now (a transfer or an overflow moves it), or null once routing no longer has it. */
+  public Future<String> contactQueue(String contactId) {
+    return Future.fromCompletionStage(redis.hget(settings.keyPrefix() + "contact:" + contactId, "queue"), vertx.getOrCreateContext());
+  }
+
   /** The visible state of these clerks, read in one pipelined round trip (no script: nothing changes). */
   public Future<List<ClerkState>> clerkStates(List<String> clerkIds) {
     List<CompletableFuture<ClerkState>> reads = clerkIds.stream().map(id -> redis

@@ -190,6 +190,19 @@ public final class CallMessages implements MessageGroup {
         ? Future.succeededFuture(call) : Future.failedFuture(ClientError.forbidden("only the call's clerk may do this")));
   }
 
+  /**
+   * A call that has ended or never existed. Pushes are not replayed, so a client back from a lost
+   * connection learns here that its call is over; a citizen also learns whether they wait in a queue
+   * again ({@code waiting}), as its {@code call.ended} would have said with {@code queueId}.
+   */
+  private Future<Call> unknownCall(MessageContext context, String callId) {
+    ClientError unknown = new ClientError("unknown_call", 404, "no call " + callId + " in progress");
+    if (context.principal().role() != Role.CITIZEN) {
+      return Future.failedFuture(unknown);
+    }
+    return calls.waitsInQueue(context.principal().userId()).compose(waiting -> Future.failedFuture(unknown.with("waiting", waiting)));
+  }
+
   /** The call, if the sender takes part in it. */
   private Future<Call> participant(MessageContext context, String callId) {
     if (callId == null || callId.isBlank()) {
@@ -197,7 +210,7 @@ public final class CallMessages implements MessageGroup {
     }
     return calls.store().get(callId).compose(call -> {
       if (call == null) {
-        return Future.failedFuture(new ClientError("unknown_call", 404, "no call " + callId + " in progress"));
+        return unknownCall(context, callId);
       }
       if (!call.hasParticipant(context.principal().userId())) {
         return Future.failedFuture(ClientError.forbidden("not a participant of this call"));

@@ -124,6 +124,14 @@ public final class Calls {
   }
 
   /**
+   * Whether the citizen holds a contact outside any call: after their call was transferred, or ended
+   * because routing lost its clerk, they wait in a queue again.
+   */
+  public Future<Boolean> waitsInQueue(String citizenId) {
+    return contacts.contactOf(citizenId).map(contactId -> contactId != null);
+  }
+
+  /**
    * The media part of {@code call.started} (and of {@code call.media}): where to POST the offer, with which
    * token. The URL is on the public origin, whichever node hosts the media: any node forwards it there.
    */

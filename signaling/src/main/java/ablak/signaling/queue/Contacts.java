@@ -62,7 +62,7 @@ public final class Contacts {
   }
 
   /** The contact the citizen holds, or null. */
-  Future<String> contactOf(String citizenId) {
+  public Future<String> contactOf(String citizenId) {
     return future(redis.get(citizenKey(citizenId)));
   }
 

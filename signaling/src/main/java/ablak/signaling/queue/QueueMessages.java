@@ -361,8 +361,17 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
     return engine.clerkStates(List.of(clerkId)).map(states -> Outbound.of("clerk.state", stateBody(states.get(0))));
   }
 
-  static JsonObject stateBody(ClerkState state) {
-    return new JsonObject().put("state", wireState(state.state())).put("reason", state.reason()).put("since", state.since().toEpochMilli());
+  /** The clerk's visible state; in wrap-up also the wrap-up time of the last call's queue, for the desktop's clock. */
+  private JsonObject stateBody(ClerkState state) {
+    JsonObject body = new JsonObject().put("state", wireState(state.state())).put("reason", state.reason()).put("since", state.since().toEpochMilli());
+    if ("wrapup".equals(state.state()) && state.lastQueue() != null) {
+      try {
+        body.put("wrapUpSeconds", engine.definitions().queue(state.lastQueue()).wrapUp().toSeconds());
+      } catch (QueueException unknownQueue) {
+        // A queue no longer defined: the desktop's clock counts without a limit.
+      }
+    }
+    return body;
   }
 
   /** Routing's {@code not_responding} is {@code notresponding} on the wire; the other names are the same. */
@@ -562,14 +571,20 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
       // A clerk back here after their node died keeps their routing presence through this node.
       engine.heartbeatHere(user.userId())
           .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the clerk's presence was not renewed: {}", e.toString()));
+      // Pushes are not replayed: a clerk who was away (or reloaded the page) learns their state now. The
+      // read may overtake a change pushed meanwhile; the desktop keeps the state with the latest since.
+      engine.clerkStates(List.of(user.userId()))
+          .onSuccess(states -> connection.send(Outbound.of("clerk.state", stateBody(states.get(0)))))
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the clerk's state was not sent: {}", e.toString()));
     }
     if (user.role() == Role.CITIZEN && resumed) {
-      contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture(null) : contacts.get(id))
-          .onSuccess(contact -> {
-            if (contact != null) {
-              track(contact.contactId(), contact.caseTypeId(), user.userId());
+      // Routing's queue, not the one the contact joined: a transfer while the citizen was away moved it.
+      contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture() : engine.contactQueue(id)
+          .onSuccess(queue -> {
+            if (queue != null) {
+              track(id, queue, user.userId());
             }
-          });
+          }).mapEmpty());
     }
   }
 
