@@ -15,7 +15,7 @@ import { Connection, ProtocolError } from '../shared/connection.js';
 import { CallMediaGrant, CaseView, Envelope, ErrorCode, Message, Rest } from '../shared/protocol.js';
 import { loadSummary, startCase, StartedCase } from '../shared/cases.js';
 import { realTimeText } from '../shared/chat.js';
-import { callIsOver, checkCallAfterReconnect, renewMedia } from '../shared/call.js';
+import { callHasEnded, callIsOver, checkCallAfterReconnect, noteCallEnded, renewMedia } from '../shared/call.js';
 import { mountIdentificationGuide } from './identification.js';
 import { KioskGuard } from './kiosk.js';
 
@@ -77,14 +77,45 @@ let visit = fresh(kiosk ? null : linkFromAddress());
 let catalogue: Catalogue | null = null;
 let cleanup: Array<() => void> = [];
 let token: string | null = null;
+/** When the visit token expires, epoch seconds. */
+let tokenExpiresAt = 0;
 
 /** The visit token: authenticates the WebSocket hello and the citizen's REST calls. */
 async function visitToken(): Promise<string> {
   if (token) return token;
   const response = await fetch(Rest.visits, { method: 'POST', headers: { Accept: 'application/json' } });
   if (response.status !== 201) throw new Error(`visit: HTTP ${response.status}`);
-  token = String(((await response.json()) as { token: string }).token);
+  const created = (await response.json()) as { token: string; expiresAt: number };
+  token = String(created.token);
+  tokenExpiresAt = Number(created.expiresAt);
   return token;
+}
+
+/**
+ * The visit as a reloaded page needs it to get back into its call: the visit token (the server knows the visitor by
+ * it, and sends call.started again on hello) and the case. Kept from joining the queue until the visit ends, in
+ * sessionStorage: this tab only, gone when it closes, wiped with everything else on a kiosk.
+ */
+const SAVED_VISIT = 'ablak.visit';
+interface SavedVisit { token: string; expiresAt: number; started: StartedCase }
+
+function saveVisit(): void {
+  if (!token || !visit.started) return;
+  const saved: SavedVisit = { token, expiresAt: tokenExpiresAt, started: visit.started };
+  sessionStorage.setItem(SAVED_VISIT, JSON.stringify(saved));
+}
+
+function forgetVisit(): void {
+  sessionStorage.removeItem(SAVED_VISIT);
+}
+
+function savedVisit(): SavedVisit | null {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SAVED_VISIT) ?? 'null') as SavedVisit | null;
+    return saved && typeof saved.token === 'string' && saved.expiresAt * 1000 > Date.now() ? saved : null;
+  } catch {
+    return null;
+  }
 }
 
 const connection = new Connection({ language, token: visitToken });
@@ -444,6 +475,7 @@ async function joinQueue(): Promise<void> {
     // After a reload of this screen the place is still ours; the next queue.position tells where.
     if (!(error instanceof ProtocolError && error.code === ErrorCode.alreadyQueued)) throw error;
   }
+  saveVisit();
 }
 
 /** The server sends null while no clerk of the queue is signed in: then nobody can say how long. */
@@ -583,6 +615,7 @@ function callScreen(): HTMLElement {
 }
 
 function doneScreen(): HTMLElement {
+  forgetVisit();
   stopStream(visit.stream);
   visit.stream = null;
   connection.stop();
@@ -602,17 +635,38 @@ function doneScreen(): HTMLElement {
 
 // --- visit lifecycle -----------------------------------------------------------------------
 
-connection.on(Message.callStarted, (message) => {
+/**
+ * call.started comes when a clerk takes the call, and again on every new connection while the visitor is in one
+ * (docs/protocol.md, "Rejoining a call"): after a reload, or when the next clerk took them while they were away. The
+ * call shown already stays as it is; one that ended is not brought back; another call replaces the one shown.
+ */
+connection.on(Message.callStarted, (message) => { void enterCall(message); });
+
+/** The call whose screen waits for the camera to open: its call.started repeated meanwhile changes nothing. */
+let enteringCall: string | null = null;
+
+async function enterCall(message: Envelope): Promise<void> {
+  const callId = String(message.callId);
+  const shownOrOver = () => callHasEnded(callId) || (visit.screen === 'call' && visit.call?.callId === callId);
+  if (shownOrOver() || enteringCall === callId) return;
+  if (!visit.stream) {
+    // A reloaded page has not opened the camera yet; the browser remembers the permission given before.
+    enteringCall = callId;
+    visit.stream = await openCamera().catch(() => null);
+    enteringCall = null;
+  }
+  if (shownOrOver()) return;
   visit.call = {
-    callId: String(message.callId), media: message.media as CallMediaGrant,
+    callId, media: message.media as CallMediaGrant,
     iceServers: Array.isArray(message.iceServers) ? (message.iceServers as RTCIceServer[]) : [],
     videoIdentification: message.videoIdentification === true,
   };
   visit.recording = message.recording === true;
+  visit.waitingAgain = null;
   go('call');
   playChime();
   announce(t('call.started'), true);
-});
+}
 
 /** Follows the case live: case.changed brings the case number when the clerk submits. */
 async function watchCase(): Promise<void> {
@@ -632,7 +686,8 @@ function caseChanged(message: Envelope): void {
 }
 connection.on(Message.caseChanged, caseChanged);
 connection.on(Message.callEnded, (message) => {
-  if (visit.screen !== 'call') return;
+  noteCallEnded(message.callId);
+  if (visit.screen !== 'call' || visit.call?.callId !== message.callId) return;
   if (typeof message.queueId !== 'string') {
     go('done');
     return;
@@ -656,6 +711,7 @@ function waitAgain(why: string): void {
  * or the media came back: the server's refusal says whether they wait in a queue again.
  */
 function callEndedWhileAway(callId: string, refusal: ProtocolError): void {
+  noteCallEnded(callId);
   if (visit.screen !== 'call' || visit.call?.callId !== callId) return;
   if (refusal.details.waiting === true) {
     waitAgain('waiting.endedWhileAway');
@@ -674,6 +730,7 @@ function resetVisit(): void {
     void connection.request(Message.queueLeave).catch(() => undefined).finally(() => connection.stop());
   }
   stopStream(visit.stream);
+  forgetVisit();
   token = null;
   catalogue = null;
   visit = fresh();
@@ -711,6 +768,21 @@ async function start(): Promise<void> {
     if (!visit.caseType) visit.link = null;
   }
   if (visit.link) visit.screen = 'devices';
+  // A reloaded page of a visit that joined a queue connects again with its visit token: if the visitor is in a
+  // call, the server sends its call.started and the call screen opens.
+  const saved = savedVisit();
+  if (saved) {
+    token = saved.token;
+    tokenExpiresAt = saved.expiresAt;
+    visit.started = saved.started;
+    connection.start();
+  } else {
+    forgetVisit();
+  }
+  // An expired (or foreign) visit cannot connect again: the next join starts a new visit.
+  connection.on(Message.error, (message) => {
+    if (message.code === ErrorCode.tokenExpired || message.code === ErrorCode.tokenInvalid) { forgetVisit(); token = null; }
+  });
   if (kiosk) {
     new KioskGuard({
       idleSeconds: 90,

@@ -11,7 +11,7 @@ import { CallMediaGrant, CaseView, ClerkStateName, Envelope, ErrorCode, Message,
 import { Data, FieldError, FormView, renderForm, RenderedForm } from '../shared/forms.js';
 import { loadForm } from '../shared/catalogue.js';
 import { CallMedia, deviceProblem, openCamera, playChime, stopStream } from '../shared/media.js';
-import { callIsOver, checkCallAfterReconnect, renewMedia } from '../shared/call.js';
+import { callHasEnded, callIsOver, checkCallAfterReconnect, noteCallEnded, renewMedia } from '../shared/call.js';
 import { realTimeText } from '../shared/chat.js';
 import { currentUser, signInForm, signOut, StaffUser } from '../shared/signin.js';
 import { mountIdentificationPanel } from './identification.js';
@@ -529,7 +529,18 @@ connection.on(Message.clerkState, applyState);
 connection.on(Message.welcome, (message) => { if (typeof message.wrapUpSeconds === 'number') wrapUpSeconds = message.wrapUpSeconds; });
 connection.on(Message.offer, showOffer);
 connection.on(Message.offerRevoked, () => { closeOffer(); announce(t('offer.revoked')); });
-connection.on(Message.callStarted, (message) => { closeOffer(); void startCall(message); });
+/**
+ * call.started comes when a call starts, and again on every new connection while the clerk is in one (docs/protocol.md,
+ * "Rejoining a call"): after a reload it brings the desktop back into the call. The call shown already is kept as it is
+ * (its media renews its own grant); one that ended is not brought back; another call replaces the one shown.
+ */
+connection.on(Message.callStarted, (message) => {
+  const callId = String(message.callId);
+  if (callHasEnded(callId) || call?.callId === callId) return;
+  closeOffer();
+  if (call) closeCall();
+  void startCall(message);
+});
 function closeCall(): void {
   window.dispatchEvent(new Event('ablak:call-ended'));
   media?.close();
@@ -539,6 +550,7 @@ function closeCall(): void {
 }
 
 connection.on(Message.callEnded, (message) => {
+  noteCallEnded(message.callId);
   // The end may arrive as a reply and as a push: the first one ends the call, the rest change nothing.
   if (!call || call.callId !== message.callId) return;
   closeCall();
@@ -552,6 +564,7 @@ connection.on(Message.callEnded, (message) => {
  * or the media came back. The view follows the state the server pushed on reconnection: wrap-up, or idle.
  */
 function callOver(callId: string): void {
+  noteCallEnded(callId);
   if (!call || call.callId !== callId) return;
   closeCall();
   endedWhileAway = true;

@@ -31,3 +31,18 @@ export function checkCallAfterReconnect(connection: Connection, callId: string, 
   });
   return () => { checking = false; stopListening(); };
 }
+
+/**
+ * Calls this page was told have ended (call.ended, or unknown_call when it asked). The server sends call.started
+ * again on every new connection of a user in a call (docs/protocol.md, "Rejoining a call"); one that crosses the
+ * call's end may arrive after its call.ended and must not bring the call back. Call ids are never reused.
+ */
+const endedCalls = new Set<string>();
+
+export function noteCallEnded(callId: unknown): void {
+  if (typeof callId === 'string') endedCalls.add(callId);
+}
+
+export function callHasEnded(callId: string): boolean {
+  return endedCalls.has(callId);
+}

@@ -90,6 +90,7 @@ export const ErrorCode = {
   alreadyQueued: 'already_queued',
   unauthenticated: 'unauthenticated',
   tokenExpired: 'token_expired',
+  tokenInvalid: 'token_invalid',
   versionConflict: 'version_conflict',
   invalidFormData: 'invalid_form_data',
   /** A call message for a call that has ended or never existed; to a citizen with waiting: true when they wait in a queue again. */

@@ -45,6 +45,19 @@ final class JourneyPages implements AutoCloseable {
         return frames;
       }""";
 
+  /** The same, for the page's main remote video only: its own sendrecv video section, where the other person is. */
+  private static final String MAIN_FRAMES_DECODED = """
+      async () => {
+        let frames = 0;
+        for (const peer of window.__peers) {
+          if (peer.connectionState === 'closed') continue;
+          const main = peer.getTransceivers().find((t) => t.direction === 'sendrecv' && t.receiver.track.kind === 'video');
+          if (!main) continue;
+          (await main.receiver.getStats()).forEach((r) => { if (r.type === 'inbound-rtp') frames += r.framesDecoded || 0; });
+        }
+        return frames;
+      }""";
+
   private final AblakServer node;
   private final Browser browser;
   private final List<BrowserContext> contexts = new ArrayList<>();
@@ -100,6 +113,11 @@ final class JourneyPages implements AutoCloseable {
   /** Video frames decoded so far by every open RTCPeerConnection of the page, from getStats. */
   static long frames(Page page) {
     return ((Number) page.evaluate(FRAMES_DECODED)).longValue();
+  }
+
+  /** Video frames decoded so far in the page's main remote video (not a third participant's or a supervisor's slot). */
+  static long mainFrames(Page page) {
+    return ((Number) page.evaluate(MAIN_FRAMES_DECODED)).longValue();
   }
 
   static void screenshot(Page page, String name) throws Exception {

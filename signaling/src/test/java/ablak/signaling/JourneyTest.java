@@ -3,6 +3,7 @@ package ablak.signaling;
 import static ablak.signaling.JourneyPages.SLOW;
 import static ablak.signaling.JourneyPages.click;
 import static ablak.signaling.JourneyPages.frames;
+import static ablak.signaling.JourneyPages.mainFrames;
 import static ablak.signaling.JourneyPages.screenshot;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -240,6 +241,42 @@ class JourneyTest {
 
     assertThat(citizen.locator("#call-ended-away")).hasText("A hívás véget ért, amíg nem volt kapcsolat.",
         new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(SLOW));
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  /**
+   * The clerk reloads the desktop mid-call, then the citizen reloads their page: the node sends each new connection
+   * the call it is in, so each page comes back into the same call (the clerk's with the case form and the citizen's
+   * answers), publishes anew, and both sides decode each other's video again.
+   */
+  @Test
+  void aClerkAndThenACitizenWhoReloadTheirPageMidCallAreBackInTheSameCall() {
+    Page clerk = pages.page(1440, 900);
+    pages.signIn(clerk, "/clerk/", "clerk2");
+    click(clerk, "Elérhető leszek");
+    Page citizen = joinTheQueueAsACitizen();
+    acceptTheOffer(clerk);
+    clerk.waitForCondition(() -> frames(clerk) > 0 && frames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    clerk.reload();
+    assertThat(clerk.locator("body[data-view='call']")).isAttached(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+    assertThat(clerk.getByLabel("Személyi azonosító")).hasValue("1-850312-1232");
+    clerk.waitForCondition(() -> mainFrames(clerk) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+    // The clerk's old page is gone: what the citizen's main video decodes from now on comes from the reloaded one.
+    long citizenBefore = mainFrames(citizen);
+    citizen.waitForCondition(() -> mainFrames(citizen) > citizenBefore + 10, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    citizen.reload();
+    assertThat(citizen.locator("body[data-screen='call']")).isAttached(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+    citizen.waitForCondition(() -> mainFrames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+    long clerkBefore = mainFrames(clerk);
+    clerk.waitForCondition(() -> mainFrames(clerk) > clerkBefore + 10, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    clerk.keyboard().press("Alt+E");
+    finishWrapUp(clerk, "resolved");
     assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
     assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
   }

@@ -22,12 +22,13 @@ public final class CallStore {
    * One call between a citizen and a clerk, and perhaps an interpreter.
    *
    * @param nodeUrl the base URL of the node whose SFU carries the call's media
+   * @param formVersion the version of the case's form, which the clerk's desktop loads
    * @param interpreter the interpreter in the call, or null
    * @param invite the interpreter asked for and not yet joined, or null
    */
   public record Call(String callId, String nodeUrl, String contactId, String queue, String clerkId, String citizenId,
-      UUID caseId, String caseTypeId, String language, boolean recordingConsent, boolean recording, ThirdParty interpreter,
-      ThirdParty invite) {
+      UUID caseId, String caseTypeId, int formVersion, String language, boolean recordingConsent, boolean recording,
+      ThirdParty interpreter, ThirdParty invite) {
 
     public boolean hasParticipant(String userId) {
       return clerkId.equals(userId) || citizenId.equals(userId) || isInterpreter(userId);
@@ -101,6 +102,7 @@ public final class CallStore {
     fields.put("citizenId", call.citizenId());
     fields.put("caseId", call.caseId().toString());
     fields.put("caseTypeId", call.caseTypeId());
+    fields.put("formVersion", String.valueOf(call.formVersion()));
     fields.put("language", call.language());
     fields.put("recordingConsent", String.valueOf(call.recordingConsent()));
     fields.put("recording", String.valueOf(call.recording()));
@@ -117,9 +119,14 @@ public final class CallStore {
   public Future<Call> get(String callId) {
     return future(redis.hgetall(callKey(callId))).map(fields -> fields.isEmpty() ? null : new Call(callId, fields.get("nodeUrl"),
         fields.get("contactId"), fields.get("queue"), fields.get("clerkId"), fields.get("citizenId"),
-        UUID.fromString(fields.get("caseId")), fields.get("caseTypeId"), fields.get("language"),
+        UUID.fromString(fields.get("caseId")), fields.get("caseTypeId"), formVersion(fields.get("formVersion")), fields.get("language"),
         Boolean.parseBoolean(fields.get("recordingConsent")), Boolean.parseBoolean(fields.get("recording")),
         ThirdParty.parse(fields.get("interpreter")), ThirdParty.parse(fields.get("invite"))));
+  }
+
+  /** A call stored before the form version was kept has the first one, as the desktop assumed then. */
+  private static int formVersion(String stored) {
+    return stored == null ? 1 : Integer.parseInt(stored);
   }
 
   /** Records the request for an interpreter; false when the call has ended or already has one asked for or in it. */

@@ -81,20 +81,33 @@ public final class Calls {
 
   /** Connects the accepted contact with the clerk: the call's media is on this node. */
   public Future<Call> start(Contact contact, String queue, Principal clerk) {
-    Call call = new Call(UUID.randomUUID().toString(), nodeUrl, contact.contactId(), queue, clerk.userId(), contact.citizenId(),
-        contact.caseId(), contact.caseTypeId(), contact.language(), contact.recordingConsent(), false, null, null);
-    return cases.cases().assignClerk(call.caseId(), CasePrincipals.of(clerk, null, contact.language()), "accepted call " + call.callId())
-        .compose(caseView -> store.create(call).map(caseView))
-        .map(caseView -> {
-          push.toUser(call.citizenId(), Outbound.of("call.started", started(call, call.citizenId(), Role.CITIZEN)));
-          push.toUser(call.clerkId(), Outbound.of("call.started", started(call, call.clerkId(), Role.CLERK)
-              .put("caseTypeId", call.caseTypeId())
-              .put("formVersion", caseView.formVersion())
-              .put("language", call.language())));
+    String callId = UUID.randomUUID().toString();
+    return cases.cases().assignClerk(contact.caseId(), CasePrincipals.of(clerk, null, contact.language()), "accepted call " + callId)
+        .map(caseView -> new Call(callId, nodeUrl, contact.contactId(), queue, clerk.userId(), contact.citizenId(), contact.caseId(),
+            contact.caseTypeId(), caseView.formVersion(), contact.language(), contact.recordingConsent(), false, null, null))
+        .compose(call -> store.create(call).map(call))
+        .map(call -> {
+          push.toUser(call.citizenId(), Outbound.of("call.started", started(call, call.citizenId())));
+          push.toUser(call.clerkId(), Outbound.of("call.started", started(call, call.clerkId())));
           LOG.atInfo().addKeyValue("callId", call.callId()).addKeyValue("contactId", call.contactId())
               .addKeyValue("clerkId", call.clerkId()).log("call started");
           return call;
         });
+  }
+
+  /**
+   * {@code call.started} again for the call the user is in, or null when they are in none: pushes are not
+   * replayed, so a participant who reloaded the page, or whose new call started while they were away, learns
+   * of it on their new connection. The same fields as the first time, with a fresh media token, and the media
+   * on a live node ({@link #mediaHome}). A call that ends meanwhile still has its {@code call.ended} pushed;
+   * clients let it win whichever arrives first (docs/protocol.md, "Rejoining a call").
+   */
+  public Future<Outbound> startedAgain(String userId) {
+    return store.callOf(userId)
+        .compose(callId -> callId == null ? Future.succeededFuture(null) : store.get(callId))
+        .compose(call -> call == null || !call.hasParticipant(userId) ? Future.succeededFuture(null)
+            : mediaHome(call).recover(e -> e instanceof ClientError ? Future.succeededFuture(null) : Future.failedFuture(e)))
+        .map(call -> call == null ? null : Outbound.of("call.started", started(call, userId)));
   }
 
   /**
@@ -181,9 +194,7 @@ public final class Calls {
                   : Future.failedFuture(new ClientError("unknown_call", 404, "the call has ended")))
               .compose(conferenced -> store.get(call.callId()))
               .map(now -> {
-                push.toUser(interpreter.userId(), Outbound.of("call.started", started(now, interpreter.userId(), Role.CLERK)
-                    .put("role", "interpreter").put("kind", joined.kind()).put("caseTypeId", now.caseTypeId())
-                    .put("language", joined.language())));
+                push.toUser(interpreter.userId(), Outbound.of("call.started", started(now, interpreter.userId())));
                 pushParticipants(now);
                 LOG.atInfo().addKeyValue("callId", now.callId()).addKeyValue("interpreterId", interpreter.userId()).log("interpreter joined");
                 return now;
@@ -260,10 +271,14 @@ public final class Calls {
     return iceServers;
   }
 
-  private JsonObject started(Call call, String userId, Role role) {
+  /**
+   * {@code call.started} as the user sees it: the citizen's, the clerk's with what their desktop loads the case
+   * form with, or the interpreter's with the kind and language of interpreting.
+   */
+  private JsonObject started(Call call, String userId) {
     CaseType type = cases.catalogue().caseTypes().get(call.caseTypeId());
-    JsonArray iceServers = iceServers(userId);
-    return new JsonObject()
+    Role role = call.citizenId().equals(userId) ? Role.CITIZEN : Role.CLERK;
+    JsonObject body = new JsonObject()
         .put("callId", call.callId())
         .put("caseId", call.caseId().toString())
         .put("role", role.wireName())
@@ -271,7 +286,15 @@ public final class Calls {
         .put("recording", call.recording())
         .put("recordingConsent", call.recordingConsent())
         .put("media", media(call, userId, role))
-        .put("iceServers", iceServers);
+        .put("iceServers", iceServers(userId));
+    if (call.isInterpreter(userId)) {
+      return body.put("role", "interpreter").put("kind", call.interpreter().kind()).put("caseTypeId", call.caseTypeId())
+          .put("language", call.interpreter().language());
+    }
+    if (role == Role.CLERK) {
+      body.put("caseTypeId", call.caseTypeId()).put("formVersion", call.formVersion()).put("language", call.language());
+    }
+    return body;
   }
 
   /**

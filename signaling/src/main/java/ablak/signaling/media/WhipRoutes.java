@@ -176,7 +176,11 @@ public final class WhipRoutes implements RouteGroup {
       Future<SupervisorMode> mode = principal.role() == Role.SUPERVISOR && !caller.interpreter()
           ? monitors.mode(callId, principal.userId()).map(m -> m == null ? SupervisorMode.LISTEN : m)
           : Future.succeededFuture(null);
+      boolean replacesOwn = caller.onlyCallId() != null && principal.role() != Role.SUPERVISOR;
       return mode.compose(supervisorMode -> vertx.<Created>executeBlocking(() -> {
+        if (replacesOwn) {
+          endSessionsOf(principal.userId(), callId, direction);
+        }
         Participant participant = sfu.call(callId).join(sessionId,
             caller.interpreter() ? ablak.media.call.Role.INTERPRETER : mediaRole(principal.role()));
         if (supervisorMode != null) {
@@ -206,6 +210,22 @@ public final class WhipRoutes implements RouteGroup {
   }
 
   private record Created(MediaSession session, String answer) {}
+
+  /**
+   * A participant of a call (who publishes with the media token of {@code call.started}) has one page in it: a
+   * new session of theirs, from a reloaded page or a media reconnect that could not DELETE, replaces the old
+   * ones at once. Otherwise the others' slot would stay with the dead session until it is reaped, and the new
+   * one would land in a slot meant for a third participant (docs/media.md, "Slots").
+   */
+  private void endSessionsOf(String userId, String callId, Direction direction) {
+    for (MediaSession old : sessions.values()) {
+      if (old.ownerUserId().equals(userId) && old.direction() == direction && old.participant().call().id().equals(callId)
+          && sessions.remove(old.id()) != null) {
+        forwarder.sessionEnded(old.id());
+        old.participant().leave();
+      }
+    }
+  }
 
   /**
    * A supervisor's monitor of a call changed (on any node): their sessions in that call on this node

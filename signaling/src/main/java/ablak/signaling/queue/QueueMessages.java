@@ -577,6 +577,15 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
           .onSuccess(states -> connection.send(Outbound.of("clerk.state", stateBody(states.get(0)))))
           .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the clerk's state was not sent: {}", e.toString()));
     }
+    // A participant who reloaded the page (hello), or whose next call started while they were away (a citizen
+    // whose clerk was lost), would otherwise never hear of the call they are in: call.started again.
+    calls.startedAgain(user.userId())
+        .onSuccess(started -> {
+          if (started != null) {
+            connection.send(started);
+          }
+        })
+        .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the user's call was not sent again: {}", e.toString()));
     if (user.role() == Role.CITIZEN && resumed) {
       // Routing's queue, not the one the contact joined: a transfer while the citizen was away moved it.
       contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture() : engine.contactQueue(id)
