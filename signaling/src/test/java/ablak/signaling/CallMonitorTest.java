@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ablak.media.call.Participant;
 import ablak.media.call.SupervisorMode;
 import ablak.signaling.auth.DemoAccounts;
+import ablak.signaling.media.SdpOffers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,17 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class CallMonitorTest {
 
-  private static final String FINGERPRINT =
-      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
-  /** A browser-like offer: own audio and video sendrecv, bundled. */
-  private static final String OFFER = String.join("\r\n",
-      "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
-      "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:0", "a=sendrecv",
-      "a=rtcp-mux", "a=rtpmap:111 opus/48000/2", "a=ssrc:1111 cname:x",
-      "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:1", "a=sendrecv",
-      "a=rtcp-mux", "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=ssrc:2222 cname:x", "");
+  private static final String OFFER = SdpOffers.audioVideo("sendrecv");
 
   private static MachineStores stores;
   private static AblakServer nodeA;

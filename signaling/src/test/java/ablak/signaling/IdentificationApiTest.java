@@ -3,6 +3,7 @@ package ablak.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ablak.identification.mrz.Mrz;
+import ablak.signaling.media.SdpOffers;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
@@ -43,14 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdentificationApiTest {
 
-  private static final String FINGERPRINT =
-      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
-  /** A WHIP client's offer: enough for the SFU to hold the call (no media flows; the recording has no tracks). */
-  private static final String OFFER = String.join("\r\n",
-      "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
-      "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:0", "a=sendonly",
-      "a=rtcp-mux", "a=rtpmap:96 VP8/90000", "a=ssrc:2222 cname:x", "");
+  private static final String OFFER = SdpOffers.videoOnly();
 
   private final GreenMail mail = startMail();
   private final Path dataDir = TestNodes.tempDataDir();

@@ -41,17 +41,7 @@ class WhipWhepTest {
       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
       "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection");
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final String FINGERPRINT =
-      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
-  /** A WHIP client's offer: one bundled sendonly Opus and one VP8 section. */
-  private static final String OFFER = String.join("\r\n",
-      "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
-      "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:0", "a=sendonly", "a=rtcp-mux",
-      "a=rtpmap:111 opus/48000/2", "a=ssrc:1111 cname:x",
-      "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:AbCd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
-      "a=fingerprint:sha-256 " + FINGERPRINT, "a=setup:actpass", "a=mid:1", "a=sendonly", "a=rtcp-mux",
-      "a=rtpmap:96 VP8/90000", "a=rtcp-fb:96 nack", "a=ssrc:2222 cname:x", "");
+  private static final String OFFER = SdpOffers.audioVideo("sendonly");
 
   /** Kept after the run: what the webrtcbin publisher printed. */
   private static final Path GSTREAMER_LOG = Path.of("target", "gstreamer-whip-publish.log");
