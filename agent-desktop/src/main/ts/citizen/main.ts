@@ -46,6 +46,11 @@ interface Visit {
   waitingAgain: string | null;
   /** The call ended while the visitor was disconnected: the end screen says so. */
   endedWhileAway: boolean;
+  /**
+   * The server holds a place (or a call) for this visit: joined here, or found waiting after a reload. The waiting
+   * screen then shows the place the server pushes instead of joining again.
+   */
+  queued: boolean;
 }
 
 type Link = { kind: 'callback' | 'appointment'; id: string; token: string; caseTypeId: string | null };
@@ -70,7 +75,7 @@ const LONG_WAIT_SECONDS = 30 * 60;
 const fresh = (link: Link | null = null): Visit => ({
   screen: kiosk ? 'welcome' : 'language', lifeEvent: null, caseType: null, form: null, answers: {}, query: '',
   stream: null, started: null, position: null, estimatedWaitSeconds: null, nextOpening: null, call: null, recording: false, caseNumber: null,
-  callbackAvailable: false, callbackEmail: null, link, waitingAgain: null, endedWhileAway: false,
+  callbackAvailable: false, callbackEmail: null, link, waitingAgain: null, endedWhileAway: false, queued: false,
 });
 
 let visit = fresh(kiosk ? null : linkFromAddress());
@@ -97,11 +102,11 @@ async function visitToken(): Promise<string> {
  * sessionStorage: this tab only, gone when it closes, wiped with everything else on a kiosk.
  */
 const SAVED_VISIT = 'ablak.visit';
-interface SavedVisit { token: string; expiresAt: number; started: StartedCase }
+interface SavedVisit { token: string; expiresAt: number; started: StartedCase; callbackAvailable?: boolean }
 
 function saveVisit(): void {
   if (!token || !visit.started) return;
-  const saved: SavedVisit = { token, expiresAt: tokenExpiresAt, started: visit.started };
+  const saved: SavedVisit = { token, expiresAt: tokenExpiresAt, started: visit.started, callbackAvailable: visit.callbackAvailable };
   sessionStorage.setItem(SAVED_VISIT, JSON.stringify(saved));
 }
 
@@ -379,7 +384,7 @@ function waitingScreen(): HTMLElement {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) { emailField.setError(t('waiting.callbackInvalid')); email.focus(); return; }
       emailField.setError(null);
       void connection.request(Message.queueLeave, { callback: { email: address } })
-        .then(() => { visit.callbackEmail = address; callback.close(); connection.stop(); go('callback'); })
+        .then(() => { visit.callbackEmail = address; forgetVisit(); callback.close(); connection.stop(); go('callback'); })
         .catch((error: ProtocolError) => { emailField.setError(t(CALLBACK_REFUSALS[error.code] ?? 'waiting.callbackFailed')); email.focus(); });
     }), button('waiting.stay', () => callback.close(), 'secondary')));
   const callbackButton = button('waiting.callback', () => callback.open(), 'secondary', { hidden: !visit.callbackAvailable });
@@ -390,7 +395,8 @@ function waitingScreen(): HTMLElement {
     longWait.hidden = (visit.estimatedWaitSeconds ?? 0) < LONG_WAIT_SECONDS;
   };
   update();
-  void joinQueue().then(update).catch((error: unknown) => {
+  const joined = visit.queued ? Promise.resolve() : joinQueue();
+  void joined.then(update).catch((error: unknown) => {
     if (error instanceof ProtocolError && error.code === ErrorCode.queueClosed) {
       visit.nextOpening = typeof error.details.nextOpening === 'string' ? error.details.nextOpening : null;
       go('closed');
@@ -472,9 +478,10 @@ async function joinQueue(): Promise<void> {
     visit.estimatedWaitSeconds = waitSeconds(joined.estimatedWaitSeconds);
     visit.callbackAvailable = joined.callbackAvailable === true;
   } catch (error) {
-    // After a reload of this screen the place is still ours; the next queue.position tells where.
+    // The place is still ours (joined from another tab of this visit); the next queue.position tells where.
     if (!(error instanceof ProtocolError && error.code === ErrorCode.alreadyQueued)) throw error;
   }
+  visit.queued = true;
   saveVisit();
 }
 
@@ -650,9 +657,8 @@ async function enterCall(message: Envelope): Promise<void> {
   const shownOrOver = () => callHasEnded(callId) || (visit.screen === 'call' && visit.call?.callId === callId);
   if (shownOrOver() || enteringCall === callId) return;
   if (!visit.stream) {
-    // A reloaded page has not opened the camera yet; the browser remembers the permission given before.
     enteringCall = callId;
-    visit.stream = await openCamera().catch(() => null);
+    await reopenCamera();
     enteringCall = null;
   }
   if (shownOrOver()) return;
@@ -663,9 +669,46 @@ async function enterCall(message: Envelope): Promise<void> {
   };
   visit.recording = message.recording === true;
   visit.waitingAgain = null;
+  visit.queued = true;
   go('call');
   playChime();
   announce(t('call.started'), true);
+}
+
+let openingCamera: Promise<MediaStream | null> | null = null;
+
+/**
+ * Opens the camera for a reloaded page, which skipped the device check: the browser remembers the permission given
+ * before. Opened once however many ask (the restored waiting screen, then call.started).
+ */
+function reopenCamera(): Promise<MediaStream | null> {
+  if (visit.stream) return Promise.resolve(visit.stream);
+  const owner = visit;
+  openingCamera ??= openCamera().then((stream) => {
+    // A visit wiped meanwhile (kiosk reset, leave) must not hand its camera to the next one.
+    if (visit !== owner || visit.stream) { stopStream(stream); return visit.stream; }
+    visit.stream = stream;
+    return stream;
+  }, () => null).finally(() => { openingCamera = null; });
+  return openingCamera;
+}
+
+/**
+ * The screens before the queue, where a reloaded page starts. The first queue.position on such a screen means the
+ * server still holds this visit's place (docs/protocol.md, "Resume"): the waiting screen comes back.
+ */
+const BEFORE_QUEUE: Screen[] = ['welcome', 'language', 'events', 'service', 'questions', 'devices', 'consent'];
+
+function resumeWaiting(message: Envelope): void {
+  if (!BEFORE_QUEUE.includes(visit.screen) || !visit.started || savedVisit()?.token !== token) return;
+  visit.queued = true;
+  visit.callbackAvailable = savedVisit()?.callbackAvailable === true;
+  visit.position = Number(message.position);
+  visit.estimatedWaitSeconds = waitSeconds(message.estimatedWaitSeconds);
+  visit.link = null;
+  go('waiting');
+  void reopenCamera();
+  announce(t('waiting.announcePosition', { position: visit.position }), true);
 }
 
 /** Follows the case live: case.changed brings the case number when the clerk submits. */
@@ -769,12 +812,14 @@ async function start(): Promise<void> {
   }
   if (visit.link) visit.screen = 'devices';
   // A reloaded page of a visit that joined a queue connects again with its visit token: if the visitor is in a
-  // call, the server sends its call.started and the call screen opens.
+  // call, the server sends its call.started and the call screen opens; if they wait, their queue.position.
   const saved = savedVisit();
   if (saved) {
     token = saved.token;
     tokenExpiresAt = saved.expiresAt;
     visit.started = saved.started;
+    // A visitor still waiting is told their place at once (queue.position): back to the waiting screen.
+    connection.on(Message.queuePosition, resumeWaiting);
     connection.start();
   } else {
     forgetVisit();

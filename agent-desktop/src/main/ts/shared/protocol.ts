@@ -44,7 +44,7 @@ export const Message = {
   queueJoined: 'queue.joined', // ← {contactId, queueId, position, estimatedWaitSeconds, callbackAvailable}; from a call-back also caseTypeId, language, caseId, caseToken
   queueLeave: 'queue.leave', // → {callback?: {email}}: keep the place and e-mail me when my turn is near; reply queue.left {contactId, callback?: {callbackId, email}}
   queueLeft: 'queue.left',
-  queuePosition: 'queue.position', // ← {contactId, position, estimatedWaitSeconds}
+  queuePosition: 'queue.position', // ← {contactId, position, estimatedWaitSeconds}; also at once on every hello/resume while waiting
   // clerk
   clerkState: 'clerk.state', // → {state, reason?}; ← {state, reason?, since}
   offer: 'queue.offer', // ← {offerId, kind: citizen | interpreter | sign-language, contactId, caseTypeId, caseTypeName, language, waitedSeconds, ringSeconds, callId (interpreters)}

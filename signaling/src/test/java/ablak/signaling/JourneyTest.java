@@ -281,6 +281,61 @@ class JourneyTest {
     assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
   }
 
+  /**
+   * The citizen reloads the page while waiting, before any clerk is available: the node still holds their place
+   * and tells the new connection where it is, so the app is back on the waiting screen with the position. Then a
+   * clerk goes available and takes them, and both sides decode each other's video.
+   */
+  @Test
+  void aCitizenWhoReloadsThePageWhileWaitingIsBackOnTheWaitingScreenAndIsTakenFromThere() {
+    Page citizen = joinTheQueueAsACitizen();
+
+    citizen.reload();
+    assertThat(citizen.locator("body[data-screen='waiting']")).isAttached(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+    assertThat(citizen.locator("#queue-position")).hasText("1");
+    assertThat(citizen.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Kilépek a sorból"))).isVisible();
+
+    Page clerk = pages.page(1440, 900);
+    pages.signIn(clerk, "/clerk/", "clerk2");
+    click(clerk, "Elérhető leszek");
+    acceptTheOffer(clerk);
+    assertThat(citizen.locator("body[data-screen='call']")).isAttached(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+    clerk.waitForCondition(() -> mainFrames(clerk) > 0 && mainFrames(citizen) > 0, new Page.WaitForConditionOptions().setTimeout(SLOW));
+
+    clerk.keyboard().press("Alt+E");
+    finishWrapUp(clerk, "resolved");
+    assertThat(citizen.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("A hívás véget ért"))).isVisible();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
+  /**
+   * An office kiosk reloaded while its visitor waits keeps them waiting; once the visitor leaves the queue, the kiosk
+   * resets, and a reload then shows the privacy screen with nothing of the last visitor kept.
+   */
+  @Test
+  void aKioskReloadedWhileItsVisitorWaitsKeepsThemButAfterItsResetAReloadStartsAfresh() {
+    Page kiosk = joinTheQueueAsACitizen(true, page -> { });
+
+    kiosk.reload();
+    assertThat(kiosk.locator("body[data-screen='waiting']")).isAttached(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsAttachedOptions().setTimeout(SLOW));
+    assertThat(kiosk.locator("#queue-position")).hasText("1");
+
+    click(kiosk, "Kilépek a sorból");
+    click(kiosk, "Igen, kilépek");
+    assertThat(kiosk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Üdvözöljük"))).isVisible();
+    kiosk.reload();
+    assertThat(kiosk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Üdvözöljük"))).isVisible();
+    assertThat(kiosk.evaluate("() => sessionStorage.getItem('ablak.visit')")).isNull();
+    click(kiosk, "Kezdés");
+    click(kiosk, "Magyar");
+    assertThat(kiosk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Miben segíthetünk?"))).isVisible();
+    assertThat(kiosk.locator("body[data-screen='events']")).isAttached();
+    assertThat(pages.consoleErrors).as("console errors, CSP violations included").isEmpty();
+  }
+
   private static void acceptTheOffer(Page clerk) {
     assertThat(clerk.getByRole(AriaRole.ALERTDIALOG, new Page.GetByRoleOptions().setName("Bejövő hívás")))
         .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
@@ -304,9 +359,17 @@ class JourneyTest {
 
   /** ... with {@code beforeConnecting} run on the page first (e.g. to put its control connection through a {@code ControlLink}). */
   private Page joinTheQueueAsACitizen(java.util.function.Consumer<Page> beforeConnecting) {
+    return joinTheQueueAsACitizen(false, beforeConnecting);
+  }
+
+  /** ... on an office kiosk ({@code ?kiosk=1}: the privacy screen's Start first) or not. */
+  private Page joinTheQueueAsACitizen(boolean kiosk, java.util.function.Consumer<Page> beforeConnecting) {
     Page citizen = pages.page(1280, 860);
     beforeConnecting.accept(citizen);
-    citizen.navigate(node.baseUrl() + "/citizen/");
+    citizen.navigate(node.baseUrl() + (kiosk ? "/citizen/?kiosk=1" : "/citizen/"));
+    if (kiosk) {
+      click(citizen, "Kezdés");
+    }
     click(citizen, "Magyar");
     citizen.getByLabel("Keresés").fill("költözés");
     click(citizen, "Költözés");

@@ -56,6 +56,16 @@ public final class PositionTracker implements AutoCloseable {
     dirty.add(queue);
   }
 
+  /**
+   * As {@link #track}, but the place is read and pushed at once instead of at the next interval, whether or
+   * not it changed since the last push: a client that just (re)connected has not been told it.
+   */
+  public void trackNow(String contactId, String queue, Handler<WaitingPosition> handler) {
+    place(contactId, new Tracked(queue, handler, null));
+    List<String> ids = List.of(contactId);
+    engine.positions(queue, ids).onSuccess(result -> push(queue, ids, result.getKey(), result.getValue()));
+  }
+
   public void untrack(String contactId) {
     Tracked t = tracked.remove(contactId);
     if (t != null) {

@@ -322,13 +322,16 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
 
   /** Places go to the citizen's connections on this node; after a resume elsewhere, that node tracks them. */
   private void track(String contactId, String queue, String citizenId) {
-    context.runOnContext(v -> positions.track(contactId, queue, place -> {
-      JsonObject body = new JsonObject().put("contactId", contactId).put("position", place.position())
-          .put("estimatedWaitSeconds", place.estimatedWait() == null ? null : place.estimatedWait().toSeconds());
-      if (connections.toUser(citizenId, Outbound.of("queue.position", body)) == 0) {
-        positions.untrack(contactId);
-      }
-    }));
+    context.runOnContext(v -> positions.track(contactId, queue, place -> pushPlace(contactId, citizenId, place)));
+  }
+
+  /** {@code queue.position} to the citizen's connections here; with none left, this node stops tracking them. */
+  private void pushPlace(String contactId, String citizenId, PositionTracker.WaitingPosition place) {
+    JsonObject body = new JsonObject().put("contactId", contactId).put("position", place.position())
+        .put("estimatedWaitSeconds", place.estimatedWait() == null ? null : place.estimatedWait().toSeconds());
+    if (connections.toUser(citizenId, Outbound.of("queue.position", body)) == 0) {
+      positions.untrack(contactId);
+    }
   }
 
   // Clerks.
@@ -586,14 +589,17 @@ public final class QueueMessages implements MessageGroup, ConnectionListener, Au
           }
         })
         .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the user's call was not sent again: {}", e.toString()));
-    if (user.role() == Role.CITIZEN && resumed) {
-      // Routing's queue, not the one the contact joined: a transfer while the citizen was away moved it.
+    if (user.role() == Role.CITIZEN) {
+      // A waiting citizen is told their place at once, hello as well as resume: a reloaded page knows nothing
+      // of the queue, and a resumed one may have missed pushes. Routing's queue, not the one the contact
+      // joined: a transfer while the citizen was away moved it.
       contacts.contactOf(user.userId()).compose(id -> id == null ? Future.succeededFuture() : engine.contactQueue(id)
           .onSuccess(queue -> {
             if (queue != null) {
-              track(id, queue, user.userId());
+              context.runOnContext(v -> positions.trackNow(id, queue, place -> pushPlace(id, user.userId(), place)));
             }
-          }).mapEmpty());
+          }).mapEmpty())
+          .onFailure(e -> LOG.atWarn().addKeyValue("userId", user.userId()).log("the citizen's place was not sent: {}", e.toString()));
     }
   }
 
