@@ -107,15 +107,16 @@ public final class CaseService {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         // No NOTIFY: nobody can watch a case before this returns its id, and PostgreSQL serializes the commits
         // of notifying transactions, which at a burst of citizens would queue every new draft behind one fsync each.
-        return pool.withTransaction(connection -> connection.preparedQuery("""
+        // One statement with its audit row rather than a transaction: one round trip instead of four (BEGIN, two
+        // inserts, COMMIT), so a burst of drafts holds each pool connection for a fraction of the time.
+        return audit.appendWith(pool, """
                         insert into cases.case_file as u (id, case_type, form_version, language, status, data, version,
                                                           citizen_token_hash, created_at, updated_at)
-                        values ($1, $2, $3, $4, 'DRAFT', $5::text::jsonb, 1, $6, $7, $7)""" + RETURNING_COLUMNS)
-                .execute(Tuple.of(id, caseTypeId, form.version(), language, json(answers),
-                        CaseAccess.tokenHash(token), now))
-                .compose(rows -> audit.append(connection, new AuditEntry("citizen", Role.CITIZEN.name(),
-                                "case.draft.start", "case", id.toString(), "citizen self-service", "version=1"))
-                        .map(v -> new DraftStarted(view(rows.iterator().next()), token))));
+                        values ($1, $2, $3, $4, 'DRAFT', $5::text::jsonb, 1, $6, $7, $7)""" + RETURNING_COLUMNS,
+                        Tuple.of(id, caseTypeId, form.version(), language, json(answers), CaseAccess.tokenHash(token), now),
+                        new AuditEntry("citizen", Role.CITIZEN.name(), "case.draft.start", "case", id.toString(),
+                                "citizen self-service", "version=1"))
+                .map(rows -> new DraftStarted(view(rows.iterator().next()), token));
     }
 
     /** Makes {@code clerk} a handler of the case: the server calls this when the clerk accepts the call. */

@@ -271,6 +271,62 @@ class AuditTrailTest {
     }
 
     @Test
+    void aDraftIsWrittenWithItsAuditEventWhichIsThenChained() throws SQLException {
+        UUID id = Await.result(node.cases().startDraft("address-registration", "en", Harness.precallAnswers())).caseView().id();
+        chainAll();
+
+        assertThat(count("select count(*) from cases.case_file")).isEqualTo(1);
+        assertThat(Await.result(node.audit().forSubject("case", id.toString()))).singleElement().satisfies(record -> {
+            assertThat(record.entry().action()).isEqualTo("case.draft.start");
+            assertThat(record.entry().detail()).isEqualTo("version=1");
+            assertThat(record.hash()).hasSize(64);
+        });
+        assertThat(Await.result(node.audit().verify())).satisfies(v -> {
+            assertThat(v.intact()).isTrue();
+            assertThat(v.rowsChecked()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aDraftWhoseAuditEventIsRefusedIsNotWrittenEither() throws SQLException {
+        sql("""
+                create function cases.refuse() returns trigger language plpgsql as $$
+                begin raise exception 'refused for the test'; end $$;
+                create trigger refuse before insert on cases.audit_event for each row execute function cases.refuse()""");
+
+        Throwable failure = Await.failure(node.cases().startDraft("address-registration", "en", Harness.precallAnswers()));
+
+        assertThat(failure).hasMessageContaining("refused for the test");
+        assertThat(count("select count(*) from cases.case_file")).isZero();
+        assertThat(count("select count(*) from cases.audit_unchained")).isZero();
+    }
+
+    @Test
+    void aDraftThatIsRefusedLeavesNoAuditEvent() throws SQLException {
+        sql("""
+                create function cases.refuse() returns trigger language plpgsql as $$
+                begin raise exception 'refused for the test'; end $$;
+                create trigger refuse before insert on cases.case_file for each row execute function cases.refuse()""");
+
+        Throwable failure = Await.failure(node.cases().startDraft("address-registration", "en", Harness.precallAnswers()));
+
+        assertThat(failure).hasMessageContaining("refused for the test");
+        assertThat(count("select count(*) from cases.audit_event")).isZero();
+        assertThat(count("select count(*) from cases.audit_unchained")).isZero();
+    }
+
+    @Test
+    void aChangeInTheSameStatementThatChangedNothingIsNotRecorded() throws SQLException {
+        AuditEntry entry = new AuditEntry("clerk-1", "CLERK", "case.draft.save", "case", "c-1", "call 1", "");
+
+        var rows = Await.result(node.audit().appendWith(pool,
+                "update cases.case_file set version = version + 1 where id = $1 returning id", Tuple.of(UUID.randomUUID()), entry));
+
+        assertThat(rows.size()).isZero();
+        assertThat(count("select count(*) from cases.audit_event")).isZero();
+    }
+
+    @Test
     void appendsInOpenTransactionsDoNotWaitForEachOtherNorForAChainer() {
         AuditEntry entry = new AuditEntry("clerk-1", "CLERK", "case.read", "case", "c-1", "call 1", "");
         SqlConnection first = Await.result(pool.getConnection());
