@@ -60,7 +60,7 @@ public final class Cases {
         return vertx.executeBlocking(() -> settings.catalogueDirectory() == null
                         ? CatalogueLoader.bundled() : CatalogueLoader.fromDirectory(settings.catalogueDirectory()))
                 .compose(catalogue -> CaseChanges.connect(vertx, database).map(changes -> {
-                    Pool pool = ConnectionPools.bounded(vertx, database, settings.poolSize(), settings.poolWaitQueueSize(),
+                    Pool pool = ConnectionPools.bounded(vertx, "cases", database, settings.poolSize(), settings.poolWaitQueueSize(),
                             settings.poolConnectionTimeout());
                     Cases module = new Cases(vertx, catalogue, pool, changes, settings, meters);
                     module.chainer.start();

@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param backOfficeUrls         per-destination submission URLs that replace the base-URL rule (default none)
  * @param poolSize               PostgreSQL connections of this module's pool (default 8)
  * @param poolWaitQueueSize      requests that may wait for one of those connections; one more is refused at once
- *                               ({@link ConnectionPools#isBusy}) instead of queueing (default 1000)
+ *                               ({@link ConnectionPools#isBusy}) instead of queueing (default 1000; 0: none waits)
  * @param poolConnectionTimeout  longest wait for a connection before the request is refused, kept below the 10 s
  *                               clients wait for an answer, so that a backlog is shed rather than worked off for
  *                               requests nobody waits for any more (default 5 s)
@@ -73,9 +73,12 @@ public record CasesSettings(
         Objects.requireNonNull(backOfficeBaseUrl, "backOfficeBaseUrl");
         backOfficeUrls = Map.copyOf(backOfficeUrls);
         Objects.requireNonNull(caseNumberPrefix, "caseNumberPrefix");
-        if (poolSize < 1 || poolWaitQueueSize < 1 || relayBatchSize < 1 || maxDeliveryAttempts < 1 || auditChainBatchSize < 1) {
+        if (poolSize < 1 || relayBatchSize < 1 || maxDeliveryAttempts < 1 || auditChainBatchSize < 1) {
             throw new IllegalArgumentException(
-                    "poolSize, poolWaitQueueSize, relayBatchSize, maxDeliveryAttempts and auditChainBatchSize must be positive");
+                    "poolSize, relayBatchSize, maxDeliveryAttempts and auditChainBatchSize must be positive");
+        }
+        if (poolWaitQueueSize < 0) {
+            throw new IllegalArgumentException("poolWaitQueueSize must not be negative");
         }
         if (poolConnectionTimeout.isNegative() || poolConnectionTimeout.isZero()) {
             throw new IllegalArgumentException("poolConnectionTimeout must be positive");

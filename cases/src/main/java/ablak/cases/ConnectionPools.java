@@ -23,10 +23,11 @@ public final class ConnectionPools {
     private ConnectionPools() {
     }
 
-    public static Pool bounded(Vertx vertx, PgConnectOptions database, int size, int waitQueueSize,
+    /** {@code name} labels the pool's Vert.x metrics ({@code vertx_pool_queue_pending{pool_name="cases"}}, ...). */
+    public static Pool bounded(Vertx vertx, String name, PgConnectOptions database, int size, int waitQueueSize,
                                Duration connectionTimeout) {
         return PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(waitQueueSize)
+                .with(new PoolOptions().setName(name).setMaxSize(size).setMaxWaitQueueSize(waitQueueSize)
                         .setConnectionTimeout((int) connectionTimeout.toMillis())
                         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
                 .connectingTo(database)

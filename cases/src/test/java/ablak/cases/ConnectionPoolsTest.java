@@ -99,7 +99,7 @@ class ConnectionPoolsTest {
     }
 
     private Pool pool(int size, int waitQueueSize, Duration connectionTimeout) {
-        Pool pool = ConnectionPools.bounded(vertx, database.connectOptions(), size, waitQueueSize, connectionTimeout);
+        Pool pool = ConnectionPools.bounded(vertx, "test", database.connectOptions(), size, waitQueueSize, connectionTimeout);
         pools.add(pool);
         return pool;
     }

@@ -101,11 +101,12 @@ public final class AuditTrail {
     /**
      * Makes a change and records it in one statement: one round trip to PostgreSQL, and atomic without a
      * transaction, since a statement's data-modifying WITH clauses all take effect or none does.
-     * {@code change} is an INSERT, UPDATE or DELETE with a RETURNING clause, whose parameters are
-     * {@code $1..$n} of {@code parameters}; the event is recorded if it returned a row, and the statement
-     * answers the rows it returned.
+     * {@code clauses} are the WITH clauses that make the change (without the WITH), one of them named
+     * {@code change} (an INSERT, UPDATE or DELETE with RETURNING, or a SELECT ... FOR UPDATE), with the
+     * parameters {@code $1..$n} of {@code parameters}; the event is recorded if {@code change} returned a
+     * row, and the statement answers the rows it returned.
      */
-    public Future<RowSet<Row>> appendWith(SqlClient client, String change, Tuple parameters, AuditEntry entry) {
+    public Future<RowSet<Row>> appendWith(SqlClient client, String clauses, Tuple parameters, AuditEntry entry) {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int first = parameters.size() + 1;
         Tuple all = Tuple.tuple();
@@ -115,7 +116,7 @@ public final class AuditTrail {
         all.addValue(at.atOffset(ZoneOffset.UTC)).addValue(entry.actorId()).addValue(entry.actorRole())
                 .addValue(entry.action()).addValue(entry.subjectKind()).addValue(entry.subjectId())
                 .addValue(entry.reason()).addValue(entry.detail() == null ? "" : entry.detail());
-        String sql = "with change as (" + change + "),\n"
+        String sql = "with " + clauses + ",\n"
                 + APPEND_CLAUSES.formatted(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7)
                 + "select * from change";
         return client.preparedQuery(sql).execute(all).onSuccess(rows -> afterCommit(client));

@@ -2,6 +2,7 @@ package ablak.cases.audit;
 
 import ablak.cases.Await;
 import ablak.cases.Cases;
+import ablak.cases.CasesException;
 import ablak.cases.Harness;
 import ablak.cases.TestDatabase;
 import ablak.cases.access.Principal;
@@ -316,11 +317,26 @@ class AuditTrailTest {
     }
 
     @Test
+    void assigningAClerkTwiceKeepsOneHandlerAndRecordsBothAndAMissingCaseIsRefusedUnrecorded() throws SQLException {
+        UUID id = Await.result(node.cases().startDraft("address-registration", "en", Harness.precallAnswers())).caseView().id();
+
+        Await.result(node.cases().assignClerk(id, Harness.clerk(), "call 1"));
+        Await.result(node.cases().assignClerk(id, Harness.clerk(), "call 1, again"));
+        Throwable missing = Await.failure(node.cases().assignClerk(UUID.randomUUID(), Harness.clerk(), "call 2"));
+
+        assertThat(missing).isInstanceOfSatisfying(CasesException.class, e -> assertThat(e.kind()).isEqualTo(CasesException.Kind.CASE_NOT_FOUND));
+        assertThat(count("select count(*) from cases.case_handler")).isEqualTo(1);
+        assertThat(Await.result(node.audit().forSubject("case", id.toString()))).extracting(r -> r.entry().action())
+                .containsExactly("case.draft.start", "case.assign", "case.assign");
+        assertThat(count("select count(*) from cases.audit_event")).isEqualTo(3);
+    }
+
+    @Test
     void aChangeInTheSameStatementThatChangedNothingIsNotRecorded() throws SQLException {
         AuditEntry entry = new AuditEntry("clerk-1", "CLERK", "case.draft.save", "case", "c-1", "call 1", "");
 
         var rows = Await.result(node.audit().appendWith(pool,
-                "update cases.case_file set version = version + 1 where id = $1 returning id", Tuple.of(UUID.randomUUID()), entry));
+                "change as (update cases.case_file set version = version + 1 where id = $1 returning id)", Tuple.of(UUID.randomUUID()), entry));
 
         assertThat(rows.size()).isZero();
         assertThat(count("select count(*) from cases.audit_event")).isZero();
