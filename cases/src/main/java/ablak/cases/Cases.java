@@ -12,10 +12,8 @@ import ablak.cases.outbox.OutboxRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 /**
  * The cases module, wired: what the server creates once per node (after
@@ -62,11 +60,8 @@ public final class Cases {
         return vertx.executeBlocking(() -> settings.catalogueDirectory() == null
                         ? CatalogueLoader.bundled() : CatalogueLoader.fromDirectory(settings.catalogueDirectory()))
                 .compose(catalogue -> CaseChanges.connect(vertx, database).map(changes -> {
-                    Pool pool = PgBuilder.pool()
-                            .with(new PoolOptions().setMaxSize(settings.poolSize()))
-                            .connectingTo(database)
-                            .using(vertx)
-                            .build();
+                    Pool pool = ConnectionPools.bounded(vertx, "cases", database, settings.poolSize(), settings.poolWaitQueueSize(),
+                            settings.poolConnectionTimeout());
                     Cases module = new Cases(vertx, catalogue, pool, changes, settings, meters);
                     module.chainer.start();
                     if (settings.relayEnabled()) {

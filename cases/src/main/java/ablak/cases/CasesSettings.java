@@ -21,6 +21,11 @@ import java.util.Objects;
  *                               {@code <base>/destinations/<destination>/submissions} (default http://127.0.0.1:8091)
  * @param backOfficeUrls         per-destination submission URLs that replace the base-URL rule (default none)
  * @param poolSize               PostgreSQL connections of this module's pool (default 8)
+ * @param poolWaitQueueSize      requests that may wait for one of those connections; one more is refused at once
+ *                               ({@link ConnectionPools#isBusy}) instead of queueing (default 1000; 0: none waits)
+ * @param poolConnectionTimeout  longest wait for a connection before the request is refused, kept below the 10 s
+ *                               clients wait for an answer, so that a backlog is shed rather than worked off for
+ *                               requests nobody waits for any more (default 5 s)
  * @param nodeId                 names this node's relay in the audit trail and logs ({@code null}, the default:
  *                               a random id at each start)
  * @param caseNumberPrefix       first part of every case number, e.g. ABL-2026-0000042 (default "ABL")
@@ -42,6 +47,9 @@ public record CasesSettings(
         URI backOfficeBaseUrl,
         Map<String, URI> backOfficeUrls,
         int poolSize,
+        int poolWaitQueueSize,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDurationDeserializer.class)
+        Duration poolConnectionTimeout,
         String nodeId,
         String caseNumberPrefix,
         boolean relayEnabled,
@@ -69,6 +77,12 @@ public record CasesSettings(
             throw new IllegalArgumentException(
                     "poolSize, relayBatchSize, maxDeliveryAttempts and auditChainBatchSize must be positive");
         }
+        if (poolWaitQueueSize < 0) {
+            throw new IllegalArgumentException("poolWaitQueueSize must not be negative");
+        }
+        if (poolConnectionTimeout.isNegative() || poolConnectionTimeout.isZero()) {
+            throw new IllegalArgumentException("poolConnectionTimeout must be positive");
+        }
         if (auditChainInterval.isNegative() || auditChainInterval.isZero()) {
             throw new IllegalArgumentException("auditChainInterval must be positive");
         }
@@ -82,7 +96,7 @@ public record CasesSettings(
     }
 
     public static CasesSettings defaults() {
-        return new CasesSettings(null, URI.create("http://127.0.0.1:8091"), Map.of(), 8,
+        return new CasesSettings(null, URI.create("http://127.0.0.1:8091"), Map.of(), 8, 1000, Duration.ofSeconds(5),
                 null, "ABL",
                 true, Duration.ofMillis(500), 16, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), 12, Duration.ofMillis(500), 500);
@@ -96,27 +110,37 @@ public record CasesSettings(
     }
 
     public CasesSettings withCatalogueDirectory(Path directory) {
-        return new CasesSettings(directory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
+        return new CasesSettings(directory, backOfficeBaseUrl, backOfficeUrls, poolSize, poolWaitQueueSize,
+                poolConnectionTimeout, nodeId, caseNumberPrefix,
                 relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
                 maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withBackOfficeBaseUrl(URI url) {
-        return new CasesSettings(catalogueDirectory, url, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
+        return new CasesSettings(catalogueDirectory, url, backOfficeUrls, poolSize, poolWaitQueueSize,
+                poolConnectionTimeout, nodeId, caseNumberPrefix,
                 relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff, retryMaxBackoff,
                 maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withRelayEnabled(boolean enabled) {
-        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
+        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, poolWaitQueueSize,
+                poolConnectionTimeout, nodeId, caseNumberPrefix,
                 enabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout, retryInitialBackoff,
                 retryMaxBackoff, maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 
     public CasesSettings withDelivery(Duration pollInterval, Duration lease, Duration timeout,
                                       Duration initialBackoff, Duration maxBackoff, int maxAttempts) {
-        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, nodeId, caseNumberPrefix,
+        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, poolSize, poolWaitQueueSize,
+                poolConnectionTimeout, nodeId, caseNumberPrefix,
                 relayEnabled, pollInterval, relayBatchSize, lease, timeout, initialBackoff, maxBackoff, maxAttempts,
                 auditChainInterval, auditChainBatchSize);
+    }
+
+    public CasesSettings withPool(int size, int waitQueueSize, Duration connectionTimeout) {
+        return new CasesSettings(catalogueDirectory, backOfficeBaseUrl, backOfficeUrls, size, waitQueueSize, connectionTimeout,
+                nodeId, caseNumberPrefix, relayEnabled, relayPollInterval, relayBatchSize, relayLease, deliveryTimeout,
+                retryInitialBackoff, retryMaxBackoff, maxDeliveryAttempts, auditChainInterval, auditChainBatchSize);
     }
 }

@@ -25,6 +25,10 @@ import java.util.function.IntFunction;
  * run, so the figures read as ratios that hold on a noisy machine:
  * <ol>
  *   <li>baseline: one autocommitted {@code INSERT} of a jsonb row;</li>
+ *   <li>draft start: {@link CaseService#startDraft} (a citizen's pre-call answers: validation, the case
+ *       row and its audit row);</li>
+ *   <li>clerk assignment: {@link CaseService#assignClerk} (on every accepted call: lock, handler row,
+ *       NOTIFY, audit row);</li>
  *   <li>draft autosave: {@link CaseService#saveDraft} (lock, access check, validation, update,
  *       NOTIFY, hash-chained audit row, one transaction);</li>
  *   <li>submit: {@link CaseService#submit} (case number, outbox row, audit, one transaction);</li>
@@ -58,6 +62,7 @@ public final class CasesBenchmark {
             List<UUID> warm = drafts(node, 50);
             AtomicInteger[] versions = versionsOf(warm.size());
             run(200, CONCURRENCY, i -> save(cases, clerk, warm, versions, i));
+            run(200, CONCURRENCY, i -> cases.startDraft("address-registration", "en", Harness.precallAnswers()).mapEmpty());
 
             System.out.printf("cases benchmark: %d operations, %d concurrent, pool %d, PostgreSQL 16 embedded%n",
                     OPERATIONS, CONCURRENCY, CasesSettings.defaults().poolSize());
@@ -67,6 +72,18 @@ public final class CasesBenchmark {
                     .execute(Tuple.of(UUID.randomUUID(), payload)).mapEmpty());
             report("baseline: raw INSERT round trip, 1 client", rawSerial, rawSerial);
             report("baseline: raw INSERT, " + CONCURRENCY + " clients", rawParallel, rawParallel);
+
+            var answers = Harness.precallAnswers();
+            double startSerial = run(OPERATIONS / 4, 1, i -> cases.startDraft("address-registration", "en", answers).mapEmpty());
+            double startParallel = run(OPERATIONS, CONCURRENCY, i -> cases.startDraft("address-registration", "en", answers).mapEmpty());
+            report("draft start (pre-call answers), 1 client", startSerial, rawSerial);
+            report("draft start (pre-call answers), " + CONCURRENCY + " clients", startParallel, rawParallel);
+            List<UUID> unassigned = new ArrayList<>();
+            for (int i = 0; i < OPERATIONS; i++) {
+                unassigned.add(Await.result(cases.startDraft("address-registration", "en", answers)).caseView().id());
+            }
+            double assignParallel = run(OPERATIONS, CONCURRENCY, i -> cases.assignClerk(unassigned.get(i), clerk, "benchmark").mapEmpty());
+            report("clerk assignment, " + CONCURRENCY + " clients", assignParallel, rawParallel);
 
             List<UUID> drafts = drafts(node, 200);
             AtomicInteger[] draftVersions = versionsOf(drafts.size());

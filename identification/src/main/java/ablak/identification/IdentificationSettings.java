@@ -37,6 +37,10 @@ import java.util.Objects;
  * @param abortedRetention       how long identifications that stayed aborted or unfinished are kept (default 30 days)
  * @param retentionInterval      how often the deletion runs (default 1 hour)
  * @param poolSize               PostgreSQL connections of the module (default 4)
+ * @param poolWaitQueueSize      requests that may wait for one of those connections; one more is refused at once
+ *                               (default 1000; 0: none waits; see ablak.cases.ConnectionPools)
+ * @param poolConnectionTimeout  longest wait for a connection before the request is refused, below the 10 s clients
+ *                               wait for an answer (default 5 s)
  */
 public record IdentificationSettings(
     String evidenceDirectory,
@@ -56,14 +60,16 @@ public record IdentificationSettings(
     Duration retention,
     Duration abortedRetention,
     Duration retentionInterval,
-    int poolSize) {
+    int poolSize,
+    int poolWaitQueueSize,
+    Duration poolConnectionTimeout) {
 
   public IdentificationSettings {
     Objects.requireNonNull(evidenceDirectory, "evidenceDirectory");
     Objects.requireNonNull(recordingsDirectory, "recordingsDirectory");
     reviewCaseTypes = List.copyOf(reviewCaseTypes);
     if (minWidth < 1 || minHeight < 1 || minFps <= 0 || maxAttempts < 1 || codeLength < 4 || maxCodeAttempts < 1
-        || maxStillBytes < 1 || poolSize < 1) {
+        || maxStillBytes < 1 || poolSize < 1 || poolWaitQueueSize < 0) {
       throw new IllegalArgumentException("identification limits must be positive (codeLength at least 4)");
     }
     if (maxGlare < 0 || maxGlare > 1) {
@@ -72,13 +78,16 @@ public record IdentificationSettings(
     if (retention.isNegative() || abortedRetention.isNegative() || retentionInterval.isNegative() || retentionInterval.isZero()) {
       throw new IllegalArgumentException("identification retention periods must not be negative");
     }
+    if (poolConnectionTimeout.isNegative() || poolConnectionTimeout.isZero()) {
+      throw new IllegalArgumentException("identification.poolConnectionTimeout must be positive");
+    }
   }
 
   public static IdentificationSettings defaults() {
     return new IdentificationSettings("identifications", "recordings", true,
         1280, 720, 20, 60, 0.05, 1_000_000, 3, 6, Duration.ofMinutes(10), 3,
         List.of("id-card-replacement", "passport-renewal", "driving-licence-renewal", "name-change-after-marriage"),
-        Duration.ofDays(1825), Duration.ofDays(30), Duration.ofHours(1), 4);
+        Duration.ofDays(1825), Duration.ofDays(30), Duration.ofHours(1), 4, 1000, Duration.ofSeconds(5));
   }
 
   /** These settings with relative directories taken under {@code dataDirectory}. */
@@ -86,7 +95,8 @@ public record IdentificationSettings(
     return new IdentificationSettings(dataDirectory.resolve(evidenceDirectory).toString(),
         dataDirectory.resolve(recordingsDirectory).toString(),
         requireRecording, minWidth, minHeight, minFps, minSharpness, maxGlare, maxStillBytes, maxAttempts, codeLength, codeTtl,
-        maxCodeAttempts, reviewCaseTypes, retention, abortedRetention, retentionInterval, poolSize);
+        maxCodeAttempts, reviewCaseTypes, retention, abortedRetention, retentionInterval, poolSize, poolWaitQueueSize,
+        poolConnectionTimeout);
   }
 
   public QualityLimits qualityLimits() {

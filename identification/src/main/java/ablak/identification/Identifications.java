@@ -1,5 +1,6 @@
 package ablak.identification;
 
+import ablak.cases.ConnectionPools;
 import ablak.cases.audit.AuditTrail;
 import ablak.mail.Mailer;
 import ablak.identification.document.DocumentTypes;
@@ -8,10 +9,8 @@ import ablak.identification.retention.Retention;
 import ablak.identification.review.ReviewQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -58,7 +57,8 @@ public final class Identifications {
   public static Future<Identifications> start(Vertx vertx, PgConnectOptions database, IdentificationSettings settings, Mailer mailer,
       Clock clock, CallRecorder recorder) {
     return vertx.executeBlocking(() -> {
-      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(settings.poolSize())).connectingTo(database).using(vertx).build();
+      Pool pool = ConnectionPools.bounded(vertx, "identification", database, settings.poolSize(), settings.poolWaitQueueSize(),
+          settings.poolConnectionTimeout());
       Identifications module = new Identifications(vertx, pool, new AuditTrail(pool), settings, mailer, clock, recorder);
       module.retention.start();
       return module;

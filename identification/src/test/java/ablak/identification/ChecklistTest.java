@@ -197,6 +197,6 @@ class ChecklistTest {
     return new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), required, s.minWidth(), s.minHeight(),
         s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(), s.codeLength(), s.codeTtl(),
         s.maxCodeAttempts(), s.reviewCaseTypes(), s.retention(), s.abortedRetention(),
-        s.retentionInterval(), s.poolSize());
+        s.retentionInterval(), s.poolSize(), s.poolWaitQueueSize(), s.poolConnectionTimeout());
   }
 }

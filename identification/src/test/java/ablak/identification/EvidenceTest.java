@@ -27,7 +27,8 @@ class EvidenceTest {
   private final Harness harness = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(),
       false, s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(),
       s.codeLength(), s.codeTtl(), s.maxCodeAttempts(),
-      s.reviewCaseTypes(), Duration.ofDays(365), Duration.ofDays(7), s.retentionInterval(), s.poolSize()));
+      s.reviewCaseTypes(), Duration.ofDays(365), Duration.ofDays(7), s.retentionInterval(), s.poolSize(),
+      s.poolWaitQueueSize(), s.poolConnectionTimeout()));
   private final Walkthrough walk = new Walkthrough(harness);
 
   @AfterEach
@@ -192,7 +193,8 @@ class EvidenceTest {
     try (Harness noReview = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), false,
         s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), s.maxStillBytes(), s.maxAttempts(),
         s.codeLength(), s.codeTtl(), s.maxCodeAttempts(),
-        List.of("passport-renewal"), s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize()))) {
+        List.of("passport-renewal"), s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize(),
+        s.poolWaitQueueSize(), s.poolConnectionTimeout()))) {
       IdentificationView view = new Walkthrough(noReview).verified();
 
       assertThat(view.review()).isNull();

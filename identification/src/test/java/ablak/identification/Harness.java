@@ -76,7 +76,7 @@ final class Harness implements AutoCloseable {
       settings = configure.apply(new IdentificationSettings(evidence.toString(), recordings.toString(), d.requireRecording(), d.minWidth(), d.minHeight(),
           d.minFps(), d.minSharpness(), d.maxGlare(), d.maxStillBytes(), d.maxAttempts(), d.codeLength(), d.codeTtl(),
           d.maxCodeAttempts(), d.reviewCaseTypes(),
-          d.retention(), d.abortedRetention(), Duration.ofDays(1), 2));
+          d.retention(), d.abortedRetention(), Duration.ofDays(1), 2, d.poolWaitQueueSize(), d.poolConnectionTimeout()));
       PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.getPort())
           .setDatabase(database).setUser("postgres");
       recorder = new FileRecorder(recordings);

@@ -78,7 +78,8 @@ class StillsAndDocumentTest {
     try (Harness small = new Harness(s -> new IdentificationSettings(s.evidenceDirectory(), s.recordingsDirectory(), false,
         s.minWidth(), s.minHeight(), s.minFps(), s.minSharpness(), s.maxGlare(), 10_000, s.maxAttempts(), s.codeLength(),
         s.codeTtl(), s.maxCodeAttempts(), s.reviewCaseTypes(),
-        s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize()))) {
+        s.retention(), s.abortedRetention(), s.retentionInterval(), s.poolSize(),
+        s.poolWaitQueueSize(), s.poolConnectionTimeout()))) {
       Walkthrough smallWalk = new Walkthrough(small);
       smallWalk.upTo(Step.STILLS);
 

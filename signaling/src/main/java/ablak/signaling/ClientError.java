@@ -24,6 +24,12 @@ public final class ClientError extends RuntimeException {
   public static final String CONFLICT = "conflict";
   public static final String NOT_FOUND = "not_found";
   public static final String UNAVAILABLE = "unavailable";
+  public static final String BUSY = "busy";
+  /**
+   * When a {@link #BUSY} client should try again: the default longest wait for a database connection
+   * (cases.poolConnectionTimeout), by which time the backlog that caused the refusal is gone.
+   */
+  public static final int BUSY_RETRY_AFTER_SECONDS = 5;
   public static final String INTERNAL = "internal";
 
   private final String code;
@@ -70,12 +76,27 @@ public final class ClientError extends RuntimeException {
   }
 
   /**
-   * The typed error for any failure: itself if it is one, {@code unavailable} when Redis or
-   * PostgreSQL cannot be reached (the client may retry), else {@code internal}.
+   * Too many requests wait for a database connection: refused before anything was done, to be
+   * retried after {@code retryAfterSeconds} (REST also sends it as {@code Retry-After}).
+   */
+  public static ClientError busy() {
+    return new ClientError(BUSY, 503, "the server is busy; nothing was changed, try again in a few seconds")
+        .with("retryAfterSeconds", BUSY_RETRY_AFTER_SECONDS);
+  }
+
+  /**
+   * The typed error for any failure: itself if it is one, {@code busy} when a database pool refused
+   * it, {@code unavailable} when Redis or PostgreSQL cannot be reached (the client may retry), else
+   * {@code internal}.
    */
   public static ClientError of(Throwable failure) {
     if (failure instanceof ClientError error) {
       return error;
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (ablak.cases.ConnectionPools.isBusy(cause)) {
+        return busy();
+      }
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof io.lettuce.core.RedisException

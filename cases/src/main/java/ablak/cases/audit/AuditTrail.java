@@ -3,6 +3,7 @@ package ablak.cases.audit;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -39,6 +40,17 @@ public final class AuditTrail {
                 values ($1, $2, $3, $4, $5, $6, $7, $8)
                 returning seq)
             insert into cases.audit_unchained (seq) select seq from event""";
+
+    // The same two inserts as clauses of a caller's statement; the event is recorded only if the change returned a row.
+    private static final String APPEND_CLAUSES = """
+            event as (
+                insert into cases.audit_event (at, actor_id, actor_role, action, subject_kind, subject_id, reason, detail)
+                select $%1$d::timestamptz, $%2$d::text, $%3$d::text, $%4$d::text, $%5$d::text, $%6$d::text, $%7$d::text, $%8$d::text
+                 where exists (select from change)
+                returning seq),
+            marker as (
+                insert into cases.audit_unchained (seq) select seq from event)
+            """;
 
     private static final String LINKS = """
             select c.position, c.event_seq, c.prev_hash, c.hash, e.*
@@ -84,6 +96,30 @@ public final class AuditTrail {
                         entry.subjectKind(), entry.subjectId(), entry.reason(), detail))
                 .onSuccess(rows -> afterCommit(connection))
                 .mapEmpty();
+    }
+
+    /**
+     * Makes a change and records it in one statement: one round trip to PostgreSQL, and atomic without a
+     * transaction, since a statement's data-modifying WITH clauses all take effect or none does.
+     * {@code clauses} are the WITH clauses that make the change (without the WITH), one of them named
+     * {@code change} (an INSERT, UPDATE or DELETE with RETURNING, or a SELECT ... FOR UPDATE), with the
+     * parameters {@code $1..$n} of {@code parameters}; the event is recorded if {@code change} returned a
+     * row, and the statement answers the rows it returned.
+     */
+    public Future<RowSet<Row>> appendWith(SqlClient client, String clauses, Tuple parameters, AuditEntry entry) {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        int first = parameters.size() + 1;
+        Tuple all = Tuple.tuple();
+        for (int i = 0; i < parameters.size(); i++) {
+            all.addValue(parameters.getValue(i));
+        }
+        all.addValue(at.atOffset(ZoneOffset.UTC)).addValue(entry.actorId()).addValue(entry.actorRole())
+                .addValue(entry.action()).addValue(entry.subjectKind()).addValue(entry.subjectId())
+                .addValue(entry.reason()).addValue(entry.detail() == null ? "" : entry.detail());
+        String sql = "with " + clauses + ",\n"
+                + APPEND_CLAUSES.formatted(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7)
+                + "select * from change";
+        return client.preparedQuery(sql).execute(all).onSuccess(rows -> afterCommit(client));
     }
 
     private void afterCommit(SqlClient connection) {

@@ -22,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -63,6 +62,17 @@ public final class CaseService {
 
     private static final String RETURNING_COLUMNS = " returning " + COLUMNS.replace("c.", "u.");
     private static final String RETURNING = RETURNING_COLUMNS + ", " + CaseChanges.notifyExpression("$%d");
+
+    // The case row is locked as by any change, so changes of one case still take turns.
+    private static final String ASSIGN = """
+            handler as (
+                insert into cases.case_handler (case_id, clerk_id, team_id, since)
+                select id, $2, $3, now() from cases.case_file where id = $1
+                on conflict do nothing),
+            change as (
+                select %s, %s
+                  from cases.case_file u where u.id = $1 for update)""".formatted(COLUMNS.replace("c.", "u."),
+            CaseChanges.notifyExpression("$4"));
 
     private final Pool pool;
     private final Catalogue catalogue;
@@ -107,31 +117,36 @@ public final class CaseService {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         // No NOTIFY: nobody can watch a case before this returns its id, and PostgreSQL serializes the commits
         // of notifying transactions, which at a burst of citizens would queue every new draft behind one fsync each.
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                        insert into cases.case_file as u (id, case_type, form_version, language, status, data, version,
-                                                          citizen_token_hash, created_at, updated_at)
-                        values ($1, $2, $3, $4, 'DRAFT', $5::text::jsonb, 1, $6, $7, $7)""" + RETURNING_COLUMNS)
-                .execute(Tuple.of(id, caseTypeId, form.version(), language, json(answers),
-                        CaseAccess.tokenHash(token), now))
-                .compose(rows -> audit.append(connection, new AuditEntry("citizen", Role.CITIZEN.name(),
-                                "case.draft.start", "case", id.toString(), "citizen self-service", "version=1"))
-                        .map(v -> new DraftStarted(view(rows.iterator().next()), token))));
+        // One statement with its audit row rather than a transaction: one round trip instead of four (BEGIN, two
+        // inserts, COMMIT), so a burst of drafts holds each pool connection for a fraction of the time.
+        return audit.appendWith(pool, """
+                        change as (
+                            insert into cases.case_file as u (id, case_type, form_version, language, status, data, version,
+                                                              citizen_token_hash, created_at, updated_at)
+                            values ($1, $2, $3, $4, 'DRAFT', $5::text::jsonb, 1, $6, $7, $7)""" + RETURNING_COLUMNS + ")",
+                        Tuple.of(id, caseTypeId, form.version(), language, json(answers), CaseAccess.tokenHash(token), now),
+                        new AuditEntry("citizen", Role.CITIZEN.name(), "case.draft.start", "case", id.toString(),
+                                "citizen self-service", "version=1"))
+                .map(rows -> new DraftStarted(view(rows.iterator().next()), token));
     }
 
-    /** Makes {@code clerk} a handler of the case: the server calls this when the clerk accepts the call. */
+    /**
+     * Makes {@code clerk} a handler of the case: the server calls this when the clerk accepts the call.
+     * One statement (lock, handler row, notification, audit event) rather than a transaction of six round
+     * trips: every accepted call waits for it.
+     */
     public Future<CaseView> assignClerk(UUID caseId, Principal clerk, String reason) {
         if (clerk.role() != Role.CLERK) {
             return Future.failedFuture(new CasesException(Kind.FORBIDDEN, "only a clerk can be assigned to a case"));
         }
-        return requireReason(clerk, reason).compose(v ->
-                pool.withTransaction(connection -> lock(connection, caseId)
-                        .compose(current -> connection.preparedQuery("""
-                                        insert into cases.case_handler (case_id, clerk_id, team_id, since)
-                                        values ($1, $2, $3, now()) on conflict do nothing""")
-                                .execute(Tuple.of(caseId, clerk.id(), clerk.team()))
-                                .compose(r -> notifyChange(connection, caseId, "clerk-assigned"))
-                                .compose(r -> audit.append(connection, entry(clerk, "case.assign", caseId, reason, "")))
-                                .map(current.view()))));
+        return requireReason(clerk, reason).compose(v -> audit.appendWith(pool, ASSIGN,
+                        Tuple.of(caseId, clerk.id(), clerk.team(), "clerk-assigned"), entry(clerk, "case.assign", caseId, reason, "")))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new CasesException(Kind.CASE_NOT_FOUND, "no case " + caseId);
+                    }
+                    return view(rows.iterator().next());
+                });
     }
 
     public Future<CaseView> get(Principal who, UUID caseId, String reason) {
@@ -349,11 +364,6 @@ public final class CaseService {
                     row.getString("citizen_token_hash"), Set.of(row.getArrayOfStrings("handlers")),
                     Set.of(row.getArrayOfStrings("teams"))));
         });
-    }
-
-    private Future<RowSet<Row>> notifyChange(SqlConnection connection, UUID caseId, String change) {
-        return connection.preparedQuery("select " + CaseChanges.notifyExpression("$2") + " from cases.case_file u where u.id = $1")
-                .execute(Tuple.of(caseId, change));
     }
 
     private void requireVersion(CaseView view, int expectedVersion) {

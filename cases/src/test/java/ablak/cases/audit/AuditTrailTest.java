@@ -2,6 +2,7 @@ package ablak.cases.audit;
 
 import ablak.cases.Await;
 import ablak.cases.Cases;
+import ablak.cases.CasesException;
 import ablak.cases.Harness;
 import ablak.cases.TestDatabase;
 import ablak.cases.access.Principal;
@@ -268,6 +269,77 @@ class AuditTrailTest {
         assertThat(Await.result(node.audit().forSubject("case", "c-1"))).isEmpty();
         assertThat(count("select count(*) from cases.audit_event")).isZero();
         assertThat(Await.result(node.audit().verify()).intact()).isTrue();
+    }
+
+    @Test
+    void aDraftIsWrittenWithItsAuditEventWhichIsThenChained() throws SQLException {
+        UUID id = Await.result(node.cases().startDraft("address-registration", "en", Harness.precallAnswers())).caseView().id();
+        chainAll();
+
+        assertThat(count("select count(*) from cases.case_file")).isEqualTo(1);
+        assertThat(Await.result(node.audit().forSubject("case", id.toString()))).singleElement().satisfies(record -> {
+            assertThat(record.entry().action()).isEqualTo("case.draft.start");
+            assertThat(record.entry().detail()).isEqualTo("version=1");
+            assertThat(record.hash()).hasSize(64);
+        });
+        assertThat(Await.result(node.audit().verify())).satisfies(v -> {
+            assertThat(v.intact()).isTrue();
+            assertThat(v.rowsChecked()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aDraftWhoseAuditEventIsRefusedIsNotWrittenEither() throws SQLException {
+        sql("""
+                create function cases.refuse() returns trigger language plpgsql as $$
+                begin raise exception 'refused for the test'; end $$;
+                create trigger refuse before insert on cases.audit_event for each row execute function cases.refuse()""");
+
+        Throwable failure = Await.failure(node.cases().startDraft("address-registration", "en", Harness.precallAnswers()));
+
+        assertThat(failure).hasMessageContaining("refused for the test");
+        assertThat(count("select count(*) from cases.case_file")).isZero();
+        assertThat(count("select count(*) from cases.audit_unchained")).isZero();
+    }
+
+    @Test
+    void aDraftThatIsRefusedLeavesNoAuditEvent() throws SQLException {
+        sql("""
+                create function cases.refuse() returns trigger language plpgsql as $$
+                begin raise exception 'refused for the test'; end $$;
+                create trigger refuse before insert on cases.case_file for each row execute function cases.refuse()""");
+
+        Throwable failure = Await.failure(node.cases().startDraft("address-registration", "en", Harness.precallAnswers()));
+
+        assertThat(failure).hasMessageContaining("refused for the test");
+        assertThat(count("select count(*) from cases.audit_event")).isZero();
+        assertThat(count("select count(*) from cases.audit_unchained")).isZero();
+    }
+
+    @Test
+    void assigningAClerkTwiceKeepsOneHandlerAndRecordsBothAndAMissingCaseIsRefusedUnrecorded() throws SQLException {
+        UUID id = Await.result(node.cases().startDraft("address-registration", "en", Harness.precallAnswers())).caseView().id();
+
+        Await.result(node.cases().assignClerk(id, Harness.clerk(), "call 1"));
+        Await.result(node.cases().assignClerk(id, Harness.clerk(), "call 1, again"));
+        Throwable missing = Await.failure(node.cases().assignClerk(UUID.randomUUID(), Harness.clerk(), "call 2"));
+
+        assertThat(missing).isInstanceOfSatisfying(CasesException.class, e -> assertThat(e.kind()).isEqualTo(CasesException.Kind.CASE_NOT_FOUND));
+        assertThat(count("select count(*) from cases.case_handler")).isEqualTo(1);
+        assertThat(Await.result(node.audit().forSubject("case", id.toString()))).extracting(r -> r.entry().action())
+                .containsExactly("case.draft.start", "case.assign", "case.assign");
+        assertThat(count("select count(*) from cases.audit_event")).isEqualTo(3);
+    }
+
+    @Test
+    void aChangeInTheSameStatementThatChangedNothingIsNotRecorded() throws SQLException {
+        AuditEntry entry = new AuditEntry("clerk-1", "CLERK", "case.draft.save", "case", "c-1", "call 1", "");
+
+        var rows = Await.result(node.audit().appendWith(pool,
+                "change as (update cases.case_file set version = version + 1 where id = $1 returning id)", Tuple.of(UUID.randomUUID()), entry));
+
+        assertThat(rows.size()).isZero();
+        assertThat(count("select count(*) from cases.audit_event")).isZero();
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The router's failure handler: every failed REST request is answered as
  * {@code {"code":"...","message":"..."}} with a fitting status and counted in
  * {@code ablak.signaling.http.errors{code}}. Unexpected exceptions are logged with the request id
- * and answered as {@code internal} without details.
+ * and answered as {@code internal} without details; {@code busy} (a database pool refused the request)
+ * is counted, not logged, and carries {@code Retry-After}.
  */
 public final class ApiErrors implements Handler<RoutingContext> {
 
@@ -36,6 +37,9 @@ public final class ApiErrors implements Handler<RoutingContext> {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
+    }
+    if (error.details().get("retryAfterSeconds") instanceof Integer seconds) {
+      ctx.response().putHeader("Retry-After", String.valueOf(seconds));
     }
     ctx.response().setStatusCode(error.httpStatus()).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", error.code()).put("message", error.getMessage()).encode());

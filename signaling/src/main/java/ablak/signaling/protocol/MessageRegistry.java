@@ -145,8 +145,12 @@ public final class MessageRegistry {
         return mapping.apply(failure);
       }
     }
-    LOG.atError().addKeyValue("connectionId", connection.id()).addKeyValue("messageType", type.name()).setCause(failure)
-        .log("message handler failed");
-    return ClientError.of(failure);
+    ClientError error = ClientError.of(failure);
+    // A refusal under load is counted (ablak.signaling.protocol.errors), not logged: a log line per refused message would add to the load.
+    if (!error.code().equals(ClientError.BUSY)) {
+      LOG.atError().addKeyValue("connectionId", connection.id()).addKeyValue("messageType", type.name()).setCause(failure)
+          .log("message handler failed");
+    }
+    return error;
   }
 }

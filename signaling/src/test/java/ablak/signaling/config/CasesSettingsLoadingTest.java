@@ -19,7 +19,9 @@ class CasesSettingsLoadingTest {
         "ABLAK_CASES_RELAY_LEASE", "PT45S",
         "ABLAK_CASES_MAX_DELIVERY_ATTEMPTS", "20",
         "ABLAK_CASES_RELAY_ENABLED", "false",
-        "ABLAK_CASES_AUDIT_CHAIN_INTERVAL", "PT2S"));
+        "ABLAK_CASES_AUDIT_CHAIN_INTERVAL", "PT2S",
+        "ABLAK_CASES_POOL_WAIT_QUEUE_SIZE", "50",
+        "ABLAK_CASES_POOL_CONNECTION_TIMEOUT", "PT3S"));
 
     assertThat(defaults.cases().relayLease()).isEqualTo(CasesSettings.defaults().relayLease());
     assertThat(defaults.cases().catalogueDirectory()).isNull();
@@ -29,6 +31,10 @@ class CasesSettingsLoadingTest {
     assertThat(configured.cases().relayEnabled()).isFalse();
     assertThat(defaults.cases().auditChainBatchSize()).isEqualTo(500);
     assertThat(configured.cases().auditChainInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.cases().poolWaitQueueSize()).isEqualTo(1000);
+    assertThat(defaults.cases().poolConnectionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(configured.cases().poolWaitQueueSize()).isEqualTo(50);
+    assertThat(configured.cases().poolConnectionTimeout()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
