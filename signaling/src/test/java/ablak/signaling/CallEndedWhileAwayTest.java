@@ -37,8 +37,7 @@ class CallEndedWhileAwayTest {
   @BeforeAll
   static void startNode() {
     stores = new MachineStores();
-    node = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
-        "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60"))));
+    node = TestNodes.reconnecting(stores, Map.of());
   }
 
   @AfterAll
@@ -131,8 +130,7 @@ class CallEndedWhileAwayTest {
   void aClerkLostWithTheirNodeWhoComesBackAfterRoutingSignedThemOutIsToldTheCallIsOverAndThatTheyAreOffline() {
     // The clerk's node gives routing a two-second presence: once it dies, routing signs the clerk out
     // and ends the call (clerk_lost) long before the minute the clerk has to resume.
-    AblakServer clerksNode = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
-        "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60", "ABLAK_QUEUE_PRESENCE_TTL", "PT2S"))));
+    AblakServer clerksNode = TestNodes.reconnecting(stores, Map.of("ABLAK_QUEUE_PRESENCE_TTL", "PT2S"));
     WsClient clerk = clerk(clerksNode, "clerk");
     String resumeToken = clerk.request("hello").getString("resumeToken");
     WsClient citizen = citizen();

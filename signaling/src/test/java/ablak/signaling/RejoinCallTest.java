@@ -42,8 +42,7 @@ class RejoinCallTest {
   @BeforeAll
   static void startNode() {
     stores = new MachineStores();
-    node = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
-        "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60"))));
+    node = TestNodes.reconnecting(stores, Map.of());
   }
 
   @AfterAll
@@ -127,8 +126,7 @@ class RejoinCallTest {
   void aCitizenAwayWhileTheirClerkWasLostAndTheNextClerkTookThemResumesIntoTheNewCall() {
     // The lost clerk's node gives routing a two-second presence: once it dies, routing signs the clerk out and
     // puts the citizen back at the head of the queue, long before the minute the citizen has to resume.
-    AblakServer clerksNode = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
-        "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60", "ABLAK_QUEUE_PRESENCE_TTL", "PT2S"))));
+    AblakServer clerksNode = TestNodes.reconnecting(stores, Map.of("ABLAK_QUEUE_PRESENCE_TTL", "PT2S"));
     WsClient lostClerk = WsClient.connect(vertx, clerksNode.baseUrl(), session(clerksNode, "clerk"));
     lostClerk.request("hello");
     WsClient citizen = citizen();

@@ -27,8 +27,7 @@ class RejoinQueueTest {
   @BeforeAll
   static void startNode() {
     stores = new MachineStores();
-    node = AblakServer.start(TestNodes.embeddedSettings(TestNodes.tempDataDir(), stores.environment(Map.of(
-        "ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60"))));
+    node = TestNodes.reconnecting(stores, Map.of());
   }
 
   @AfterAll

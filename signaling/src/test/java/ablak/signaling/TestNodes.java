@@ -31,6 +31,17 @@ final class TestNodes {
     return shared;
   }
 
+  /**
+   * A node for tests of lost and regained connections, on the machine's stores: a heartbeat every second,
+   * so that resume tokens and presence refresh quickly, and a resume time of a minute, so that nobody is
+   * taken out as lost while a test runs; {@code extra} adds or overrides settings.
+   */
+  static AblakServer reconnecting(MachineStores stores, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of("ABLAK_PROTOCOL_HEARTBEAT_SECONDS", "1", "ABLAK_PROTOCOL_RESUME_TTL_SECONDS", "60"));
+    env.putAll(extra);
+    return AblakServer.start(embeddedSettings(tempDataDir(), stores.environment(env)));
+  }
+
   /** Default settings except: free port, one event loop, the given data directory and overrides. */
   static AblakSettings embeddedSettings(Path dataDir, Map<String, String> environment) {
     Map<String, String> env = new HashMap<>(environment);
