@@ -102,11 +102,15 @@ async function visitToken(): Promise<string> {
  * sessionStorage: this tab only, gone when it closes, wiped with everything else on a kiosk.
  */
 const SAVED_VISIT = 'ablak.visit';
-interface SavedVisit { token: string; expiresAt: number; started: StartedCase; callbackAvailable?: boolean }
+interface SavedVisit { token: string; expiresAt: number; started: StartedCase; callbackAvailable?: boolean; link?: string }
+
+/** Which link a visit came from, to tell a reload of it from another link opened in the same tab. */
+const linkKey = (link: Link | null): string | undefined => (link ? `${link.kind}:${link.id}` : undefined);
 
 function saveVisit(): void {
   if (!token || !visit.started) return;
-  const saved: SavedVisit = { token, expiresAt: tokenExpiresAt, started: visit.started, callbackAvailable: visit.callbackAvailable };
+  const saved: SavedVisit = { token, expiresAt: tokenExpiresAt, started: visit.started, callbackAvailable: visit.callbackAvailable,
+    link: linkKey(linkFromAddress()) };
   sessionStorage.setItem(SAVED_VISIT, JSON.stringify(saved));
 }
 
@@ -813,8 +817,9 @@ async function start(): Promise<void> {
   if (visit.link) visit.screen = 'devices';
   // A reloaded page of a visit that joined a queue connects again with its visit token: if the visitor is in a
   // call, the server sends its call.started and the call screen opens; if they wait, their queue.position.
+  // Another call-back or appointment link opened in this tab starts that one instead.
   const saved = savedVisit();
-  if (saved) {
+  if (saved && (linkFromAddress() === null || linkKey(linkFromAddress()) === saved.link)) {
     token = saved.token;
     tokenExpiresAt = saved.expiresAt;
     visit.started = saved.started;
